@@ -1,0 +1,11 @@
+import { createApp } from '@backstage/frontend-defaults';
+import { navModule } from './modules/nav';
+
+/**
+ * The demo portal. Plugins are discovered from this package's dependencies
+ * (`app.packages: all` in app-config.yaml); the ops portal is
+ * `@opsportal/plugin-ops`.
+ */
+export default createApp({
+  features: [navModule],
+});

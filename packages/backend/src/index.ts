@@ -1,0 +1,39 @@
+/*
+ * The demo backend of the ops portal: Backstage's own plugins that the
+ * portal builds on (auth with guest sign-in, catalog, permissions, search,
+ * notifications) plus the ops plugin and its CloudWatch and PagerDuty
+ * modules. See app-config.yaml for what each is pointed at.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// Sign-in: guest locally (see README for signing in as the example users).
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// The catalog holds the example platform (examples/).
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Permissions, with the portal's policy (who may approve change requests).
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./modules/permissionPolicy'));
+
+// Search (in-memory index locally) over the catalog.
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// Notifications and signals, used by the change-request workflow.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+// The ops portal.
+backend.add(import('@opsportal/plugin-ops-backend'));
+backend.add(import('@opsportal/plugin-ops-backend-module-cloudwatch'));
+backend.add(import('@opsportal/plugin-ops-backend-module-pagerduty'));
+
+backend.start();

@@ -1,0 +1,26 @@
+export interface Config {
+  ops?: {
+    /**
+     * The CloudWatch provider of the ops portal. Credentials come from
+     * Backstage's AWS integration (`aws.mainAccount`, `aws.accounts`), or
+     * the AWS SDK's default chain when none is configured.
+     */
+    cloudwatch?: {
+      /** AWS region queried when an entity does not name one. Default `us-east-1`. */
+      region?: string;
+      /**
+       * Endpoint URL overriding AWS's (for a local CloudWatch-compatible
+       * server such as the fake one the portal's start command runs).
+       */
+      endpoint?: string;
+      /** AWS account id whose credentials (from `aws.accounts`) are used. */
+      accountId?: string;
+      /** Attempts per call, throttling and 5xx included. Default 5. */
+      maxAttempts?: number;
+      /** Milliseconds before one HTTP request times out. Default 10000. */
+      requestTimeoutMs?: number;
+      /** Upstream calls in flight at once. Default 4. */
+      concurrency?: number;
+    };
+  };
+}

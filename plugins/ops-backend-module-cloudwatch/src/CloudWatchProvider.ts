@@ -1,0 +1,300 @@
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  MetricAlarm,
+  MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
+import {
+  Alarm,
+  AlarmFilter,
+  AlarmsProvider,
+  MetricDataRequest,
+  MetricQuery,
+  MetricSeries,
+  MetricsProvider,
+  MetricsProviderStats,
+} from '@opsportal/plugin-ops-node';
+import { packQueries } from './batching';
+
+/** Options of {@link CloudWatchProvider}. @public */
+export interface CloudWatchProviderOptions {
+  region: string;
+  endpoint?: string;
+  credentials?: CloudWatchClient['config']['credentials'];
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  concurrency: number;
+  logger: LoggerService;
+}
+
+/**
+ * Metrics and alarms from AWS CloudWatch through the AWS SDK v3. Queries are
+ * packed into as few GetMetricData calls as CloudWatch's limits allow, pages
+ * are followed by NextToken, and throttling is retried by the SDK's standard
+ * retry strategy (exponential backoff with jitter, bounded attempts).
+ *
+ * @public
+ */
+export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
+  readonly id = 'cloudwatch';
+  private readonly clients = new Map<string, CloudWatchClient>();
+  private readonly counters: MetricsProviderStats = {
+    calls: 0,
+    metricsRequested: 0,
+    datapoints: 0,
+  };
+
+  static async fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): Promise<CloudWatchProvider> {
+    const cw = config.getOptionalConfig('ops.cloudwatch');
+    const accountId = cw?.getOptionalString('accountId');
+    let credentials: CloudWatchProviderOptions['credentials'];
+    if (config.has('aws')) {
+      const manager = DefaultAwsCredentialsManager.fromConfig(config);
+      credentials = (
+        await manager.getCredentialProvider(accountId ? { accountId } : {})
+      ).sdkCredentialProvider;
+    }
+    return new CloudWatchProvider({
+      region: cw?.getOptionalString('region') ?? 'us-east-1',
+      endpoint: cw?.getOptionalString('endpoint'),
+      credentials,
+      maxAttempts: cw?.getOptionalNumber('maxAttempts') ?? 5,
+      requestTimeoutMs: cw?.getOptionalNumber('requestTimeoutMs') ?? 10_000,
+      concurrency: cw?.getOptionalNumber('concurrency') ?? 4,
+      logger: options.logger,
+    });
+  }
+
+  constructor(private readonly options: CloudWatchProviderOptions) {}
+
+  stats(): MetricsProviderStats {
+    return { ...this.counters };
+  }
+
+  async getMetricData(request: MetricDataRequest): Promise<MetricSeries[]> {
+    const { start, end } = request;
+    const batches = packQueries(request.queries, start, end);
+    const results: MetricSeries[][] = new Array(batches.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const index = next++;
+        results[index] = await this.fetchBatch(batches[index], request);
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(this.options.concurrency, batches.length) },
+        worker,
+      ),
+    );
+    return results.flat();
+  }
+
+  async listAlarms(filter: AlarmFilter): Promise<Alarm[]> {
+    const client = this.client(filter.region);
+    const requests: { AlarmNamePrefix?: string; AlarmNames?: string[] }[] = [];
+    for (const prefix of filter.namePrefixes ?? []) {
+      requests.push({ AlarmNamePrefix: prefix });
+    }
+    const names = filter.names ?? [];
+    for (let i = 0; i < names.length; i += 100) {
+      requests.push({ AlarmNames: names.slice(i, i + 100) });
+    }
+    const alarms = new Map<string, Alarm>();
+    for (const input of requests) {
+      let nextToken: string | undefined;
+      do {
+        const out = await client.send(
+          new DescribeAlarmsCommand({
+            ...input,
+            AlarmTypes: ['MetricAlarm'],
+            MaxRecords: 100,
+            NextToken: nextToken,
+          }),
+          { abortSignal: filter.signal as any },
+        );
+        for (const alarm of out.MetricAlarms ?? []) {
+          const converted = toAlarm(alarm);
+          alarms.set(converted.name, converted);
+        }
+        nextToken = out.NextToken;
+      } while (nextToken);
+    }
+    return [...alarms.values()];
+  }
+
+  private async fetchBatch(
+    queries: MetricQuery[],
+    request: MetricDataRequest,
+  ): Promise<MetricSeries[]> {
+    const client = this.client(request.region);
+    const byId = new Map<string, MetricSeries>();
+    let nextToken: string | undefined;
+    do {
+      this.counters.calls += 1;
+      this.counters.metricsRequested += queries.filter(q => q.metric).length;
+      const out = await client.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries.map(toMetricDataQuery),
+          StartTime: request.start,
+          EndTime: request.end,
+          ScanBy: 'TimestampAscending',
+          NextToken: nextToken,
+        }),
+        { abortSignal: request.signal as any },
+      );
+      for (const result of out.MetricDataResults ?? []) {
+        const id = result.Id!;
+        let series = byId.get(id);
+        if (!series) {
+          series = {
+            id,
+            label: result.Label,
+            timestamps: [],
+            values: [],
+            status: 'Complete',
+          };
+          byId.set(id, series);
+        }
+        const timestamps = result.Timestamps ?? [];
+        const values = result.Values ?? [];
+        for (let i = 0; i < timestamps.length; i++) {
+          series.timestamps.push(new Date(timestamps[i]).getTime());
+          series.values.push(values[i]);
+        }
+        this.counters.datapoints += timestamps.length;
+        series.status = worstStatus(series.status, result.StatusCode);
+        for (const message of result.Messages ?? []) {
+          (series.messages ??= []).push(
+            `${message.Code ?? ''} ${message.Value ?? ''}`.trim(),
+          );
+        }
+      }
+      nextToken = out.NextToken;
+    } while (nextToken);
+
+    for (const series of byId.values()) {
+      sortSeries(series);
+    }
+    return queries
+      .filter(q => q.returnData !== false)
+      .map(
+        q =>
+          byId.get(q.id) ?? {
+            id: q.id,
+            label: q.label,
+            timestamps: [],
+            values: [],
+            status: 'Complete' as const,
+          },
+      );
+  }
+
+  private client(region?: string): CloudWatchClient {
+    const key = region ?? this.options.region;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new CloudWatchClient({
+        region: key,
+        endpoint: this.options.endpoint,
+        credentials: this.options.credentials,
+        maxAttempts: this.options.maxAttempts,
+        retryMode: 'standard',
+        requestHandler: {
+          requestTimeout: this.options.requestTimeoutMs,
+          connectionTimeout: Math.min(this.options.requestTimeoutMs, 5_000),
+        },
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
+
+function toMetricDataQuery(query: MetricQuery): MetricDataQuery {
+  if (query.expression) {
+    return {
+      Id: query.id,
+      Expression: query.expression,
+      Period: query.period,
+      Label: query.label,
+      ReturnData: query.returnData ?? true,
+    };
+  }
+  if (!query.metric || !query.stat) {
+    throw new Error(
+      `Query ${query.id} needs a metric and a stat, or an expression`,
+    );
+  }
+  return {
+    Id: query.id,
+    Label: query.label,
+    ReturnData: query.returnData ?? true,
+    MetricStat: {
+      Metric: {
+        Namespace: query.metric.namespace,
+        MetricName: query.metric.metricName,
+        Dimensions: Object.entries(query.metric.dimensions).map(
+          ([Name, Value]) => ({ Name, Value }),
+        ),
+      },
+      Period: query.period,
+      Stat: query.stat,
+    },
+  };
+}
+
+function worstStatus(
+  current: MetricSeries['status'],
+  next: string | undefined,
+): MetricSeries['status'] {
+  // Errors stick; otherwise the last page decides (earlier pages of a
+  // paginated answer say PartialData only because more pages follow).
+  if (current === 'Forbidden' || current === 'InternalError') return current;
+  const candidate = next ?? 'Complete';
+  return ['Complete', 'PartialData', 'Forbidden', 'InternalError'].includes(
+    candidate,
+  )
+    ? (candidate as MetricSeries['status'])
+    : current;
+}
+
+function sortSeries(series: MetricSeries) {
+  const order = series.timestamps
+    .map((t, i) => [t, series.values[i]] as const)
+    .sort((a, b) => a[0] - b[0]);
+  series.timestamps = order.map(o => o[0]);
+  series.values = order.map(o => o[1]);
+}
+
+function toAlarm(alarm: MetricAlarm): Alarm {
+  return {
+    name: alarm.AlarmName ?? '',
+    arn: alarm.AlarmArn,
+    description: alarm.AlarmDescription,
+    state: (alarm.StateValue ?? 'INSUFFICIENT_DATA') as Alarm['state'],
+    stateReason: alarm.StateReason,
+    stateUpdatedAt: alarm.StateUpdatedTimestamp
+      ? new Date(alarm.StateUpdatedTimestamp).toISOString()
+      : undefined,
+    metric: alarm.MetricName
+      ? {
+          namespace: alarm.Namespace ?? '',
+          metricName: alarm.MetricName,
+          dimensions: Object.fromEntries(
+            (alarm.Dimensions ?? []).map(d => [d.Name ?? '', d.Value ?? '']),
+          ),
+        }
+      : undefined,
+    threshold: alarm.Threshold,
+    comparisonOperator: alarm.ComparisonOperator,
+  };
+}

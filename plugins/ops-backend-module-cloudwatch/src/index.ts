@@ -1,0 +1,10 @@
+/**
+ * CloudWatch for the ops portal: metrics through GetMetricData (batched,
+ * paginated, retried) and alarms through DescribeAlarms.
+ *
+ * @packageDocumentation
+ */
+
+export { opsModuleCloudWatch as default } from './module';
+export { CloudWatchProvider } from './CloudWatchProvider';
+export type { CloudWatchProviderOptions } from './CloudWatchProvider';

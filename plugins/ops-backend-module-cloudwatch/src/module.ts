@@ -1,0 +1,31 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { CloudWatchProvider } from './CloudWatchProvider';
+
+/**
+ * Registers CloudWatch as the ops portal's metrics and alarms provider.
+ * @public
+ */
+export const opsModuleCloudWatch = createBackendModule({
+  pluginId: 'ops',
+  moduleId: 'cloudwatch',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        providers: opsProvidersExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ providers, config, logger }) {
+        const provider = await CloudWatchProvider.fromConfig(config, {
+          logger,
+        });
+        providers.addMetricsProvider(provider);
+        providers.addAlarmsProvider(provider);
+      },
+    });
+  },
+});

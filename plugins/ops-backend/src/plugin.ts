@@ -1,0 +1,50 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { opsPermissions } from '@opsportal/plugin-ops-common';
+import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { ProviderRegistry } from './providers/ProviderRegistry';
+import { createRouter } from './service/router';
+
+/**
+ * The ops backend plugin: SLOs, on-call, runbooks, capacity, change requests
+ * and KPIs under /api/ops. This file only wires dependencies together.
+ *
+ * @public
+ */
+export const opsPlugin = createBackendPlugin({
+  pluginId: 'ops',
+  register(env) {
+    const providers = new ProviderRegistry();
+    env.registerExtensionPoint(opsProvidersExtensionPoint, providers);
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
+        auditor: coreServices.auditor,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init({ logger, httpRouter, permissionsRegistry }) {
+        providers.lock();
+        permissionsRegistry.addPermissions(opsPermissions);
+        logger.info(`ops providers: ${JSON.stringify(providers.describe())}`);
+
+        httpRouter.use(await createRouter({ features: [] }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

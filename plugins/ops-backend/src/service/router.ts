@@ -1,0 +1,32 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { OpsHealth } from '@opsportal/plugin-ops-common';
+
+/** What the ops router is built from. */
+export interface RouterOptions {
+  /** Routers of the feature folders (slo/, oncall/, changes/, ...). */
+  features: express.Router[];
+}
+
+/**
+ * The REST API under /api/ops. Only wiring: each feature folder brings its own
+ * routes; errors are thrown as @backstage/errors and turned into responses by
+ * the backend's error middleware.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const router = Router();
+  router.use(express.json({ limit: '256kb' }));
+
+  router.get('/health', (_req, res) => {
+    const body: OpsHealth = { status: 'ok' };
+    res.json(body);
+  });
+
+  for (const feature of options.features) {
+    router.use(feature);
+  }
+
+  return router;
+}

@@ -1,0 +1,11 @@
+/**
+ * Isomorphic part of the ops portal: entity annotations, the API contract,
+ * permissions, and the pure math (SLOs, forecasts, workflow, KPIs) that the
+ * backend computes with and the frontend explains with.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './freshness';
+export * from './permissions';

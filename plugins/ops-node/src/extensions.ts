@@ -1,0 +1,18 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { AlarmsProvider, MetricsProvider } from './metrics';
+
+/**
+ * What a provider module can hand to the ops backend. A module registers the
+ * providers it implements; the ops backend never imports a module.
+ * @public
+ */
+export interface OpsProvidersExtensionPoint {
+  addMetricsProvider(provider: MetricsProvider): void;
+  addAlarmsProvider(provider: AlarmsProvider): void;
+}
+
+/** Extension point through which modules register their providers. @public */
+export const opsProvidersExtensionPoint =
+  createExtensionPoint<OpsProvidersExtensionPoint>({
+    id: 'ops.providers',
+  });

@@ -1,0 +1,10 @@
+/**
+ * Backend library of the ops portal: the interfaces of the providers that
+ * feed it (metrics, alarms, on-call, incidents) and the extension point that
+ * backend modules register them through.
+ *
+ * @packageDocumentation
+ */
+
+export * from './metrics';
+export * from './extensions';

@@ -1,0 +1,102 @@
+/**
+ * One query of a metrics request: either a metric statistic or a metric-math
+ * expression over other queries of the same group.
+ * @public
+ */
+export interface MetricQuery {
+  /** Unique within a request; starts with a lower-case letter, then letters, digits or `_`. */
+  id: string;
+  /** The metric to read; absent for expressions. */
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+  };
+  /** Statistic for `metric`: `Sum`, `Average`, `Maximum`, `SampleCount`, `p95`, `TM(0:500)`... */
+  stat?: string;
+  /** Metric-math expression over other queries' ids (same `group`). */
+  expression?: string;
+  /** Period in seconds; a multiple of 60 (CloudWatch allows 1/5/10/30 for high-resolution metrics). */
+  period: number;
+  /** Whether the series is wanted in the answer (false for inputs of expressions). */
+  returnData?: boolean;
+  /** Queries sharing a group are sent in the same upstream call (expressions need their inputs). */
+  group?: string;
+  /** Label shown in errors and logs. */
+  label?: string;
+}
+
+/** A series answered for one query. @public */
+export interface MetricSeries {
+  id: string;
+  label?: string;
+  /** Epoch milliseconds, ascending. */
+  timestamps: number[];
+  values: number[];
+  /** Complete when every datapoint of the range was returned. */
+  status: 'Complete' | 'PartialData' | 'InternalError' | 'Forbidden';
+  messages?: string[];
+}
+
+/** A request for metric data over a time range. @public */
+export interface MetricDataRequest {
+  queries: MetricQuery[];
+  start: Date;
+  end: Date;
+  /** Region override (entity annotation); the provider's default otherwise. */
+  region?: string;
+  signal?: AbortSignal;
+}
+
+/** Counters a provider keeps so benchmarks and logs can tell its cost. @public */
+export interface MetricsProviderStats {
+  calls: number;
+  metricsRequested: number;
+  datapoints: number;
+}
+
+/**
+ * Source of metric time series (CloudWatch, or another backend module).
+ * Implementations batch the queries into as few upstream calls as the
+ * upstream's limits allow, follow pagination, and retry throttling.
+ * @public
+ */
+export interface MetricsProvider {
+  readonly id: string;
+  getMetricData(request: MetricDataRequest): Promise<MetricSeries[]>;
+  /** Counters since start, if the provider keeps them. */
+  stats?(): MetricsProviderStats;
+}
+
+/** A CloudWatch-style alarm. @public */
+export interface Alarm {
+  name: string;
+  arn?: string;
+  description?: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateReason?: string;
+  /** ISO 8601. */
+  stateUpdatedAt?: string;
+  metric?: {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+  };
+  threshold?: number;
+  comparisonOperator?: string;
+  tags?: Record<string, string>;
+}
+
+/** Filter for listing alarms. @public */
+export interface AlarmFilter {
+  namePrefixes?: string[];
+  names?: string[];
+  region?: string;
+  signal?: AbortSignal;
+}
+
+/** Source of alarms (CloudWatch). @public */
+export interface AlarmsProvider {
+  readonly id: string;
+  listAlarms(filter: AlarmFilter): Promise<Alarm[]>;
+}

@@ -1,0 +1,67 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { OpsHealth } from '@opsportal/plugin-ops-common';
+import { OpsApi } from './OpsApi';
+
+/**
+ * {@link OpsApi} over HTTP: discovery finds the backend, fetchApi adds the
+ * user's token.
+ * @public
+ */
+export class OpsClient implements OpsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  getHealth(): Promise<OpsHealth> {
+    return this.request<OpsHealth>('/health');
+  }
+
+  /**
+   * The one place requests are made: path relative to /api/ops, query
+   * parameters encoded, JSON in and out, failures as ResponseError.
+   */
+  private async request<T>(
+    path: string,
+    options: {
+      method?: string;
+      query?: Record<string, string | string[] | number | undefined>;
+      body?: unknown;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('ops');
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) {
+        search.append(key, String(item));
+      }
+    }
+    const qs = search.toString();
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${path}${qs ? `?${qs}` : ''}`,
+      {
+        method: options.method ?? 'GET',
+        headers:
+          options.body !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : undefined,
+        body:
+          options.body !== undefined ? JSON.stringify(options.body) : undefined,
+        signal: options.signal,
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,2 @@
+export { EntityOpsSetupCard } from './EntityOpsSetupCard';
+export { describeOpsSetup } from './setup';

@@ -1,0 +1,4 @@
+export { OpsCard } from './OpsCard';
+export type { OpsCardProps } from './OpsCard';
+export { StaleNotice } from './StaleNotice';
+export { EmptyAnnotation } from './EmptyAnnotation';

@@ -1,0 +1,11 @@
+/**
+ * The ops portal's frontend: SLO, on-call, runbook, capacity, change and KPI
+ * cards, tabs and pages. This entry point serves the legacy frontend system;
+ * `@opsportal/plugin-ops/alpha` serves the new one.
+ *
+ * @packageDocumentation
+ */
+
+export { opsPlugin, EntityOpsSetupCard } from './plugin';
+export { opsApiRef, OpsClient } from './api';
+export type { OpsApi } from './api';

@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/** Root of the ops portal's pages. @public */
+export const rootRouteRef = createRouteRef({ id: 'ops' });

@@ -1,0 +1,18 @@
+import { expect, Page } from '@playwright/test';
+
+/** Signs in with the guest provider from the sign-in page. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    page.getByTestId('sidebar-root').getByRole('link', { name: 'Catalog' }),
+  ).toBeVisible();
+}
+
+/** Opens a component's page in the catalog. */
+export async function openComponent(page: Page, name: string) {
+  await page.goto(`/catalog/default/component/${name}`);
+  await expect(page.getByRole('heading', { name: 'About' })).toBeVisible();
+}

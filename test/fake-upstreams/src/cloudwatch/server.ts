@@ -1,0 +1,472 @@
+import http from 'node:http';
+import {
+  FakeServer,
+  RecordedRequest,
+  sendJson,
+  serve,
+  ServeOptions,
+} from '../http';
+import { evaluate, ExpressionError, Series } from './math';
+import { AlarmDefinition, MetricKey, MetricStore } from './store';
+
+/**
+ * A fake AWS CloudWatch that speaks the AWS JSON 1.0 protocol the AWS SDK v3
+ * uses: `POST /` with `X-Amz-Target: GraniteServiceVersion20100801.<Op>`.
+ * It answers GetMetricData (metric stats and metric math, CloudWatch's
+ * limits, retention by period, NextToken paging), ListMetrics and
+ * DescribeAlarms from a {@link MetricStore}. Faults can be queued for tests.
+ */
+
+const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const MAX_QUERIES = 500;
+const MAX_DATAPOINTS = 100_800;
+const DAY = 86_400_000;
+
+/** A fault the next request(s) meet. */
+export type CloudWatchFault =
+  | { kind: 'throttle' }
+  | { kind: 'expired-token' }
+  | { kind: 'access-denied' }
+  | { kind: 'internal-error' }
+  | { kind: 'delay'; ms: number };
+
+/** Cost counters, as CloudWatch would bill them. */
+export interface CloudWatchStats {
+  getMetricDataCalls: number;
+  /** MetricStat queries (what AWS bills, $0.01 per 1,000). */
+  metricsRequested: number;
+  datapointsReturned: number;
+  describeAlarmsCalls: number;
+  listMetricsCalls: number;
+}
+
+export interface FakeCloudWatch extends FakeServer {
+  store: MetricStore;
+  /** Faults met by the next requests, first in first out. */
+  faults: CloudWatchFault[];
+  stats: CloudWatchStats;
+}
+
+export interface FakeCloudWatchOptions extends ServeOptions {
+  store: MetricStore;
+  /** The fake's clock; data never lies in its future. Default: Date.now. */
+  now?: () => number;
+}
+
+class AwsError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export async function startFakeCloudWatch(
+  options: FakeCloudWatchOptions,
+): Promise<FakeCloudWatch> {
+  const now = options.now ?? (() => Date.now());
+  const faults: CloudWatchFault[] = [];
+  const stats: CloudWatchStats = {
+    getMetricDataCalls: 0,
+    metricsRequested: 0,
+    datapointsReturned: 0,
+    describeAlarmsCalls: 0,
+    listMetricsCalls: 0,
+  };
+
+  async function applyFault(fault: CloudWatchFault) {
+    switch (fault.kind) {
+      case 'throttle':
+        throw new AwsError(400, 'Throttling', 'Rate exceeded');
+      case 'expired-token':
+        throw new AwsError(
+          400,
+          'ExpiredTokenException',
+          'The security token included in the request is expired',
+        );
+      case 'access-denied':
+        throw new AwsError(
+          400,
+          'AccessDeniedException',
+          'User is not authorized to perform: cloudwatch:GetMetricData',
+        );
+      case 'internal-error':
+        throw new AwsError(500, 'InternalServiceError', 'Internal failure');
+      case 'delay':
+        await new Promise(r => setTimeout(r, fault.ms));
+        return;
+      default:
+        return;
+    }
+  }
+
+  function getMetricData(input: any) {
+    const queries: any[] = input.MetricDataQueries ?? [];
+    if (!Array.isArray(queries) || queries.length === 0) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'MetricDataQueries is required',
+      );
+    }
+    if (queries.length > MAX_QUERIES) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`,
+      );
+    }
+    const start = toMs(input.StartTime, 'StartTime');
+    const end = Math.min(toMs(input.EndTime, 'EndTime'), now());
+    if (!(start < toMs(input.EndTime, 'EndTime'))) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'The parameter StartTime must be less than the parameter EndTime.',
+      );
+    }
+    const maxDatapoints = input.MaxDatapoints ?? MAX_DATAPOINTS;
+    const ids = new Set<string>();
+    for (const q of queries) {
+      if (typeof q.Id !== 'string' || !/^[a-z][a-zA-Z0-9_]*$/.test(q.Id)) {
+        throw new AwsError(
+          400,
+          'ValidationError',
+          `Invalid Id ${q.Id}: it must start with a lower-case letter`,
+        );
+      }
+      if (ids.has(q.Id))
+        throw new AwsError(400, 'ValidationError', `Duplicate Id ${q.Id}`);
+      ids.add(q.Id);
+      if (!!q.MetricStat === !!q.Expression) {
+        throw new AwsError(
+          400,
+          'ValidationError',
+          `Query ${q.Id} needs exactly one of MetricStat and Expression`,
+        );
+      }
+      const period = q.MetricStat ? q.MetricStat.Period : q.Period;
+      if (q.MetricStat && !validPeriod(period)) {
+        throw new AwsError(
+          400,
+          'ValidationError',
+          `Invalid Period ${period} in ${q.Id}: 1, 5, 10, 30 or a multiple of 60`,
+        );
+      }
+    }
+    stats.metricsRequested += queries.filter(q => q.MetricStat).length;
+
+    // Evaluate every query in full; paging slices the answer afterwards.
+    const computed = new Map<
+      string,
+      { series: Series; label?: string; status: string; messages?: any[] }
+    >();
+    const pending = [...queries];
+    for (const q of pending.filter(p => p.MetricStat)) {
+      computed.set(q.Id, {
+        ...metricStat(q, start, end),
+        label: q.Label ?? q.MetricStat.Metric?.MetricName,
+      });
+    }
+    const allTimestamps = () => {
+      const ts = new Set<number>();
+      for (const c of computed.values())
+        for (const t of c.series.keys()) ts.add(t);
+      return [...ts].sort((a, b) => a - b);
+    };
+    for (const q of pending.filter(p => p.Expression)) {
+      try {
+        const series = evaluate(
+          q.Expression,
+          id => computed.get(id)?.series,
+          allTimestamps(),
+        );
+        computed.set(q.Id, {
+          series,
+          label: q.Label ?? q.Id,
+          status: 'Complete',
+        });
+      } catch (error) {
+        if (error instanceof ExpressionError) {
+          throw new AwsError(400, 'ValidationError', error.message);
+        }
+        throw error;
+      }
+    }
+
+    const returned = queries.filter(q => q.ReturnData !== false);
+    const all = returned.map(q => {
+      const c = computed.get(q.Id)!;
+      const points = [...c.series.entries()].sort((a, b) => a[0] - b[0]);
+      if (input.ScanBy === 'TimestampDescending' || input.ScanBy === undefined)
+        points.reverse();
+      return { q, c, points };
+    });
+
+    // Paging: the token is the offset into the flattened datapoints.
+    let offset = 0;
+    if (input.NextToken) {
+      const decoded = Number(
+        Buffer.from(String(input.NextToken), 'base64').toString('utf8'),
+      );
+      if (!Number.isInteger(decoded) || decoded < 0) {
+        throw new AwsError(400, 'InvalidNextToken', 'The NextToken is invalid');
+      }
+      offset = decoded;
+    }
+    const total = all.reduce((n, a) => n + a.points.length, 0);
+    const limit = Math.max(1, maxDatapoints);
+    const pageEnd = Math.min(total, offset + limit);
+    const results: any[] = [];
+    let qStart = 0;
+    for (const { q, c, points } of all) {
+      const qEnd = qStart + points.length;
+      const from = Math.max(offset, qStart);
+      const to = Math.min(pageEnd, qEnd);
+      const intersects = to > from;
+      // A query without datapoints is answered once, on the first page.
+      if (intersects || (points.length === 0 && offset === 0)) {
+        const slice = intersects
+          ? points.slice(from - qStart, to - qStart)
+          : [];
+        results.push({
+          Id: q.Id,
+          Label: c.label,
+          Timestamps: slice.map(p => p[0] / 1000),
+          Values: slice.map(p => p[1]),
+          StatusCode: qEnd > pageEnd ? 'PartialData' : c.status,
+          ...(c.messages ? { Messages: c.messages } : {}),
+        });
+      }
+      qStart = qEnd;
+    }
+    stats.datapointsReturned += pageEnd - offset;
+    return {
+      MetricDataResults: results,
+      Messages: [],
+      ...(pageEnd < total
+        ? { NextToken: Buffer.from(String(pageEnd)).toString('base64') }
+        : {}),
+    };
+  }
+
+  function metricStat(q: any, start: number, end: number) {
+    const stat = q.MetricStat;
+    const metric = stat.Metric ?? {};
+    const key: MetricKey = {
+      namespace: metric.Namespace,
+      metricName: metric.MetricName,
+      dimensions: Object.fromEntries(
+        (metric.Dimensions ?? []).map((d: any) => [d.Name, d.Value]),
+      ),
+    };
+    const period: number = stat.Period;
+    const series: Series = new Map();
+    const definition = options.store.find(key);
+    if (!definition) return { series, status: 'Complete' };
+    const periodMs = period * 1000;
+    const alignedStart = Math.floor(start / periodMs) * periodMs;
+    for (
+      let t = alignedStart;
+      t + periodMs <= end + 1 && t < end;
+      t += periodMs
+    ) {
+      if (!retained(t, period)) continue;
+      const value = definition.generate(t, period, stat.Stat);
+      if (value !== undefined && Number.isFinite(value)) series.set(t, value);
+    }
+    return { series, status: 'Complete' };
+  }
+
+  /** CloudWatch keeps 60 s data 15 days, 300 s data 63 days, hourly data 455 days. */
+  function retained(t: number, period: number): boolean {
+    const age = now() - t;
+    if (age > 455 * DAY) return false;
+    if (age > 63 * DAY) return period % 3600 === 0;
+    if (age > 15 * DAY) return period % 300 === 0;
+    if (age > 3 * 3600_000) return period >= 60;
+    return true;
+  }
+
+  function listMetrics(input: any) {
+    const wanted = (input.Dimensions ?? []) as {
+      Name: string;
+      Value?: string;
+    }[];
+    const metrics = options.store
+      .list()
+      .map(s => s.key)
+      .filter(
+        k =>
+          (!input.Namespace || k.namespace === input.Namespace) &&
+          (!input.MetricName || k.metricName === input.MetricName) &&
+          wanted.every(d =>
+            d.Value === undefined
+              ? d.Name in k.dimensions
+              : k.dimensions[d.Name] === d.Value,
+          ),
+      );
+    const offset = input.NextToken
+      ? Number(Buffer.from(input.NextToken, 'base64').toString())
+      : 0;
+    const page = metrics.slice(offset, offset + 500);
+    return {
+      Metrics: page.map(k => ({
+        Namespace: k.namespace,
+        MetricName: k.metricName,
+        Dimensions: Object.entries(k.dimensions).map(([Name, Value]) => ({
+          Name,
+          Value,
+        })),
+      })),
+      ...(offset + 500 < metrics.length
+        ? { NextToken: Buffer.from(String(offset + 500)).toString('base64') }
+        : {}),
+    };
+  }
+
+  function describeAlarms(input: any) {
+    const max = Math.min(Math.max(Number(input.MaxRecords ?? 50), 1), 100);
+    const names: string[] | undefined = input.AlarmNames;
+    const alarms = options.store.alarms.filter(
+      a =>
+        (!input.AlarmNamePrefix || a.name.startsWith(input.AlarmNamePrefix)) &&
+        (!names || names.includes(a.name)) &&
+        (!input.StateValue || a.state === input.StateValue),
+    );
+    const offset = input.NextToken
+      ? Number(Buffer.from(input.NextToken, 'base64').toString())
+      : 0;
+    const page = alarms.slice(offset, offset + max);
+    return {
+      MetricAlarms: page.map(toMetricAlarm),
+      CompositeAlarms: [],
+      ...(offset + max < alarms.length
+        ? { NextToken: Buffer.from(String(offset + max)).toString('base64') }
+        : {}),
+    };
+  }
+
+  const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
+    if (req.method === 'GET' && req.url === '/__stats') {
+      sendJson(res, 200, stats);
+      return;
+    }
+    try {
+      const fault = faults.shift();
+      if (fault) await applyFault(fault);
+      if (req.method !== 'POST') {
+        throw new AwsError(
+          404,
+          'UnknownOperationException',
+          'Only POST / is served',
+        );
+      }
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (!target.startsWith(TARGET_PREFIX)) {
+        throw new AwsError(
+          400,
+          'UnknownOperationException',
+          `Unknown target ${target}`,
+        );
+      }
+      if (
+        !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')
+      ) {
+        throw new AwsError(
+          400,
+          'MissingAuthenticationToken',
+          'Request is missing a SigV4 signature',
+        );
+      }
+      let input: any;
+      try {
+        input = req.body ? JSON.parse(req.body) : {};
+      } catch {
+        throw new AwsError(400, 'SerializationException', 'Body is not JSON');
+      }
+      const op = target.slice(TARGET_PREFIX.length);
+      let output: unknown;
+      switch (op) {
+        case 'GetMetricData':
+          stats.getMetricDataCalls += 1;
+          output = getMetricData(input);
+          break;
+        case 'ListMetrics':
+          stats.listMetricsCalls += 1;
+          output = listMetrics(input);
+          break;
+        case 'DescribeAlarms':
+          stats.describeAlarmsCalls += 1;
+          output = describeAlarms(input);
+          break;
+        default:
+          throw new AwsError(
+            400,
+            'UnknownOperationException',
+            `The fake does not serve ${op}`,
+          );
+      }
+      sendJson(res, 200, output, {}, CONTENT_TYPE);
+    } catch (error) {
+      const e =
+        error instanceof AwsError
+          ? error
+          : new AwsError(500, 'InternalServiceError', String(error));
+      sendJson(
+        res,
+        e.status,
+        { __type: e.code, message: e.message },
+        {
+          'x-amzn-query-error': `${e.code};${
+            e.status >= 500 ? 'Receiver' : 'Sender'
+          }`,
+        },
+        CONTENT_TYPE,
+      );
+    }
+  };
+
+  const server = await serve(handler, options);
+  return Object.assign(server, { store: options.store, faults, stats });
+}
+
+function toMetricAlarm(a: AlarmDefinition) {
+  return {
+    AlarmName: a.name,
+    AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}`,
+    AlarmDescription: a.description,
+    StateValue: a.state,
+    StateReason: a.stateReason,
+    StateUpdatedTimestamp: a.stateUpdatedAt.getTime() / 1000,
+    StateTransitionedTimestamp: a.stateUpdatedAt.getTime() / 1000,
+    MetricName: a.metric.metricName,
+    Namespace: a.metric.namespace,
+    Dimensions: Object.entries(a.metric.dimensions).map(([Name, Value]) => ({
+      Name,
+      Value,
+    })),
+    Statistic: a.statistic ?? 'Average',
+    Period: a.period,
+    EvaluationPeriods: a.evaluationPeriods,
+    Threshold: a.threshold,
+    ComparisonOperator: a.comparisonOperator,
+    ActionsEnabled: true,
+  };
+}
+
+function validPeriod(period: unknown): boolean {
+  return (
+    typeof period === 'number' &&
+    Number.isInteger(period) &&
+    ([1, 5, 10, 30].includes(period) || (period >= 60 && period % 60 === 0))
+  );
+}
+
+function toMs(value: unknown, field: string): number {
+  if (typeof value === 'number') return value * 1000;
+  if (typeof value === 'string') {
+    const t = Date.parse(value);
+    if (!Number.isNaN(t)) return t;
+  }
+  throw new AwsError(400, 'ValidationError', `${field} is required`);
+}

@@ -1,0 +1,25 @@
+/**
+ * Local fake upstreams that speak the real wire protocols, so that the
+ * portal's real provider modules run end to end without credentials.
+ */
+export { serve, sendJson } from './http';
+export type { FakeServer, RecordedRequest, ServeOptions } from './http';
+export { startFakeCloudWatch } from './cloudwatch/server';
+export type {
+  FakeCloudWatch,
+  FakeCloudWatchOptions,
+  CloudWatchFault,
+  CloudWatchStats,
+} from './cloudwatch/server';
+export { MetricStore, keyString } from './cloudwatch/store';
+export type {
+  MetricKey,
+  SeriesDefinition,
+  SeriesGenerator,
+  AlarmDefinition,
+} from './cloudwatch/store';
+export { createPlatformStore } from './cloudwatch/platform';
+export { startFakePagerDuty } from './pagerduty/server';
+export type { FakePagerDuty, FakePagerDutyOptions } from './pagerduty/server';
+export * as platform from './platform';
+export { hash, unit, normal } from './random';

@@ -1,0 +1,40 @@
+/*
+ * Runs the fake PagerDuty and CloudWatch for the local portal:
+ *   FAKE_PAGERDUTY_PORT (default 7101), FAKE_CLOUDWATCH_PORT (default 7102).
+ */
+import { createPlatformStore } from './cloudwatch/platform';
+import { startFakeCloudWatch } from './cloudwatch/server';
+import { startFakePagerDuty } from './pagerduty/server';
+
+async function main() {
+  // Scenarios are placed relative to this anchor, floored to the minute.
+  const anchor = Math.floor(Date.now() / 60_000) * 60_000;
+  const pagerduty = await startFakePagerDuty({
+    port: Number(process.env.FAKE_PAGERDUTY_PORT ?? 7101),
+    host: '0.0.0.0',
+  });
+  const cloudwatch = await startFakeCloudWatch({
+    port: Number(process.env.FAKE_CLOUDWATCH_PORT ?? 7102),
+    host: '0.0.0.0',
+    store: createPlatformStore(anchor),
+  });
+  // Keep memory flat in a long-running session: requests are only kept for tests.
+  setInterval(() => {
+    pagerduty.reset();
+    cloudwatch.reset();
+  }, 60_000).unref();
+  process.stdout.write(
+    `fake PagerDuty on ${pagerduty.url}, fake CloudWatch on ${cloudwatch.url}\n`,
+  );
+  const stop = async () => {
+    await Promise.all([pagerduty.close(), cloudwatch.close()]);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
