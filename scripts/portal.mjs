@@ -28,7 +28,7 @@ export function toolEnv(extra = {}) {
   let registry = env.YARN_NPM_REGISTRY_SERVER;
   if (!registry) {
     try {
-      registry = execSync('npm config get registry', {
+      registry = execSync('npm config get registry --workspaces=false', {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
       }).trim();
@@ -253,11 +253,37 @@ const services = [
   },
 ];
 
+/** Creates the MySQL user the database tests connect as (root has no password locally). */
+async function prepareMysql() {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(path.join(root, 'package.json'));
+  const mysql = require('mysql2/promise');
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: 3306,
+    user: process.env.MYSQL_ROOT_USER ?? 'root',
+    password: process.env.MYSQL_ROOT_PASSWORD ?? '',
+  });
+  try {
+    for (const host of ['%', 'localhost']) {
+      await connection.query(
+        `CREATE USER IF NOT EXISTS 'ops_test'@'${host}' IDENTIFIED BY 'ops_test'`,
+      );
+      await connection.query(
+        `GRANT ALL PRIVILEGES ON *.* TO 'ops_test'@'${host}'`,
+      );
+    }
+  } finally {
+    await connection.end();
+  }
+}
+
 async function ensureServices() {
   const env = {};
   for (const service of services) {
-    if (process.env[service.env]) {
-      env[service.env] = process.env[service.env];
+    const given = process.env[service.env];
+    if (given && !(service.prepare && !new URL(given).password)) {
+      env[service.env] = given;
       continue;
     }
     let up = await portOpen(service.port);
@@ -268,6 +294,17 @@ async function ensureServices() {
         await new Promise(r => setTimeout(r, 1000));
         up = await portOpen(service.port);
       }
+    }
+    if (up && service.prepare) {
+      up = await service.prepare().then(
+        () => true,
+        error => {
+          log(
+            `${service.name}: could not prepare the test user: ${error.message}`,
+          );
+          return false;
+        },
+      );
     }
     if (up) {
       env[service.env] = service.url;

@@ -2,11 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Router } from 'express';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { opsPermissions } from '@opsportal/plugin-ops-common';
 import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { applyDatabaseMigrations } from './database/migrations';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createRouter } from './service/router';
+import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
 /**
  * The ops backend plugin: SLOs, on-call, runbooks, capacity, change requests

@@ -1,0 +1,193 @@
+import { Knex } from 'knex';
+import { Snapshot } from '@opsportal/plugin-ops-common';
+import { Clock, systemClock } from '../lib/clock';
+
+/** A stored snapshot with its bookkeeping. */
+export interface StoredSnapshot<T> extends Snapshot<T | undefined> {
+  kind: string;
+  key: string;
+  attemptedAt: string;
+}
+
+/** One day of a snapshot's history. */
+export interface SnapshotHistoryEntry<T> {
+  day: string;
+  data: T;
+}
+
+/**
+ * Last good upstream answers per feature (`kind`) and key (usually an entity
+ * ref), so that page views never wait on an upstream and a failed refresh
+ * leaves the previous data in place with its age and the error.
+ */
+export interface SnapshotStore {
+  get<T>(kind: string, key: string): Promise<StoredSnapshot<T> | undefined>;
+  getMany<T>(
+    kind: string,
+    keys: string[],
+  ): Promise<Map<string, StoredSnapshot<T>>>;
+  list<T>(kind: string): Promise<StoredSnapshot<T>[]>;
+  /** Stores a good answer; clears the error. Also records it as today's history entry. */
+  put<T>(
+    kind: string,
+    key: string,
+    data: T,
+    options?: { history?: boolean },
+  ): Promise<void>;
+  /** Records a failed refresh; the last good data stays. */
+  markFailed(kind: string, key: string, error: string): Promise<void>;
+  /** Removes the snapshots of keys no longer present (e.g. deleted entities). */
+  retain(kind: string, keys: string[]): Promise<number>;
+  history<T>(
+    kind: string,
+    key: string,
+    since: Date,
+  ): Promise<SnapshotHistoryEntry<T>[]>;
+}
+
+interface SnapshotRow {
+  kind: string;
+  key: string;
+  data: string | null;
+  fetched_at: Date | string | null;
+  attempted_at: Date | string;
+  error: string | null;
+}
+
+function iso(value: Date | string | null): string | undefined {
+  if (value === null) return undefined;
+  // SQLite hands back what was stored (ISO text or epoch ms); others a Date.
+  const date =
+    value instanceof Date
+      ? value
+      : new Date(/^\d+$/.test(String(value)) ? Number(value) : value);
+  return date.toISOString();
+}
+
+/** {@link SnapshotStore} in the ops plugin's database. */
+export class DatabaseSnapshotStore implements SnapshotStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async get<T>(kind: string, key: string) {
+    const row = await this.db<SnapshotRow>('ops_snapshots')
+      .where({ kind, key })
+      .first();
+    return row ? this.toSnapshot<T>(row) : undefined;
+  }
+
+  async getMany<T>(kind: string, keys: string[]) {
+    const result = new Map<string, StoredSnapshot<T>>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.db<SnapshotRow>('ops_snapshots')
+        .where({ kind })
+        .whereIn('key', keys.slice(i, i + 500));
+      for (const row of rows) result.set(row.key, this.toSnapshot<T>(row));
+    }
+    return result;
+  }
+
+  async list<T>(kind: string) {
+    const rows = await this.db<SnapshotRow>('ops_snapshots')
+      .where({ kind })
+      .orderBy('key');
+    return rows.map(row => this.toSnapshot<T>(row));
+  }
+
+  async put<T>(
+    kind: string,
+    key: string,
+    data: T,
+    options: { history?: boolean } = {},
+  ) {
+    const now = this.clock.now();
+    const json = JSON.stringify(data);
+    await this.db.transaction(async tx => {
+      await tx('ops_snapshots')
+        .insert({
+          kind,
+          key,
+          data: json,
+          fetched_at: now,
+          attempted_at: now,
+          error: null,
+        })
+        .onConflict(['kind', 'key'])
+        .merge(['data', 'fetched_at', 'attempted_at', 'error']);
+      if (options.history) {
+        await tx('ops_snapshot_history')
+          .insert({
+            kind,
+            key,
+            day: now.toISOString().slice(0, 10),
+            data: json,
+            recorded_at: now,
+          })
+          .onConflict(['kind', 'key', 'day'])
+          .merge(['data', 'recorded_at']);
+      }
+    });
+  }
+
+  async markFailed(kind: string, key: string, error: string) {
+    const now = this.clock.now();
+    await this.db('ops_snapshots')
+      .insert({
+        kind,
+        key,
+        data: null,
+        fetched_at: null,
+        attempted_at: now,
+        error: error.slice(0, 2000),
+      })
+      .onConflict(['kind', 'key'])
+      .merge(['attempted_at', 'error']);
+  }
+
+  async retain(kind: string, keys: string[]) {
+    const existing = await this.db<SnapshotRow>('ops_snapshots')
+      .where({ kind })
+      .select('key');
+    const keep = new Set(keys);
+    const gone = existing.map(r => r.key).filter(k => !keep.has(k));
+    for (let i = 0; i < gone.length; i += 500) {
+      const chunk = gone.slice(i, i + 500);
+      await this.db.transaction(async tx => {
+        await tx('ops_snapshots')
+          .where({ kind })
+          .whereIn('key', chunk)
+          .delete();
+        await tx('ops_snapshot_history')
+          .where({ kind })
+          .whereIn('key', chunk)
+          .delete();
+      });
+    }
+    return gone.length;
+  }
+
+  async history<T>(kind: string, key: string, since: Date) {
+    const rows = await this.db('ops_snapshot_history')
+      .where({ kind, key })
+      .andWhere('day', '>=', since.toISOString().slice(0, 10))
+      .orderBy('day');
+    return rows.map((row: { day: string; data: string }) => ({
+      day: row.day,
+      data: JSON.parse(row.data) as T,
+    }));
+  }
+
+  private toSnapshot<T>(row: SnapshotRow): StoredSnapshot<T> {
+    return {
+      kind: row.kind,
+      key: row.key,
+      data: row.data === null ? undefined : (JSON.parse(row.data) as T),
+      fetchedAt: iso(row.fetched_at),
+      attemptedAt: iso(row.attempted_at)!,
+      stale: Boolean(row.error),
+      error: row.error ?? undefined,
+    };
+  }
+}
