@@ -40,12 +40,24 @@ export const opsPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
-      async init({ logger, httpRouter, permissionsRegistry }) {
+      async init({ logger, httpRouter, permissionsRegistry, database }) {
         providers.lock();
         permissionsRegistry.addPermissions(opsPermissions);
         logger.info(`ops providers: ${JSON.stringify(providers.describe())}`);
 
-        httpRouter.use(await createRouter({ features: [] }));
+        const db = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(db);
+        }
+        const snapshots = new DatabaseSnapshotStore(db);
+
+        // Feature folders (slo/, oncall/, capacity/, runbooks/, changes/,
+        // kpis/): each builds its service and router part here, sharing the
+        // snapshot store. (Drop this `void` once a feature uses it.)
+        void snapshots;
+        const features: Router[] = [];
+
+        httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });
