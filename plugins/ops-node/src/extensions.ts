@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { AlarmsProvider, MetricsProvider } from './metrics';
+import { IncidentProvider, OnCallProvider } from './oncall';
 
 /**
  * What a provider module can hand to the ops backend. A module registers the
@@ -9,6 +10,8 @@ import { AlarmsProvider, MetricsProvider } from './metrics';
 export interface OpsProvidersExtensionPoint {
   addMetricsProvider(provider: MetricsProvider): void;
   addAlarmsProvider(provider: AlarmsProvider): void;
+  addOnCallProvider(provider: OnCallProvider): void;
+  addIncidentProvider(provider: IncidentProvider): void;
 }
 
 /** Extension point through which modules register their providers. @public */

@@ -7,4 +7,5 @@
  */
 
 export * from './metrics';
+export * from './oncall';
 export * from './extensions';

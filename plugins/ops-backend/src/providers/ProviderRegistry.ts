@@ -1,6 +1,8 @@
 import {
   AlarmsProvider,
+  IncidentProvider,
   MetricsProvider,
+  OnCallProvider,
   OpsProvidersExtensionPoint,
 } from '@opsportal/plugin-ops-node';
 
@@ -11,6 +13,8 @@ import {
 export class ProviderRegistry implements OpsProvidersExtensionPoint {
   private readonly metrics: MetricsProvider[] = [];
   private readonly alarms: AlarmsProvider[] = [];
+  private readonly onCall: OnCallProvider[] = [];
+  private readonly incidents: IncidentProvider[] = [];
   private locked = false;
 
   addMetricsProvider(provider: MetricsProvider): void {
@@ -21,6 +25,16 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   addAlarmsProvider(provider: AlarmsProvider): void {
     this.assertOpen();
     this.alarms.push(provider);
+  }
+
+  addOnCallProvider(provider: OnCallProvider): void {
+    this.assertOpen();
+    this.onCall.push(provider);
+  }
+
+  addIncidentProvider(provider: IncidentProvider): void {
+    this.assertOpen();
+    this.incidents.push(provider);
   }
 
   /** Called when the plugin initialises; later registrations are a bug. */
@@ -38,11 +52,23 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
     return this.alarms[0];
   }
 
+  /** The on-call provider, if a module registered one. */
+  onCallProvider(): OnCallProvider | undefined {
+    return this.onCall[0];
+  }
+
+  /** The incident provider, if a module registered one. */
+  incidentProvider(): IncidentProvider | undefined {
+    return this.incidents[0];
+  }
+
   /** Ids of all registered providers, for the health answer and logs. */
   describe(): Record<string, string[]> {
     return {
       metrics: this.metrics.map(p => p.id),
       alarms: this.alarms.map(p => p.id),
+      onCall: this.onCall.map(p => p.id),
+      incidents: this.incidents.map(p => p.id),
     };
   }
 

@@ -1,0 +1,198 @@
+/**
+ * On-call and incident providers: what a paging tool (PagerDuty, or another
+ * backend module) answers to the ops backend. Times are ISO 8601 strings in
+ * UTC so that the answers can be stored and compared as they are.
+ */
+
+/** A person who can be on call. @public */
+export interface OnCallUser {
+  id: string;
+  name: string;
+  email?: string;
+  /** The person's page in the paging tool. */
+  htmlUrl?: string;
+}
+
+/** A paging-tool service (what incidents are raised on). @public */
+export interface OnCallService {
+  id: string;
+  name: string;
+  htmlUrl?: string;
+  /** `active`, `warning`, `critical`, `maintenance` or `disabled`. */
+  status?: string;
+  /** The escalation policy that pages for this service. */
+  escalationPolicyId?: string;
+}
+
+/** Who an escalation level pages: a schedule (whoever is on it) or a person. @public */
+export interface EscalationTarget {
+  type: 'schedule' | 'user';
+  id: string;
+  name: string;
+  htmlUrl?: string;
+}
+
+/** One level (rule) of an escalation policy. @public */
+export interface EscalationLevel {
+  /** 1 for the first level. */
+  level: number;
+  /** Minutes before an unacknowledged incident escalates past this level. */
+  delayMinutes: number;
+  targets: EscalationTarget[];
+}
+
+/** An escalation policy with all its levels, in order. @public */
+export interface EscalationPolicy {
+  id: string;
+  name: string;
+  htmlUrl?: string;
+  levels: EscalationLevel[];
+  /** How many times the policy repeats when nobody acknowledges. */
+  loops?: number;
+}
+
+/** One on-call shift: who is on call for a level of a policy, from when to when. @public */
+export interface OnCallShift {
+  escalationPolicyId: string;
+  level: number;
+  user: OnCallUser;
+  /** The schedule the shift comes from; absent for a person targeted directly. */
+  scheduleId?: string;
+  scheduleName?: string;
+  /** Absent for permanent on-call (a person targeted directly). */
+  start?: string;
+  end?: string;
+}
+
+/** A stretch of a schedule (final rendering or an override). @public */
+export interface ScheduleEntry {
+  user: OnCallUser;
+  start: string;
+  end: string;
+}
+
+/** A schedule rendered over a range: who is on call when, and the overrides. @public */
+export interface ScheduleRendering {
+  id: string;
+  name: string;
+  htmlUrl?: string;
+  timeZone?: string;
+  /**
+   * `v2` when the REST v2 schedule was rendered; `v3` when the account uses
+   * shift-based (v3) schedules and the rotation was read from on-calls instead.
+   */
+  source: 'v2' | 'v3';
+  /** The final schedule (overrides applied), in time order. */
+  entries: ScheduleEntry[];
+  /** Overrides that fall in the range. */
+  overrides: ScheduleEntry[];
+}
+
+/** Query of {@link OnCallProvider.listOnCalls}. @public */
+export interface OnCallQuery {
+  escalationPolicyIds?: string[];
+  scheduleIds?: string[];
+  /** Default: now (the current on-calls). */
+  since?: Date;
+  until?: Date;
+  signal?: AbortSignal;
+}
+
+/** Request counters of a provider, for benchmarks and logs. @public */
+export interface UpstreamStats {
+  requests: number;
+  retries: number;
+  throttled: number;
+}
+
+/**
+ * Source of on-call data. Implementations ask for many ids per upstream
+ * request where the upstream allows it, follow paging, and honour its rate
+ * limits with bounded retries. Ids the upstream does not know are left out
+ * of the answers (the caller reports them), other failures are thrown.
+ * @public
+ */
+export interface OnCallProvider {
+  readonly id: string;
+  getServices(
+    ids: string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<OnCallService[]>;
+  getEscalationPolicies(
+    ids: string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<EscalationPolicy[]>;
+  listOnCalls(query: OnCallQuery): Promise<OnCallShift[]>;
+  getSchedules(
+    ids: string[],
+    range: { since: Date; until: Date; signal?: AbortSignal },
+  ): Promise<ScheduleRendering[]>;
+  /** Counters since start, if the provider keeps them. */
+  stats?(): UpstreamStats;
+}
+
+/** Status of an incident. @public */
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+/** An incident as the paging tool reports it. @public */
+export interface UpstreamIncident {
+  id: string;
+  number?: number;
+  title: string;
+  status: IncidentStatus;
+  urgency?: 'high' | 'low';
+  /** The paging tool's priority name (`P1`, `SEV-2`, ...), if set. */
+  priority?: string;
+  serviceId: string;
+  serviceName?: string;
+  escalationPolicyId?: string;
+  createdAt: string;
+  /** First acknowledgement, when known (see {@link IncidentProvider.getFirstAcknowledgements}). */
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  htmlUrl?: string;
+  /** People the incident is assigned to now. */
+  assignees: OnCallUser[];
+}
+
+/** Query of {@link IncidentProvider.listIncidents}. @public */
+export interface IncidentQuery {
+  serviceIds: string[];
+  /** Incidents created in this range... */
+  since: Date;
+  until: Date;
+  /** ...with these statuses (default: all). */
+  statuses?: IncidentStatus[];
+  signal?: AbortSignal;
+}
+
+/** An incident to open from the portal. @public */
+export interface IncidentTrigger {
+  /** Integration (routing) key of the service's Events API v2 integration. */
+  routingKey: string;
+  summary: string;
+  source: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  /** Who triggered it (entity ref of the user), recorded in the details. */
+  triggeredBy: string;
+  dedupKey?: string;
+}
+
+/**
+ * Source of incidents. `acknowledgedAt` is filled where the list answer
+ * already tells it (incidents acknowledged now); the first acknowledgement of
+ * resolved incidents comes from {@link IncidentProvider.getFirstAcknowledgements},
+ * which callers use once per incident and keep.
+ * @public
+ */
+export interface IncidentProvider {
+  readonly id: string;
+  listIncidents(query: IncidentQuery): Promise<UpstreamIncident[]>;
+  /** Time of each incident's first acknowledgement; `null` when it was never acknowledged. */
+  getFirstAcknowledgements(
+    incidentIds: string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<Map<string, string | null>>;
+  /** Opens an incident (optional; off unless the provider is configured for it). */
+  triggerIncident?(trigger: IncidentTrigger): Promise<{ dedupKey: string }>;
+}
