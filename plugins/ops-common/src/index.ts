@@ -9,3 +9,5 @@
 export * from './annotations';
 export * from './freshness';
 export * from './permissions';
+export * from './incidents';
+export * from './oncall';

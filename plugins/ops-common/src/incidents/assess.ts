@@ -1,0 +1,232 @@
+import {
+  DEFAULT_INCIDENT_POLICY,
+  describeResponseTarget,
+  IncidentPolicy,
+  responseDeadline,
+  Severity,
+  SEVERITIES,
+  severityOf,
+} from './severity';
+
+/** A person an incident is assigned to. @public */
+export interface IncidentPerson {
+  id: string;
+  name: string;
+  email?: string;
+  htmlUrl?: string;
+}
+
+/** An incident with the times the math needs (ISO 8601). @public */
+export interface IncidentRecord {
+  id: string;
+  number?: number;
+  title: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  urgency?: 'high' | 'low';
+  /** The paging tool's priority name. */
+  priority?: string;
+  serviceId: string;
+  serviceName?: string;
+  createdAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  htmlUrl?: string;
+  assignees: IncidentPerson[];
+}
+
+/**
+ * How an incident did against a target: `met` or `missed` once it happened,
+ * `pending` while there is still time, `overdue` when the deadline passed
+ * and it has not happened yet, `none` when there is no target.
+ * @public
+ */
+export type TargetStatus = 'met' | 'missed' | 'pending' | 'overdue' | 'none';
+
+/** An incident with its severity and how it did against its targets. @public */
+export interface AssessedIncident extends IncidentRecord {
+  severity: Severity;
+  /** `Critical`, `High`, ... */
+  severityLabel: string;
+  /** Words for the response target (`5 min`, `next business day`). */
+  responseTarget: string;
+  /** Acknowledge by (ISO 8601). */
+  respondBy: string;
+  response: TargetStatus;
+  /** Resolve by (ISO 8601), when the severity has a resolution target. */
+  resolveBy?: string;
+  resolution: TargetStatus;
+  timeToAcknowledgeMs?: number;
+  timeToResolveMs?: number;
+}
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function against(
+  deadline: number | undefined,
+  happenedAt: number | undefined,
+  now: number,
+): TargetStatus {
+  if (deadline === undefined) return 'none';
+  if (happenedAt !== undefined) return happenedAt <= deadline ? 'met' : 'missed';
+  return now > deadline ? 'overdue' : 'pending';
+}
+
+/**
+ * Classifies an incident and measures it against its severity's targets.
+ * An incident resolved without ever being acknowledged counts as answered
+ * when it was resolved (nobody needed to respond any more).
+ * @public
+ */
+export function assessIncident(
+  incident: IncidentRecord,
+  now: Date,
+  policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY,
+): AssessedIncident {
+  const severity = severityOf(incident, policy);
+  const definition = policy.severities[severity];
+  const created = ms(incident.createdAt)!;
+  const acked = ms(incident.acknowledgedAt);
+  const resolved = ms(incident.resolvedAt);
+  const respondBy = responseDeadline(severity, new Date(created), policy);
+  const resolveBy =
+    definition.resolveWithinMinutes !== undefined
+      ? created + definition.resolveWithinMinutes * 60_000
+      : undefined;
+  const answered = acked ?? resolved;
+  return {
+    ...incident,
+    severity,
+    severityLabel: definition.label,
+    responseTarget: describeResponseTarget(definition.respond),
+    respondBy: respondBy.toISOString(),
+    response: against(respondBy.getTime(), answered, now.getTime()),
+    resolveBy:
+      resolveBy !== undefined ? new Date(resolveBy).toISOString() : undefined,
+    resolution: against(resolveBy, resolved, now.getTime()),
+    timeToAcknowledgeMs: acked !== undefined ? acked - created : undefined,
+    timeToResolveMs: resolved !== undefined ? resolved - created : undefined,
+  };
+}
+
+/** Counts of one severity in a summary. @public */
+export interface SeveritySummary {
+  severity: Severity;
+  label: string;
+  responseTarget: string;
+  count: number;
+  open: number;
+  /** Incidents whose response target was met / missed (or is overdue). */
+  responseMet: number;
+  responseMissed: number;
+  /** Mean time to acknowledge of this severity's acknowledged incidents. */
+  mttaMs?: number;
+}
+
+/** Incident figures over a window. @public */
+export interface IncidentSummary {
+  /** Window start and end (ISO 8601). */
+  since: string;
+  until: string;
+  /** Incidents created in the window. */
+  count: number;
+  /** Open now (triggered or acknowledged), whenever they were created. */
+  open: number;
+  /** Mean time to acknowledge, over incidents acknowledged (created in the window). */
+  mttaMs?: number;
+  acknowledged: number;
+  /** Mean time to resolve, over incidents resolved (created in the window). */
+  mttrMs?: number;
+  resolved: number;
+  /** Share of decided response targets that were met (0–1), when any were. */
+  responseMetRatio?: number;
+  bySeverity: SeveritySummary[];
+}
+
+function mean(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * MTTA, MTTR and the response record over a window (e.g. the last 30 days).
+ * Only incidents created in the window count, except `open`, which counts
+ * every incident still open.
+ * @public
+ */
+export function summarizeIncidents(
+  incidents: AssessedIncident[],
+  window: { since: Date; until: Date },
+): IncidentSummary {
+  const since = window.since.getTime();
+  const until = window.until.getTime();
+  const inWindow = incidents.filter(i => {
+    const t = Date.parse(i.createdAt);
+    return t >= since && t <= until;
+  });
+  const ttas = inWindow
+    .map(i => i.timeToAcknowledgeMs)
+    .filter((v): v is number => v !== undefined);
+  const ttrs = inWindow
+    .map(i => i.timeToResolveMs)
+    .filter((v): v is number => v !== undefined);
+  const met = inWindow.filter(i => i.response === 'met').length;
+  const missed = inWindow.filter(
+    i => i.response === 'missed' || i.response === 'overdue',
+  ).length;
+
+  const bySeverity = SEVERITIES.map(severity => {
+    const of = inWindow.filter(i => i.severity === severity);
+    const sample = incidents.find(i => i.severity === severity);
+    return {
+      severity,
+      label: sample?.severityLabel ?? severity,
+      responseTarget: sample?.responseTarget ?? '',
+      count: of.length,
+      open: incidents.filter(
+        i => i.severity === severity && i.status !== 'resolved',
+      ).length,
+      responseMet: of.filter(i => i.response === 'met').length,
+      responseMissed: of.filter(
+        i => i.response === 'missed' || i.response === 'overdue',
+      ).length,
+      mttaMs: mean(
+        of
+          .map(i => i.timeToAcknowledgeMs)
+          .filter((v): v is number => v !== undefined),
+      ),
+    };
+  });
+
+  return {
+    since: window.since.toISOString(),
+    until: window.until.toISOString(),
+    count: inWindow.length,
+    open: incidents.filter(i => i.status !== 'resolved').length,
+    mttaMs: mean(ttas),
+    acknowledged: ttas.length,
+    mttrMs: mean(ttrs),
+    resolved: ttrs.length,
+    responseMetRatio: met + missed > 0 ? met / (met + missed) : undefined,
+    bySeverity,
+  };
+}
+
+/** Durations for people: `4 min`, `1 h 20 min`, `2 d 3 h`. @public */
+export function formatDuration(msValue: number | undefined): string {
+  if (msValue === undefined || !Number.isFinite(msValue)) return '–';
+  const minutes = Math.round(msValue / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(msValue / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  }
+  const days = Math.floor(hours / 24);
+  const restHours = hours % 24;
+  return restHours ? `${days} d ${restHours} h` : `${days} d`;
+}

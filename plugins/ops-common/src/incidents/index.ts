@@ -1,0 +1,2 @@
+export * from './severity';
+export * from './assess';

@@ -1,0 +1,40 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID,
+  ANNOTATION_PAGERDUTY_SCHEDULE_ID,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  splitAnnotation,
+} from '../annotations';
+
+/** The PagerDuty ids an entity names through its annotations. @public */
+export interface PagerDutyIds {
+  serviceIds: string[];
+  escalationPolicyIds: string[];
+  scheduleIds: string[];
+}
+
+/** Reads the PagerDuty annotations of an entity (each may list several ids). @public */
+export function pagerDutyIdsOf(entity: Entity): PagerDutyIds {
+  const a = entity.metadata.annotations ?? {};
+  return {
+    serviceIds: unique(splitAnnotation(a[ANNOTATION_PAGERDUTY_SERVICE_ID])),
+    escalationPolicyIds: unique(
+      splitAnnotation(a[ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID]),
+    ),
+    scheduleIds: unique(splitAnnotation(a[ANNOTATION_PAGERDUTY_SCHEDULE_ID])),
+  };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** True when the entity names any PagerDuty service, escalation policy or schedule. @public */
+export function hasPagerDutyAnnotations(entity: Entity): boolean {
+  const ids = pagerDutyIdsOf(entity);
+  return (
+    ids.serviceIds.length > 0 ||
+    ids.escalationPolicyIds.length > 0 ||
+    ids.scheduleIds.length > 0
+  );
+}
