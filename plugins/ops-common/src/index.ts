@@ -11,3 +11,4 @@ export * from './freshness';
 export * from './permissions';
 export * from './incidents';
 export * from './oncall';
+export * from './changes';
