@@ -239,9 +239,12 @@ const services = [
     name: 'MySQL (MariaDB)',
     port: 3306,
     env: 'BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING',
-    url: 'mysql://root@127.0.0.1:3306/test',
+    // Backstage's TestDatabases wants a password in the URL; the test user is
+    // created (as root, who has none locally) by prepareMysql.
+    url: 'mysql://ops_test:ops_test@127.0.0.1:3306/test',
     start:
       'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+    prepare: prepareMysql,
   },
   {
     name: 'Redis',
@@ -318,6 +321,17 @@ async function ensureServices() {
       );
     }
   }
+  log(
+    `Database tests run on SQLite${
+      env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+        ? ', PostgreSQL'
+        : ''
+    }${env.BACKSTAGE_TEST_DATABASE_MYSQL8_CONNECTION_STRING ? ', MySQL' : ''}${
+      env.BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING
+        ? '; cache tests on Redis'
+        : ''
+    }`,
+  );
   return env;
 }
 
