@@ -20,6 +20,14 @@ export type {
 } from './cloudwatch/store';
 export { createPlatformStore } from './cloudwatch/platform';
 export { startFakePagerDuty } from './pagerduty/server';
-export type { FakePagerDuty, FakePagerDutyOptions } from './pagerduty/server';
+export type {
+  FakePagerDuty,
+  FakePagerDutyOptions,
+  PagerDutyFault,
+  PagerDutyStats,
+} from './pagerduty/server';
+export { PagerDutyContract, defaultSpecPath } from './pagerduty/contract';
+export { createPlatformAccount } from './pagerduty/data';
+export type { PagerDutyAccount } from './pagerduty/data';
 export * as platform from './platform';
 export { hash, unit, normal } from './random';

@@ -1,6 +1,7 @@
 /*
  * Runs the fake PagerDuty and CloudWatch for the local portal:
- *   FAKE_PAGERDUTY_PORT (default 7101), FAKE_CLOUDWATCH_PORT (default 7102).
+ *   FAKE_PAGERDUTY_PORT (default 7101), FAKE_CLOUDWATCH_PORT (default 7102),
+ *   FAKE_PAGERDUTY_LATENCY_MS (default 0: answer at once).
  */
 import { createPlatformStore } from './cloudwatch/platform';
 import { startFakeCloudWatch } from './cloudwatch/server';
@@ -12,6 +13,7 @@ async function main() {
   const pagerduty = await startFakePagerDuty({
     port: Number(process.env.FAKE_PAGERDUTY_PORT ?? 7101),
     host: '0.0.0.0',
+    latencyMs: Number(process.env.FAKE_PAGERDUTY_LATENCY_MS ?? 0),
   });
   const cloudwatch = await startFakeCloudWatch({
     port: Number(process.env.FAKE_CLOUDWATCH_PORT ?? 7102),

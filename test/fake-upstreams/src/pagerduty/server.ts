@@ -6,31 +6,853 @@ import {
   serve,
   ServeOptions,
 } from '../http';
+import { PagerDutyContract } from './contract';
+import {
+  createPlatformAccount,
+  DAY,
+  PagerDutyAccount,
+  PdEscalationPolicy,
+  PdIncident,
+  PdSchedule,
+  PdService,
+  PdUser,
+  renderFinal,
+  renderLayer,
+  renderOverrides,
+  RenderedEntry,
+} from './data';
 
 /**
- * A fake PagerDuty REST API v2 (shared/contracts/pagerduty/rest-openapiv3.json):
- * token auth, `limit/offset/more` paging and `ratelimit-*` headers.
+ * A fake PagerDuty REST API v2 with the example platform's account: token
+ * or OAuth bearer auth, `limit/offset/more` paging (at most 100 per page,
+ * offset + limit at most 10,000), `ratelimit-*` headers and a per-minute
+ * budget answered with 429 (code 2020), v3 schedules under `/v3`, and
+ * faults that tests queue. Every request is checked against PagerDuty's
+ * published OpenAPI description when the file is present
+ * (see {@link PagerDutyContract}); a non-conforming request is answered 400
+ * and recorded in `violations`.
  */
-export interface FakePagerDuty extends FakeServer {}
+
+/** A fault the next matching request meets. */
+export type PagerDutyFault = (
+  | { kind: 'rate-limit'; retryAfterSeconds?: number }
+  | { kind: 'server-error' }
+  | { kind: 'unauthorized' }
+  | { kind: 'forbidden' }
+  | { kind: 'malformed-json' }
+  | { kind: 'delay'; ms: number }
+) & {
+  /** Only requests whose path starts with this meet the fault. */
+  path?: string;
+};
+
+/** Request counters. */
+export interface PagerDutyStats {
+  requests: number;
+  /** Requests per endpoint, e.g. `GET /oncalls`. */
+  byEndpoint: Record<string, number>;
+  throttled: number;
+  violations: number;
+}
+
+export interface FakePagerDuty extends FakeServer {
+  account: PagerDutyAccount;
+  /** Faults met by the next matching requests, first in first out. */
+  faults: PagerDutyFault[];
+  /** When set, every request meets this fault (an outage) until cleared. */
+  outage?: PagerDutyFault;
+  stats: PagerDutyStats;
+  /** Requests that did not conform to the OpenAPI description, with the problems. */
+  violations: { method: string; url: string; problems: string[] }[];
+  /** Whether requests are being checked against the OpenAPI description. */
+  contractChecked: boolean;
+}
 
 export interface FakePagerDutyOptions extends ServeOptions {
   /** The token requests must carry (`Authorization: Token token=<token>`). */
   token?: string;
+  /** OAuth client credentials accepted at `POST /oauth/token`. */
+  oauthClient?: { clientId: string; clientSecret: string };
+  /** The fake's clock. Default: Date.now. */
   now?: () => number;
+  /** The account; default: the example platform anchored at start. */
+  account?: PagerDutyAccount;
+  /** Extra generated services (benchmarks), when no account is given. */
+  extraServices?: number;
+  /** Schedules served as v3 (shift-based), when no account is given. */
+  v3Schedules?: string[];
+  /** Requests per minute before 429s. Default 960, PagerDuty's per-key limit. */
+  rateLimitPerMinute?: number;
+  /** The contract checker; default loads the spec if present; `false` disables. */
+  contract?: PagerDutyContract | false;
 }
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly errors: string[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const MAX_LIMIT = 100;
 
 export async function startFakePagerDuty(
   options: FakePagerDutyOptions = {},
 ): Promise<FakePagerDuty> {
+  const now = options.now ?? (() => Date.now());
   const token = options.token ?? 'local-fake-token';
-  const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
-    if (req.headers.authorization !== `Token token=${token}`) {
-      sendJson(res, 401, {
-        error: { message: 'Unauthorized', code: 2006 },
+  const account =
+    options.account ??
+    createPlatformAccount(Math.floor(now() / 60_000) * 60_000, {
+      extraServices: options.extraServices,
+      v3Schedules: options.v3Schedules,
+    });
+  const contract =
+    options.contract === false
+      ? undefined
+      : options.contract ?? PagerDutyContract.load();
+  const rateLimit = options.rateLimitPerMinute ?? 960;
+  const baseWeb = `https://${account.subdomain}.pagerduty.com`;
+  const issuedTokens = new Set<string>();
+  const faults: PagerDutyFault[] = [];
+  const stats: PagerDutyStats = {
+    requests: 0,
+    byEndpoint: {},
+    throttled: 0,
+    violations: 0,
+  };
+  const violations: FakePagerDuty['violations'] = [];
+  let windowStart = now();
+  let windowCount = 0;
+  let selfUrl = '';
+  const state: { outage?: PagerDutyFault } = {};
+
+  const users = new Map(account.users.map(u => [u.id, u]));
+  const schedules = new Map(account.schedules.map(s => [s.id, s]));
+  const policies = new Map(account.escalationPolicies.map(p => [p.id, p]));
+  const services = new Map(account.services.map(s => [s.id, s]));
+  const incidents = new Map(account.incidents.map(i => [i.id, i]));
+
+  // --- wire shapes --------------------------------------------------------
+  const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+  const ref = (type: string, id: string, summary: string, web: string) => ({
+    id,
+    type: `${type}_reference`,
+    summary,
+    self: `${selfUrl}/${
+      type === 'escalation_policy' ? 'escalation_policies' : `${type}s`
+    }/${id}`,
+    html_url: `${baseWeb}${web}`,
+  });
+  const userRef = (u: PdUser) => ref('user', u.id, u.name, `/users/${u.id}`);
+  const userFull = (u: PdUser) => ({
+    ...userRef(u),
+    type: 'user',
+    name: u.name,
+    email: u.email,
+    time_zone: u.timeZone,
+    role: 'user',
+    job_title: '',
+    contact_methods: [],
+  });
+  const scheduleRef = (s: PdSchedule) =>
+    ref('schedule', s.id, s.name, `/schedules/${s.id}`);
+  const policyRef = (p: PdEscalationPolicy) =>
+    ref('escalation_policy', p.id, p.name, `/escalation_policies/${p.id}`);
+  const serviceRef = (s: PdService) =>
+    ref('service', s.id, s.name, `/service-directory/${s.id}`);
+  function policyFull(p: PdEscalationPolicy, include: string[]): any {
+    return {
+      ...policyRef(p),
+      type: 'escalation_policy',
+      name: p.name,
+      description: p.description,
+      num_loops: p.numLoops,
+      on_call_handoff_notifications: 'if_has_services',
+      escalation_rules: p.rules.map(r => ({
+        id: r.id,
+        escalation_delay_in_minutes: r.delayMinutes,
+        targets: r.targets.map(t =>
+          t.type === 'user'
+            ? userRef(users.get(t.id)!)
+            : scheduleRef(schedules.get(t.id)!),
+        ),
+      })),
+      services: account.services
+        .filter(s => s.escalationPolicyId === p.id)
+        .map(s =>
+          include.includes('services') ? serviceFull(s, []) : serviceRef(s),
+        ),
+      teams: [],
+    };
+  }
+  function serviceFull(s: PdService, include: string[]): any {
+    const p = policies.get(s.escalationPolicyId)!;
+    return {
+      ...serviceRef(s),
+      type: 'service',
+      name: s.name,
+      description: s.description,
+      status: s.status,
+      created_at: '2024-01-02T10:00:00Z',
+      auto_resolve_timeout: 14400,
+      acknowledgement_timeout: 1800,
+      alert_creation: 'create_alerts_and_incidents',
+      escalation_policy: include.includes('escalation_policies')
+        ? policyFull(p, [])
+        : policyRef(p),
+      teams: [],
+      integrations: [],
+      incident_urgency_rule: { type: 'constant', urgency: 'high' },
+    };
+  }
+  const entry = (e: RenderedEntry) => ({
+    start: iso(e.start),
+    end: iso(e.end),
+    user: userRef(users.get(e.userId)!),
+  });
+  const priorityOf = (i: PdIncident) => {
+    const p = account.priorities.find(x => x.name === i.priority);
+    return p
+      ? {
+          id: p.id,
+          type: 'priority',
+          summary: p.name,
+          self: `${selfUrl}/priorities/${p.id}`,
+          name: p.name,
+          description: p.description,
+        }
+      : null;
+  };
+  /** Incidents live on the fake's clock: what has not happened yet is not told. */
+  const statusAt = (i: PdIncident): PdIncident['status'] => {
+    const t = now();
+    if (i.resolvedAt !== undefined && i.resolvedAt <= t) return 'resolved';
+    if (i.acknowledgedAt !== undefined && i.acknowledgedAt <= t) {
+      return 'acknowledged';
+    }
+    return i.status === 'resolved' ? 'acknowledged' : i.status;
+  };
+
+  const incidentFull = (i: PdIncident) => {
+    const s = services.get(i.serviceId)!;
+    const responder = users.get(i.responderId)!;
+    const status = statusAt(i);
+    return {
+      id: i.id,
+      type: 'incident',
+      summary: `[#${i.number}] ${i.title}`,
+      self: `${selfUrl}/incidents/${i.id}`,
+      html_url: `${baseWeb}/incidents/${i.id}`,
+      incident_number: i.number,
+      title: i.title,
+      created_at: iso(i.createdAt),
+      updated_at: iso(i.resolvedAt ?? i.acknowledgedAt ?? i.createdAt),
+      status,
+      incident_key: `${i.id.toLowerCase()}-key`,
+      service: serviceRef(s),
+      escalation_policy: policyRef(policies.get(s.escalationPolicyId)!),
+      assigned_via: 'escalation_policy',
+      assignments:
+        status === 'resolved'
+          ? []
+          : [{ at: iso(i.createdAt), assignee: userRef(responder) }],
+      acknowledgements:
+        status === 'acknowledged' && i.acknowledgedAt !== undefined
+          ? [{ at: iso(i.acknowledgedAt), acknowledger: userRef(responder) }]
+          : [],
+      last_status_change_at: iso(
+        (status === 'resolved' ? i.resolvedAt : undefined) ??
+          (status !== 'triggered' ? i.acknowledgedAt : undefined) ??
+          i.createdAt,
+      ),
+      resolved_at:
+        status === 'resolved' && i.resolvedAt ? iso(i.resolvedAt) : null,
+      urgency: i.urgency,
+      priority: priorityOf(i),
+      teams: [],
+      alert_counts: {
+        all: 1,
+        triggered: status === 'resolved' ? 0 : 1,
+        resolved: status === 'resolved' ? 1 : 0,
+      },
+      is_mergeable: true,
+      incident_type: { name: 'incident_default' },
+      first_trigger_log_entry: {
+        id: `R${i.id.slice(1)}T`,
+        type: 'trigger_log_entry_reference',
+        summary: 'Triggered through the API',
+        self: `${selfUrl}/log_entries/R${i.id.slice(1)}T`,
+        html_url: `${baseWeb}/incidents/${i.id}/log_entries/R${i.id.slice(1)}T`,
+      },
+    };
+  };
+  // --- helpers ------------------------------------------------------------
+  function page<T>(
+    query: URLSearchParams,
+    items: T[],
+    key: string,
+    extra: Record<string, unknown> = {},
+  ) {
+    const limit = Math.min(
+      Math.max(Number(query.get('limit') ?? 25), 1),
+      MAX_LIMIT,
+    );
+    const offset = Math.max(Number(query.get('offset') ?? 0), 0);
+    if (offset + limit > 10_000) {
+      throw new ApiError(400, 2001, 'Invalid Input Provided', [
+        'Offset + limit must be at most 10000',
+      ]);
+    }
+    return {
+      [key]: items.slice(offset, offset + limit),
+      limit,
+      offset,
+      more: offset + limit < items.length,
+      total: query.get('total') === 'true' ? items.length : null,
+      ...extra,
+    };
+  }
+  const list = (query: URLSearchParams, name: string) => query.getAll(name);
+  const time = (value: string | null, fallback: number, name: string) => {
+    if (!value) return fallback;
+    const t = Date.parse(value);
+    if (Number.isNaN(t)) {
+      throw new ApiError(400, 2001, 'Invalid Input Provided', [
+        `${name} is not a date`,
+      ]);
+    }
+    return t;
+  };
+  const notFound = () => new ApiError(404, 2100, 'Not Found');
+
+  // --- endpoints ----------------------------------------------------------
+  function oncalls(query: URLSearchParams) {
+    const since = time(query.get('since'), now(), 'since');
+    const until = Math.max(time(query.get('until'), since, 'until'), since);
+    if (until - since > 90 * DAY) {
+      throw new ApiError(400, 2001, 'Invalid Input Provided', [
+        'The range between since and until must be at most 90 days',
+      ]);
+    }
+    const policyIds = list(query, 'escalation_policy_ids[]');
+    const scheduleIds = list(query, 'schedule_ids[]');
+    const userIds = list(query, 'user_ids[]');
+    const include = list(query, 'include[]');
+    const earliest = query.get('earliest') === 'true';
+    const rows: any[] = [];
+    for (const p of account.escalationPolicies) {
+      if (policyIds.length && !policyIds.includes(p.id)) continue;
+      p.rules.forEach((rule, index) => {
+        for (const target of rule.targets) {
+          if (target.type === 'user') {
+            if (scheduleIds.length && !scheduleIds.includes('null')) continue;
+            rows.push({ policy: p, level: index + 1, userId: target.id });
+            continue;
+          }
+          if (scheduleIds.length && !scheduleIds.includes(target.id)) continue;
+          const s = schedules.get(target.id)!;
+          // Point queries still find the shift that covers the instant.
+          const entries = renderFinal(s, since, Math.max(until, since + 1));
+          for (const e of entries) {
+            rows.push({ policy: p, level: index + 1, schedule: s, ...e });
+          }
+        }
       });
+    }
+    let filtered = rows.filter(
+      r => !userIds.length || userIds.includes(r.userId),
+    );
+    if (earliest) {
+      const seen = new Set<string>();
+      filtered = filtered.filter(r => {
+        const key = `${r.policy.id}|${r.level}|${r.userId}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    }
+    const answer = filtered.map(r => {
+      const u = users.get(r.userId)!;
+      return {
+        escalation_policy: include.includes('escalation_policies')
+          ? policyFull(r.policy, [])
+          : policyRef(r.policy),
+        escalation_level: r.level,
+        schedule: r.schedule
+          ? {
+              ...scheduleRef(r.schedule),
+              ...(include.includes('schedules')
+                ? { type: 'schedule', name: r.schedule.name }
+                : {}),
+            }
+          : null,
+        user: include.includes('users') ? userFull(u) : userRef(u),
+        start: r.start !== undefined ? iso(r.start) : null,
+        end: r.end !== undefined ? iso(r.end) : null,
+      };
+    });
+    return page(query, answer, 'oncalls');
+  }
+
+  function scheduleV2(id: string, query: URLSearchParams) {
+    const s = schedules.get(id);
+    if (!s || s.version !== 2) throw notFound();
+    const until = time(query.get('until'), now() + 14 * DAY, 'until');
+    const since = time(query.get('since'), until - 14 * DAY, 'since');
+    const overflow = query.get('overflow') === 'true';
+    const cut = (entries: RenderedEntry[]) =>
+      overflow ? entries : entries.filter(e => e.end > e.start);
+    const final = cut(renderFinal(s, since, until));
+    const overrides = cut(renderOverrides(s, since, until));
+    const span = Math.max(until - since, 1);
+    const coverage = (entries: RenderedEntry[]) =>
+      Math.round(
+        (entries.reduce((n, e) => n + (e.end - e.start), 0) / span) * 1000,
+      ) / 10;
+    return {
+      schedule: {
+        ...scheduleRef(s),
+        type: 'schedule',
+        name: s.name,
+        time_zone: s.timeZone,
+        description: `${s.name}: weekly handoff on Mondays 09:00 UTC`,
+        escalation_policies: account.escalationPolicies
+          .filter(p => p.rules.some(r => r.targets.some(t => t.id === s.id)))
+          .map(policyRef),
+        users: s.members.map(m => userRef(users.get(m)!)),
+        teams: [],
+        schedule_layers: [
+          {
+            id: `${s.id}L1`,
+            name: 'Weekly rotation',
+            start: '2024-01-01T09:00:00Z',
+            rotation_virtual_start: '2024-01-01T09:00:00Z',
+            rotation_turn_length_seconds: 7 * 86400,
+            users: s.members.map(m => ({ user: userRef(users.get(m)!) })),
+            restrictions: [],
+            rendered_schedule_entries: renderLayer(s, since, until).map(entry),
+            rendered_coverage_percentage: 100,
+          },
+        ],
+        overrides_subschedule: {
+          name: 'Overrides',
+          rendered_schedule_entries: overrides.map(entry),
+          rendered_coverage_percentage: coverage(overrides),
+        },
+        final_schedule: {
+          name: 'Final Schedule',
+          rendered_schedule_entries: final.map(entry),
+          rendered_coverage_percentage: coverage(final),
+        },
+      },
+    };
+  }
+
+  function scheduleV3(id: string, query: URLSearchParams) {
+    const s = schedules.get(id);
+    if (!s || s.version !== 3) throw notFound();
+    const include = list(query, 'include[]');
+    const body: any = {
+      id: s.id,
+      type: 'schedule_v3',
+      name: s.name,
+      time_zone: s.timeZone,
+      description: `${s.name} (shift-based)`,
+      self: `${selfUrl}/v3/schedules/${s.id}`,
+      html_url: `${baseWeb}/schedules/${s.id}`,
+    };
+    if (include.includes('final_schedule')) {
+      const since = time(query.get('since'), now(), 'since');
+      const until = time(query.get('until'), since + 7 * DAY, 'until');
+      body.final_schedule = {
+        type: 'final_schedule',
+        rendered_coverage_percentage: 100,
+        computed_shift_assignments: renderFinal(s, since, until).map(e => ({
+          type: 'computed_shift_assignment',
+          start_time: iso(e.start),
+          end_time: iso(e.end),
+          member: { type: 'user_member', user_id: e.userId },
+          source: e.override
+            ? {
+                type: 'schedule_rotation_override',
+                rotation_id: `${s.id}R1`,
+                override_id: e.override,
+              }
+            : { type: 'schedule_rotation', rotation_id: `${s.id}R1` },
+        })),
+      };
+    }
+    return { schedule: body };
+  }
+
+  function incidentList(query: URLSearchParams) {
+    const serviceIds = list(query, 'service_ids[]');
+    const statuses = list(query, 'statuses[]');
+    const all = query.get('date_range') === 'all';
+    const until = time(query.get('until'), now(), 'until');
+    const since = time(query.get('since'), until - 30 * DAY, 'since');
+    if (!all && until - since > 183 * DAY) {
+      throw new ApiError(400, 2001, 'Invalid Input Provided', [
+        'The range between since and until must be at most 6 months',
+      ]);
+    }
+    const t = now();
+    const found = account.incidents.filter(
+      i =>
+        i.createdAt <= t &&
+        (!serviceIds.length || serviceIds.includes(i.serviceId)) &&
+        (!statuses.length || statuses.includes(statusAt(i))) &&
+        (all || (i.createdAt >= since && i.createdAt <= until)),
+    );
+    return page(query, found.map(incidentFull), 'incidents');
+  }
+
+  function logEntries(id: string, query: URLSearchParams) {
+    const i = incidents.get(id);
+    if (!i || i.createdAt > now()) throw notFound();
+    const responder = userRef(users.get(i.responderId)!);
+    const s = serviceRef(services.get(i.serviceId)!);
+    const incident = {
+      id: i.id,
+      type: 'incident_reference',
+      summary: `[#${i.number}] ${i.title}`,
+      self: `${selfUrl}/incidents/${i.id}`,
+      html_url: `${baseWeb}/incidents/${i.id}`,
+    };
+    const item = (
+      type: string,
+      at: number,
+      agent: unknown,
+      suffix: string,
+    ) => ({
+      id: `R${i.id.slice(1)}${suffix}`,
+      type,
+      summary: type.replace(/_log_entry$/, '').replace(/_/g, ' '),
+      self: `${selfUrl}/log_entries/R${i.id.slice(1)}${suffix}`,
+      html_url: `${baseWeb}/incidents/${i.id}/log_entries/R${i.id.slice(
+        1,
+      )}${suffix}`,
+      created_at: iso(at),
+      agent,
+      channel: { type: type === 'trigger_log_entry' ? 'api' : 'website' },
+      incident,
+      teams: [],
+      contexts: [],
+    });
+    const t = now();
+    const entries = [item('trigger_log_entry', i.createdAt, s, 'T')];
+    if (!query.get('is_overview') || query.get('is_overview') === 'false') {
+      entries.push(item('notify_log_entry', i.createdAt + 5_000, s, 'N'));
+    }
+    if (i.acknowledgedAt !== undefined && i.acknowledgedAt <= t) {
+      entries.push(
+        item('acknowledge_log_entry', i.acknowledgedAt, responder, 'A'),
+      );
+    }
+    if (i.resolvedAt !== undefined && i.resolvedAt <= t) {
+      entries.push(item('resolve_log_entry', i.resolvedAt, responder, 'R'));
+    }
+    // PagerDuty lists log entries newest first.
+    entries.reverse();
+    return page(query, entries, 'log_entries');
+  }
+
+  function route(method: string, path: string, query: URLSearchParams) {
+    const parts = path.split('/').filter(Boolean);
+    const include = list(query, 'include[]');
+    const q = (query.get('query') ?? '').toLowerCase();
+    const named = <T extends { name: string }>(items: T[]) =>
+      q ? items.filter(x => x.name.toLowerCase().includes(q)) : items;
+    if (method !== 'GET') throw notFound();
+    const [a, b, c, d] = parts;
+    switch (a) {
+      case 'services':
+        if (!b) {
+          return page(
+            query,
+            named(account.services).map(s => serviceFull(s, include)),
+            'services',
+          );
+        }
+        if (!c && services.has(b)) {
+          return { service: serviceFull(services.get(b)!, include) };
+        }
+        throw notFound();
+      case 'escalation_policies':
+        if (!b) {
+          return page(
+            query,
+            named(account.escalationPolicies).map(p => policyFull(p, include)),
+            'escalation_policies',
+          );
+        }
+        if (!c && policies.has(b)) {
+          return { escalation_policy: policyFull(policies.get(b)!, include) };
+        }
+        throw notFound();
+      case 'schedules':
+        if (!b) {
+          return page(
+            query,
+            named(account.schedules.filter(s => s.version === 2)).map(s => ({
+              ...scheduleRef(s),
+              type: 'schedule',
+              name: s.name,
+              time_zone: s.timeZone,
+            })),
+            'schedules',
+          );
+        }
+        if (!c) return scheduleV2(b, query);
+        throw notFound();
+      case 'v3':
+        if (b === 'schedules' && c && !d) return scheduleV3(c, query);
+        if (b === 'schedules' && c && d === 'overrides') {
+          const s = schedules.get(c);
+          if (!s || s.version !== 3) throw notFound();
+          const since = time(query.get('since'), now(), 'since');
+          const until = time(query.get('until'), since, 'until');
+          return page(
+            query,
+            renderOverrides(s, since, until).map(o => ({
+              id: o.override,
+              type: 'override_shift',
+              rotation_id: `${s.id}R1`,
+              start_time: iso(o.start),
+              end_time: iso(o.end),
+              overridden_member: {
+                type: 'user_member',
+                user_id: renderLayer(s, o.start, o.start + 1)[0].userId,
+              },
+              overriding_member: { type: 'user_member', user_id: o.userId },
+            })),
+            'overrides',
+          );
+        }
+        throw notFound();
+      case 'oncalls':
+        if (!b) return oncalls(query);
+        throw notFound();
+      case 'users':
+        if (!b) {
+          return page(query, named(account.users).map(userFull), 'users');
+        }
+        if (!c && users.has(b)) return { user: userFull(users.get(b)!) };
+        throw notFound();
+      case 'priorities':
+        if (!b) {
+          return page(
+            query,
+            account.priorities.map(p => ({
+              id: p.id,
+              type: 'priority',
+              summary: p.name,
+              self: `${selfUrl}/priorities/${p.id}`,
+              name: p.name,
+              description: p.description,
+            })),
+            'priorities',
+          );
+        }
+        throw notFound();
+      case 'incidents':
+        if (!b) return incidentList(query);
+        if (!c && incidents.has(b) && incidents.get(b)!.createdAt <= now()) {
+          return { incident: incidentFull(incidents.get(b)!) };
+        }
+        if (c === 'log_entries' && !d) return logEntries(b, query);
+        throw notFound();
+      default:
+        throw notFound();
+    }
+  }
+
+  // --- the server ---------------------------------------------------------
+  function rateHeaders(): Record<string, string> {
+    const t = now();
+    if (t - windowStart >= 60_000) {
+      windowStart = t;
+      windowCount = 0;
+    }
+    windowCount += 1;
+    return {
+      'ratelimit-limit': String(rateLimit),
+      'ratelimit-remaining': String(Math.max(rateLimit - windowCount, 0)),
+      'ratelimit-reset': String(
+        Math.max(Math.ceil((windowStart + 60_000 - t) / 1000), 1),
+      ),
+    };
+  }
+
+  function takeFault(path: string): PagerDutyFault | undefined {
+    const outage = state.outage;
+    if (outage && (!outage.path || path.startsWith(outage.path))) {
+      return outage;
+    }
+    const index = faults.findIndex(f => !f.path || path.startsWith(f.path));
+    return index >= 0 ? faults.splice(index, 1)[0] : undefined;
+  }
+
+  function oauthToken(req: RecordedRequest, res: http.ServerResponse) {
+    const form = new URLSearchParams(req.body);
+    const client = options.oauthClient;
+    if (
+      !client ||
+      form.get('grant_type') !== 'client_credentials' ||
+      form.get('client_id') !== client.clientId ||
+      form.get('client_secret') !== client.clientSecret
+    ) {
+      sendJson(res, 401, { error: 'invalid_client' });
       return;
     }
-    sendJson(res, 404, { error: { message: 'Not Found', code: 2100 } });
+    const issued = `pdfake_${issuedTokens.size + 1}_${Math.floor(
+      now() / 1000,
+    )}`;
+    issuedTokens.add(issued);
+    sendJson(res, 200, {
+      access_token: issued,
+      token_type: 'bearer',
+      expires_in: 3600,
+      scope: form.get('scope') ?? 'read',
+    });
+  }
+
+  const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
+    const url = new URL(req.url, 'http://fake');
+    if (req.method === 'GET' && url.pathname === '/__stats') {
+      sendJson(res, 200, stats);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/oauth/token') {
+      oauthToken(req, res);
+      return;
+    }
+    stats.requests += 1;
+    const endpoint = `${req.method} ${url.pathname.replace(
+      /\/(P|Q)[A-Z0-9]{5,}/g,
+      '/{id}',
+    )}`;
+    stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
+    const headers = rateHeaders();
+    try {
+      const auth = String(req.headers.authorization ?? '');
+      const bearer = auth.startsWith('Bearer ')
+        ? auth.slice('Bearer '.length)
+        : undefined;
+      if (
+        auth !== `Token token=${token}` &&
+        !(bearer && issuedTokens.has(bearer))
+      ) {
+        throw new ApiError(401, 2006, 'Unauthorized');
+      }
+      if (contract) {
+        const problems = contract.check({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: req.body,
+        });
+        if (problems.length > 0) {
+          stats.violations += 1;
+          violations.push({ method: req.method, url: req.url, problems });
+          throw new ApiError(400, 2001, 'Invalid Input Provided', problems);
+        }
+      }
+      const fault = takeFault(url.pathname);
+      if (fault) {
+        switch (fault.kind) {
+          case 'rate-limit':
+            stats.throttled += 1;
+            throw new ApiError(
+              429,
+              2020,
+              'Rate Limit Exceeded',
+              [],
+              fault.retryAfterSeconds !== undefined
+                ? { 'retry-after': String(fault.retryAfterSeconds) }
+                : {},
+            );
+          case 'server-error':
+            throw new ApiError(500, 2999, 'Internal Server Error');
+          case 'unauthorized':
+            throw new ApiError(401, 2006, 'Unauthorized');
+          case 'forbidden':
+            throw new ApiError(
+              403,
+              2010,
+              'Access Denied: the API key lacks the permission for this resource',
+            );
+          case 'malformed-json': {
+            const text = '{"oncalls": [{"user": {"id": "PUALI';
+            res.writeHead(200, {
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(text),
+              ...headers,
+            });
+            res.end(text);
+            return;
+          }
+          case 'delay':
+            await new Promise(r => setTimeout(r, fault.ms));
+            break;
+          default:
+            break;
+        }
+      }
+      if (windowCount > rateLimit) {
+        stats.throttled += 1;
+        throw new ApiError(429, 2020, 'Rate Limit Exceeded');
+      }
+      const body = route(req.method, url.pathname, url.searchParams);
+      sendJson(res, 200, body, headers);
+    } catch (error) {
+      const e =
+        error instanceof ApiError
+          ? error
+          : new ApiError(500, 2999, String(error));
+      sendJson(
+        res,
+        e.status,
+        {
+          error: {
+            message: e.message,
+            code: e.code,
+            ...(e.errors.length ? { errors: e.errors } : {}),
+          },
+        },
+        { ...headers, ...e.headers },
+      );
+    }
   };
-  return serve(handler, options);
+
+  const base = await serve(handler, options);
+  selfUrl = base.url;
+  const reset = base.reset;
+  const server: FakePagerDuty = Object.assign(base, {
+    account,
+    faults,
+    stats,
+    violations,
+    contractChecked: Boolean(contract),
+    reset: () => {
+      reset();
+      faults.length = 0;
+      violations.length = 0;
+      state.outage = undefined;
+    },
+  });
+  Object.defineProperty(server, 'outage', {
+    get: () => state.outage,
+    set: (value?: PagerDutyFault) => {
+      state.outage = value;
+    },
+    enumerable: true,
+  });
+  return server;
 }

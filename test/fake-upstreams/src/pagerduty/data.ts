@@ -1,0 +1,479 @@
+import {
+  ESCALATION_POLICY_ID,
+  people,
+  schedules as platformSchedules,
+  services as platformServices,
+} from '../platform';
+import { hash, unit } from '../random';
+
+/**
+ * The example platform's PagerDuty account, computed from a clock anchor so
+ * that every run tells the same story (the seed's on-call model):
+ * - the SRE primary schedule rotates weekly among the three SRE people, the
+ *   DevOps secondary schedule weekly among the three DevOps people, both
+ *   handing off on Mondays at 09:00 UTC;
+ * - the escalation policy pages primary, then secondary, then the
+ *   engineering manager;
+ * - overrides in the coming weeks (an SRE swap next week, a DevOps evening
+ *   cover the week after);
+ * - 30+ days of incidents with priorities P1–P4, and open ones now: an
+ *   acknowledged P1 on order-service (the service burning its error
+ *   budget), a triggered P3 on payment-service, a P4 on search-service.
+ */
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+export const WEEK = 7 * DAY;
+/** A Monday 09:00 UTC: rotations hand off every week at this time of day. */
+export const ROTATION_EPOCH = Date.UTC(2024, 0, 1, 9, 0, 0);
+
+export interface PdUser {
+  id: string;
+  name: string;
+  email: string;
+  timeZone: string;
+}
+
+export interface PdOverride {
+  id: string;
+  start: number;
+  end: number;
+  userId: string;
+}
+
+export interface PdSchedule {
+  id: string;
+  name: string;
+  /** 2 for classic schedules; 3 for shift-based ones (served under /v3 only). */
+  version: 2 | 3;
+  timeZone: string;
+  /** The rotation's members in order; one week each. */
+  members: string[];
+  overrides: PdOverride[];
+}
+
+export interface PdRule {
+  id: string;
+  delayMinutes: number;
+  targets: { type: 'schedule' | 'user'; id: string }[];
+}
+
+export interface PdEscalationPolicy {
+  id: string;
+  name: string;
+  description: string;
+  rules: PdRule[];
+  numLoops: number;
+}
+
+export interface PdService {
+  id: string;
+  name: string;
+  description: string;
+  status: 'active' | 'warning' | 'critical' | 'maintenance' | 'disabled';
+  escalationPolicyId: string;
+}
+
+export type PdPriority = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+
+export interface PdIncident {
+  id: string;
+  number: number;
+  title: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  urgency: 'high' | 'low';
+  priority?: PdPriority;
+  serviceId: string;
+  createdAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  /** Who acknowledged (and is assigned). */
+  responderId: string;
+}
+
+export interface PagerDutyAccount {
+  subdomain: string;
+  users: PdUser[];
+  schedules: PdSchedule[];
+  escalationPolicies: PdEscalationPolicy[];
+  services: PdService[];
+  incidents: PdIncident[];
+  priorities: { id: string; name: PdPriority; description: string }[];
+}
+
+export interface AccountOptions {
+  /** Extra generated services on the same escalation policy (benchmarks). */
+  extraServices?: number;
+  /** Schedule ids to serve as shift-based (v3) schedules instead of v2. */
+  v3Schedules?: string[];
+}
+
+/** Start of the rotation week that contains `t`. */
+export function weekStart(t: number): number {
+  return ROTATION_EPOCH + Math.floor((t - ROTATION_EPOCH) / WEEK) * WEEK;
+}
+
+/** Who the rotation (before overrides) puts on call at `t`. */
+export function rotationMember(schedule: PdSchedule, t: number): string {
+  const week = Math.floor((t - ROTATION_EPOCH) / WEEK);
+  const n = schedule.members.length;
+  return schedule.members[((week % n) + n) % n];
+}
+
+export interface RenderedEntry {
+  start: number;
+  end: number;
+  userId: string;
+  override?: string;
+}
+
+/** The weekly rotation layer over a range (entries cut at the bounds). */
+export function renderLayer(
+  schedule: PdSchedule,
+  since: number,
+  until: number,
+): RenderedEntry[] {
+  const entries: RenderedEntry[] = [];
+  for (let start = weekStart(since); start < until; start += WEEK) {
+    entries.push({
+      start: Math.max(start, since),
+      end: Math.min(start + WEEK, until),
+      userId: rotationMember(schedule, start),
+    });
+  }
+  return entries;
+}
+
+/** Overrides that overlap a range (cut at the bounds). */
+export function renderOverrides(
+  schedule: PdSchedule,
+  since: number,
+  until: number,
+): RenderedEntry[] {
+  return schedule.overrides
+    .filter(o => o.end > since && o.start < until)
+    .sort((a, b) => a.start - b.start)
+    .map(o => ({
+      start: Math.max(o.start, since),
+      end: Math.min(o.end, until),
+      userId: o.userId,
+      override: o.id,
+    }));
+}
+
+/** The final schedule: the rotation with the overrides laid over it. */
+export function renderFinal(
+  schedule: PdSchedule,
+  since: number,
+  until: number,
+): RenderedEntry[] {
+  const overrides = renderOverrides(schedule, since, until);
+  const result: RenderedEntry[] = [];
+  for (const entry of renderLayer(schedule, since, until)) {
+    let cursor = entry.start;
+    for (const o of overrides) {
+      if (o.end <= cursor || o.start >= entry.end) continue;
+      if (o.start > cursor) {
+        result.push({ ...entry, start: cursor, end: o.start });
+      }
+      result.push({
+        ...o,
+        start: Math.max(o.start, cursor),
+        end: Math.min(o.end, entry.end),
+      });
+      cursor = Math.min(o.end, entry.end);
+    }
+    if (cursor < entry.end) result.push({ ...entry, start: cursor });
+  }
+  // Join neighbours with the same person (an override by the person on call anyway).
+  return result.reduce<RenderedEntry[]>((joined, e) => {
+    const last = joined[joined.length - 1];
+    if (
+      last &&
+      last.userId === e.userId &&
+      last.end === e.start &&
+      last.override === e.override
+    ) {
+      last.end = e.end;
+    } else {
+      joined.push({ ...e });
+    }
+    return joined;
+  }, []);
+}
+
+/** Who is on call on a schedule at `t` (overrides applied). */
+export function onCallAt(schedule: PdSchedule, t: number): string {
+  return renderFinal(schedule, t, t + 1)[0]?.userId ?? schedule.members[0];
+}
+
+function incidentId(key: string): string {
+  return `Q${hash(key).toString(36).toUpperCase().padStart(7, '0')}`;
+}
+
+const TITLES: Record<string, string[]> = {
+  'order-service': [
+    'Order API 5xx error rate above 1%',
+    'Order placement latency p95 above 500 ms',
+    'order-events queue backlog growing',
+    'Order database connection pool exhausted',
+  ],
+  'customer-service': [
+    'Customer profile API errors',
+    'Customer service p95 latency above 500 ms',
+  ],
+  'product-service': [
+    'Product catalogue cache hit rate below 80%',
+    'Product search index stale',
+  ],
+  'payment-service': [
+    'Payment gateway timeouts',
+    'Payment failures above 0.01%',
+    'Refund job failures',
+  ],
+  'search-service': ['Search CPU above 70%', 'Search latency p95 above 1 s'],
+};
+
+function pickPriority(u: number): PdPriority | undefined {
+  if (u < 0.12) return 'P1';
+  if (u < 0.37) return 'P2';
+  if (u < 0.72) return 'P3';
+  if (u < 0.9) return 'P4';
+  return undefined;
+}
+
+/** Ack delay in minutes for a priority, mostly within the seed's targets. */
+function ackMinutes(priority: PdPriority | undefined, u: number): number {
+  switch (priority) {
+    case 'P1':
+      return 1 + u * 6; // target 5: some missed
+    case 'P2':
+      return 3 + u * 16; // target 15
+    case 'P3':
+      return 8 + u * 65; // target 60
+    case 'P4':
+      return 60 + u * 20 * 60;
+    default:
+      return 4 + u * 20;
+  }
+}
+
+/** The example platform's account. `anchor` is the fake's "now" at start. */
+export function createPlatformAccount(
+  anchor: number,
+  options: AccountOptions = {},
+): PagerDutyAccount {
+  const v3 = new Set(options.v3Schedules ?? []);
+  const users: PdUser[] = people.map(p => ({
+    id: p.pagerDutyId,
+    name: p.displayName,
+    email: p.email,
+    timeZone: 'UTC',
+  }));
+  const membersOf = (team: string) =>
+    people.filter(p => p.team === team).map(p => p.pagerDutyId);
+  const sre = membersOf('sre-team');
+  const devops = membersOf('devops-team');
+  const manager = people.find(p => p.team === 'engineering')!.pagerDutyId;
+
+  const thisWeek = weekStart(anchor);
+  const primary: PdSchedule = {
+    id: platformSchedules.primary.id,
+    name: platformSchedules.primary.name,
+    version: v3.has(platformSchedules.primary.id) ? 3 : 2,
+    timeZone: 'UTC',
+    members: sre,
+    overrides: [],
+  };
+  const secondary: PdSchedule = {
+    id: platformSchedules.secondary.id,
+    name: platformSchedules.secondary.name,
+    version: v3.has(platformSchedules.secondary.id) ? 3 : 2,
+    timeZone: 'UTC',
+    members: devops,
+    overrides: [],
+  };
+  // Next week, Wednesday 09:00 to Friday 09:00: the next SRE in line covers.
+  const swapStart = thisWeek + WEEK + 2 * DAY;
+  const nextWeekPrimary = rotationMember(primary, thisWeek + WEEK);
+  primary.overrides.push({
+    id: 'POVSRE1',
+    start: swapStart,
+    end: swapStart + 2 * DAY,
+    userId: sre[(sre.indexOf(nextWeekPrimary) + 1) % sre.length],
+  });
+  // In two weeks, Thursday 18:00 to Friday 09:00: an evening cover in DevOps.
+  const coverStart = thisWeek + 2 * WEEK + 3 * DAY + 9 * HOUR;
+  const coveredDevops = rotationMember(secondary, thisWeek + 2 * WEEK);
+  secondary.overrides.push({
+    id: 'POVDVO1',
+    start: coverStart,
+    end: coverStart + 15 * HOUR,
+    userId: devops[(devops.indexOf(coveredDevops) + 2) % devops.length],
+  });
+
+  const policy: PdEscalationPolicy = {
+    id: ESCALATION_POLICY_ID,
+    name: 'E-Commerce Platform',
+    description:
+      'SRE primary (weekly), then DevOps secondary (weekly), then the engineering manager.',
+    numLoops: 1,
+    rules: [
+      {
+        id: 'PERSRE1',
+        delayMinutes: 10,
+        targets: [{ type: 'schedule', id: primary.id }],
+      },
+      {
+        id: 'PERDVO2',
+        delayMinutes: 15,
+        targets: [{ type: 'schedule', id: secondary.id }],
+      },
+      {
+        id: 'PERMGR3',
+        delayMinutes: 30,
+        targets: [{ type: 'user', id: manager }],
+      },
+    ],
+  };
+
+  const services: PdService[] = [];
+  for (const s of platformServices) {
+    s.pagerDutyServiceIds.forEach((id, index) => {
+      services.push({
+        id,
+        name: index === 0 ? s.title : `${s.title} gateway`,
+        description: `${s.title} in production`,
+        status: 'active',
+        escalationPolicyId: policy.id,
+      });
+    });
+  }
+  for (let i = 1; i <= (options.extraServices ?? 0); i++) {
+    services.push({
+      id: `PSVX${String(i).padStart(4, '0')}`,
+      name: `Generated service ${i}`,
+      description: 'A generated service for load tests',
+      status: 'active',
+      escalationPolicyId: policy.id,
+    });
+  }
+
+  const incidents: PdIncident[] = [];
+  const incidentCounts: Record<string, number> = {
+    PSVORDR: 10,
+    PSVCUST: 3,
+    PSVPROD: 3,
+    PSVPAYM: 5,
+    PSVPGWY: 2,
+    PSVSRCH: 4,
+  };
+  for (const s of platformServices) {
+    const titles = TITLES[s.name] ?? [`${s.title} degraded`];
+    for (const serviceId of s.pagerDutyServiceIds) {
+      for (let i = 0; i < (incidentCounts[serviceId] ?? 0); i++) {
+        const key = `${serviceId}#${i}`;
+        const createdAt =
+          Math.floor((anchor - (1 + unit(`${key}:age`) * 33) * DAY) / MINUTE) *
+          MINUTE;
+        const priority = pickPriority(unit(`${key}:priority`));
+        const acknowledgedAt =
+          createdAt +
+          Math.round(ackMinutes(priority, unit(`${key}:ack`)) * MINUTE);
+        const resolvedAt =
+          acknowledgedAt + Math.round((20 + unit(`${key}:fix`) * 300) * MINUTE);
+        incidents.push({
+          id: incidentId(key),
+          number: 0,
+          title: titles[i % titles.length],
+          status: 'resolved',
+          urgency: priority === 'P4' ? 'low' : 'high',
+          priority,
+          serviceId,
+          createdAt,
+          // A few low ones are auto-resolved without anyone acknowledging.
+          acknowledgedAt:
+            priority === undefined && unit(`${key}:auto`) < 0.5
+              ? undefined
+              : acknowledgedAt,
+          resolvedAt,
+          responderId: onCallAt(primary, createdAt),
+        });
+      }
+    }
+  }
+  const openNow: Omit<PdIncident, 'number' | 'responderId'>[] = [
+    {
+      id: incidentId('open:order'),
+      title: 'Order API error budget burning: 5xx rate above 5%',
+      status: 'acknowledged',
+      urgency: 'high',
+      priority: 'P1',
+      serviceId: 'PSVORDR',
+      createdAt: anchor - 12 * MINUTE,
+      acknowledgedAt: anchor - 9 * MINUTE,
+    },
+    {
+      id: incidentId('open:payment'),
+      title: 'Refund job failures above 1%',
+      status: 'triggered',
+      urgency: 'high',
+      priority: 'P3',
+      serviceId: 'PSVPAYM',
+      createdAt: anchor - 25 * MINUTE,
+    },
+    {
+      id: incidentId('open:search'),
+      title: 'Search CPU trending toward its limit',
+      status: 'triggered',
+      urgency: 'low',
+      priority: 'P4',
+      serviceId: 'PSVSRCH',
+      createdAt: anchor - 3 * HOUR,
+    },
+  ];
+  for (const o of openNow) {
+    incidents.push({
+      ...o,
+      number: 0,
+      responderId: onCallAt(primary, o.createdAt),
+    });
+  }
+  incidents.sort((a, b) => a.createdAt - b.createdAt);
+  incidents.forEach((incident, index) => {
+    incident.number = 1001 + index;
+  });
+
+  return {
+    subdomain: 'ecommerce-platform',
+    users,
+    schedules: [primary, secondary],
+    escalationPolicies: [policy],
+    services,
+    incidents,
+    priorities: [
+      {
+        id: 'PPRIO01',
+        name: 'P1',
+        description: 'Critical: respond within 5 minutes',
+      },
+      {
+        id: 'PPRIO02',
+        name: 'P2',
+        description: 'High: respond within 15 minutes',
+      },
+      {
+        id: 'PPRIO03',
+        name: 'P3',
+        description: 'Medium: respond within 1 hour',
+      },
+      {
+        id: 'PPRIO04',
+        name: 'P4',
+        description: 'Low: respond the next business day',
+      },
+      { id: 'PPRIO05', name: 'P5', description: 'Cosmetic' },
+    ],
+  };
+}
