@@ -12,3 +12,6 @@ export * from './permissions';
 export * from './incidents';
 export * from './oncall';
 export * from './changes';
+export * from './runbooks';
+export * from './slo';
+export * from './capacity';
