@@ -2,13 +2,43 @@ export interface Config {
   ops?: {
     /** The PagerDuty provider of the ops portal (REST API v2). */
     pagerduty?: {
-      /** Base URL of the REST API. Default `https://api.pagerduty.com`. */
+      /** Base URL of the REST API. Default `https://api.pagerduty.com` (EU accounts: `https://api.eu.pagerduty.com`). */
       apiBaseUrl?: string;
       /**
-       * REST API token (read-only is enough unless incidents are triggered).
+       * REST API token (read-only is enough). Either this or `oauth`.
        * @visibility secret
        */
       token?: string;
+      /** OAuth client credentials of a PagerDuty scoped app, instead of a token. */
+      oauth?: {
+        /** Client id of the scoped app. */
+        clientId: string;
+        /**
+         * Client secret of the scoped app.
+         * @visibility secret
+         */
+        clientSecret: string;
+        /** The account's subdomain (`<subdomain>.pagerduty.com`). */
+        subdomain: string;
+        /** Service region of the account: `us` (default) or `eu`. */
+        region?: string;
+        /** Scopes to ask for. Default: read access to services, escalation policies, schedules, on-calls, incidents and users. */
+        scopes?: string[];
+        /** Token endpoint. Default `https://identity.pagerduty.com/oauth/token`. */
+        tokenUrl?: string;
+      };
+      /** Time allowed for one request, in milliseconds. Default 10000. */
+      requestTimeoutMs?: number;
+      /** Attempts per request, the first included; 429, 5xx and timeouts are retried. Default 4. */
+      maxAttempts?: number;
+      /** First retry delay in milliseconds, doubled per retry. Default 500. */
+      retryBaseDelayMs?: number;
+      /** Longest wait before a retry (Retry-After, rate-limit reset or backoff), in milliseconds. Default 30000. */
+      maxRetryDelayMs?: number;
+      /** Parallel requests where PagerDuty cannot filter by many ids. Default 4. */
+      concurrency?: number;
+      /** Events API v2 base URL, used only to trigger incidents. Default `https://events.pagerduty.com`. */
+      eventsBaseUrl?: string;
     };
   };
 }

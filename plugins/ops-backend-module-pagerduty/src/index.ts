@@ -6,3 +6,12 @@
  */
 
 export { opsModulePagerDuty as default } from './module';
+export { PagerDutyProvider } from './PagerDutyProvider';
+export type { PagerDutyProviderOptions } from './PagerDutyProvider';
+export { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
+export type { PagerDutyClientOptions, Query } from './client/PagerDutyClient';
+export { TokenAuth, OAuthClientCredentials } from './client/auth';
+export type {
+  PagerDutyAuth,
+  OAuthClientCredentialsOptions,
+} from './client/auth';

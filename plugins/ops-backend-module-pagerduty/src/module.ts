@@ -2,9 +2,12 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { PagerDutyProvider } from './PagerDutyProvider';
 
 /**
  * Registers PagerDuty as the ops portal's on-call and incident provider.
+ * Without credentials under `ops.pagerduty` it registers nothing and says so.
  * @public
  */
 export const opsModulePagerDuty = createBackendModule({
@@ -13,13 +16,20 @@ export const opsModulePagerDuty = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
+        providers: opsProvidersExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
       },
-      async init({ config, logger }) {
-        if (!config.has('ops.pagerduty')) {
-          logger.warn('ops.pagerduty is not configured: no on-call data');
+      async init({ providers, config, logger }) {
+        const provider = PagerDutyProvider.fromConfig(config, { logger });
+        if (!provider) {
+          logger.warn(
+            'ops.pagerduty has no token or OAuth client: no on-call or incident data',
+          );
+          return;
         }
+        providers.addOnCallProvider(provider);
+        providers.addIncidentProvider(provider);
       },
     });
   },

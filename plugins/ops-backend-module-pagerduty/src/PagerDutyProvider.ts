@@ -1,0 +1,597 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  EscalationPolicy,
+  IncidentProvider,
+  IncidentQuery,
+  IncidentTrigger,
+  OnCallProvider,
+  OnCallQuery,
+  OnCallService,
+  OnCallShift,
+  OnCallUser,
+  ScheduleEntry,
+  ScheduleRendering,
+  UpstreamIncident,
+  UpstreamStats,
+} from '@opsportal/plugin-ops-node';
+import {
+  OAuthClientCredentials,
+  PagerDutyAuth,
+  TokenAuth,
+} from './client/auth';
+import { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
+
+/* The parts of PagerDuty's answers that are read here. */
+interface Ref {
+  id: string;
+  type?: string;
+  summary?: string;
+  html_url?: string;
+}
+interface WireUser extends Ref {
+  name?: string;
+  email?: string;
+}
+interface WireService extends Ref {
+  name: string;
+  status?: string;
+  escalation_policy?: Ref;
+}
+interface WirePolicy extends Ref {
+  name: string;
+  num_loops?: number;
+  escalation_rules: {
+    escalation_delay_in_minutes: number;
+    targets: Ref[];
+  }[];
+}
+interface WireOnCall {
+  escalation_policy: Ref;
+  escalation_level: number;
+  schedule?: Ref | null;
+  user: WireUser;
+  start?: string | null;
+  end?: string | null;
+}
+interface WireEntry {
+  start: string;
+  end: string;
+  user?: WireUser;
+}
+interface WireSchedule extends Ref {
+  name: string;
+  time_zone?: string;
+  final_schedule?: { rendered_schedule_entries?: WireEntry[] };
+  overrides_subschedule?: { rendered_schedule_entries?: WireEntry[] };
+}
+interface WireScheduleV3 {
+  id: string;
+  name: string;
+  time_zone?: string;
+  html_url?: string;
+  final_schedule?: {
+    computed_shift_assignments?: {
+      start_time: string;
+      end_time: string;
+      member: { type: string; user_id?: string };
+      source?: { type: string };
+    }[];
+  };
+}
+interface WireIncident extends Ref {
+  incident_number?: number;
+  title: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  urgency?: 'high' | 'low';
+  priority?: { name?: string; summary?: string } | null;
+  service: Ref;
+  escalation_policy?: Ref;
+  created_at: string;
+  resolved_at?: string | null;
+  last_status_change_at?: string;
+  acknowledgements?: { at: string }[];
+  assignments?: { assignee: WireUser }[];
+}
+
+/** Options of {@link PagerDutyProvider}. @public */
+export interface PagerDutyProviderOptions {
+  client: PagerDutyClient;
+  logger: LoggerService;
+  /** Parallel requests where PagerDuty has no filter by many ids. */
+  concurrency: number;
+  /** Up to this many ids are read one by one; more, and the whole list is read. */
+  listThreshold: number;
+  /** Events API v2 base URL, for triggering incidents. */
+  eventsBaseUrl: string;
+  requestTimeoutMs: number;
+}
+
+/** Ids per request for `service_ids[]`, `escalation_policy_ids[]`, `schedule_ids[]`. */
+const IDS_PER_REQUEST = 50;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+function utc(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+/**
+ * On-call and incidents from PagerDuty REST API v2: services, escalation
+ * policies with every level, schedules rendered over a range (classic v2,
+ * or shift-based v3 when the account uses them), on-calls for many policies
+ * per request, incidents for many services per request, and the first
+ * acknowledgement from each incident's log.
+ * @public
+ */
+export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
+  readonly id = 'pagerduty';
+
+  /** Builds the provider from `ops.pagerduty`; undefined when it has no credentials. */
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService },
+  ): PagerDutyProvider | undefined {
+    const pd = config.getOptionalConfig('ops.pagerduty');
+    if (!pd) return undefined;
+    const requestTimeoutMs = pd.getOptionalNumber('requestTimeoutMs') ?? 10_000;
+    let auth: PagerDutyAuth;
+    const token = pd.getOptionalString('token');
+    const oauth = pd.getOptionalConfig('oauth');
+    if (token) {
+      auth = new TokenAuth(token);
+    } else if (oauth) {
+      const region = oauth.getOptionalString('region') ?? 'us';
+      const subdomain = oauth.getString('subdomain');
+      const scopes = oauth.getOptionalStringArray('scopes') ?? [
+        'services.read',
+        'escalation_policies.read',
+        'schedules.read',
+        'oncalls.read',
+        'incidents.read',
+        'users.read',
+      ];
+      auth = new OAuthClientCredentials({
+        clientId: oauth.getString('clientId'),
+        clientSecret: oauth.getString('clientSecret'),
+        tokenUrl:
+          oauth.getOptionalString('tokenUrl') ??
+          'https://identity.pagerduty.com/oauth/token',
+        scope: [`as_account-${region}.${subdomain}`, ...scopes].join(' '),
+        requestTimeoutMs,
+      });
+    } else {
+      return undefined;
+    }
+    const client = new PagerDutyClient({
+      baseUrl:
+        pd.getOptionalString('apiBaseUrl') ?? 'https://api.pagerduty.com',
+      auth,
+      requestTimeoutMs,
+      maxAttempts: pd.getOptionalNumber('maxAttempts') ?? 4,
+      baseDelayMs: pd.getOptionalNumber('retryBaseDelayMs') ?? 500,
+      maxDelayMs: pd.getOptionalNumber('maxRetryDelayMs') ?? 30_000,
+      logger: options.logger,
+    });
+    return new PagerDutyProvider({
+      client,
+      logger: options.logger,
+      concurrency: pd.getOptionalNumber('concurrency') ?? 4,
+      listThreshold: 10,
+      eventsBaseUrl:
+        pd.getOptionalString('eventsBaseUrl') ?? 'https://events.pagerduty.com',
+      requestTimeoutMs,
+    });
+  }
+
+  constructor(private readonly options: PagerDutyProviderOptions) {}
+
+  stats(): UpstreamStats {
+    return this.options.client.stats();
+  }
+
+  async getServices(
+    ids: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<OnCallService[]> {
+    const found = await this.byIds<WireService>(ids, {
+      one: id => `/services/${encodeURIComponent(id)}`,
+      oneKey: 'service',
+      all: '/services',
+      allKey: 'services',
+      signal: options.signal,
+    });
+    return found.map(s => ({
+      id: s.id,
+      name: s.name ?? s.summary ?? s.id,
+      htmlUrl: s.html_url,
+      status: s.status,
+      escalationPolicyId: s.escalation_policy?.id,
+    }));
+  }
+
+  async getEscalationPolicies(
+    ids: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<EscalationPolicy[]> {
+    const found = await this.byIds<WirePolicy>(ids, {
+      one: id => `/escalation_policies/${encodeURIComponent(id)}`,
+      oneKey: 'escalation_policy',
+      all: '/escalation_policies',
+      allKey: 'escalation_policies',
+      signal: options.signal,
+    });
+    return found.map(p => ({
+      id: p.id,
+      name: p.name ?? p.summary ?? p.id,
+      htmlUrl: p.html_url,
+      loops: p.num_loops,
+      levels: (p.escalation_rules ?? []).map((rule, index) => ({
+        level: index + 1,
+        delayMinutes: rule.escalation_delay_in_minutes,
+        targets: rule.targets.map(t => ({
+          type: t.type?.startsWith('user') ? 'user' : 'schedule',
+          id: t.id,
+          name: t.summary ?? t.id,
+          htmlUrl: t.html_url,
+        })),
+      })),
+    }));
+  }
+
+  async listOnCalls(query: OnCallQuery): Promise<OnCallShift[]> {
+    const policyIds = query.escalationPolicyIds ?? [];
+    const scheduleIds = query.scheduleIds ?? [];
+    const batches: Record<string, string[]>[] = [];
+    for (const ids of chunks(policyIds, IDS_PER_REQUEST)) {
+      batches.push({ 'escalation_policy_ids[]': ids });
+    }
+    for (const ids of chunks(scheduleIds, IDS_PER_REQUEST)) {
+      batches.push({ 'schedule_ids[]': ids });
+    }
+    const shifts: OnCallShift[] = [];
+    const seen = new Set<string>();
+    for (const batch of batches) {
+      const rows = await this.options.client.list<WireOnCall>(
+        '/oncalls',
+        'oncalls',
+        {
+          ...batch,
+          'include[]': ['users'],
+          since: query.since?.toISOString(),
+          until: query.until?.toISOString(),
+          time_zone: 'UTC',
+        },
+        { signal: query.signal },
+      );
+      for (const row of rows) {
+        const shift: OnCallShift = {
+          escalationPolicyId: row.escalation_policy.id,
+          level: row.escalation_level,
+          user: this.user(row.user),
+          scheduleId: row.schedule?.id,
+          scheduleName: row.schedule?.summary,
+          start: row.start ? utc(row.start) : undefined,
+          end: row.end ? utc(row.end) : undefined,
+        };
+        // A policy found through two batches is reported once.
+        const key = `${shift.escalationPolicyId}|${shift.level}|${shift.user.id}|${shift.scheduleId}|${shift.start}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        shifts.push(shift);
+      }
+    }
+    return shifts;
+  }
+
+  async getSchedules(
+    ids: string[],
+    range: { since: Date; until: Date; signal?: AbortSignal },
+  ): Promise<ScheduleRendering[]> {
+    const results = await this.pool(ids, async id => {
+      try {
+        const { schedule } = await this.options.client.get<{
+          schedule: WireSchedule;
+        }>(
+          `/schedules/${encodeURIComponent(id)}`,
+          {
+            since: range.since.toISOString(),
+            until: range.until.toISOString(),
+            time_zone: 'UTC',
+          },
+          range.signal,
+        );
+        const entries = (e?: WireEntry[]): ScheduleEntry[] =>
+          (e ?? [])
+            .filter(x => x.user)
+            .map(x => ({
+              user: this.user(x.user!),
+              start: utc(x.start),
+              end: utc(x.end),
+            }));
+        return {
+          id: schedule.id,
+          name: schedule.name ?? schedule.summary ?? id,
+          htmlUrl: schedule.html_url,
+          timeZone: schedule.time_zone,
+          source: 'v2' as const,
+          entries: entries(schedule.final_schedule?.rendered_schedule_entries),
+          overrides: entries(
+            schedule.overrides_subschedule?.rendered_schedule_entries,
+          ),
+        };
+      } catch (error) {
+        if (error instanceof PagerDutyError && error.status === 404) {
+          return this.scheduleV3(id, range);
+        }
+        throw error;
+      }
+    });
+    return results.filter((r): r is ScheduleRendering => r !== undefined);
+  }
+
+  async listIncidents(query: IncidentQuery): Promise<UpstreamIncident[]> {
+    const incidents: UpstreamIncident[] = [];
+    const seen = new Set<string>();
+    for (const ids of chunks(query.serviceIds, IDS_PER_REQUEST)) {
+      const rows = await this.options.client.list<WireIncident>(
+        '/incidents',
+        'incidents',
+        {
+          'service_ids[]': ids,
+          'statuses[]': query.statuses,
+          since: query.since.toISOString(),
+          until: query.until.toISOString(),
+          time_zone: 'UTC',
+          sort_by: 'created_at:desc',
+        },
+        { signal: query.signal },
+      );
+      for (const row of rows) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        incidents.push(this.incident(row));
+      }
+    }
+    return incidents;
+  }
+
+  async getFirstAcknowledgements(
+    incidentIds: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, string | null>> {
+    const result = new Map<string, string | null>();
+    await this.pool(incidentIds, async id => {
+      try {
+        const entries = await this.options.client.list<{
+          type: string;
+          created_at: string;
+        }>(
+          `/incidents/${encodeURIComponent(id)}/log_entries`,
+          'log_entries',
+          { is_overview: true, time_zone: 'UTC' },
+          { signal: options.signal },
+        );
+        const acks = entries
+          .filter(e => e.type === 'acknowledge_log_entry')
+          .map(e => Date.parse(e.created_at))
+          .sort((a, b) => a - b);
+        result.set(id, acks.length ? new Date(acks[0]).toISOString() : null);
+      } catch (error) {
+        if (error instanceof PagerDutyError && error.status === 404) return;
+        throw error;
+      }
+    });
+    return result;
+  }
+
+  async triggerIncident(
+    trigger: IncidentTrigger,
+  ): Promise<{ dedupKey: string }> {
+    const response = await fetch(
+      `${this.options.eventsBaseUrl.replace(/\/+$/, '')}/v2/enqueue`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          routing_key: trigger.routingKey,
+          event_action: 'trigger',
+          dedup_key: trigger.dedupKey,
+          payload: {
+            summary: trigger.summary,
+            source: trigger.source,
+            severity: trigger.severity,
+            custom_details: { triggered_by: trigger.triggeredBy },
+          },
+          client: 'Ops portal',
+        }),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      },
+    );
+    const body = await response.json().catch(() => undefined);
+    if (response.status !== 202 || typeof body?.dedup_key !== 'string') {
+      throw new PagerDutyError(
+        `PagerDuty did not accept the event (${response.status}${
+          body?.message ? `: ${body.message}` : ''
+        })`,
+        response.status,
+        'v2/enqueue',
+      );
+    }
+    return { dedupKey: body.dedup_key };
+  }
+
+  /** A v3 (shift-based) schedule: its final schedule, people looked up by id. */
+  private async scheduleV3(
+    id: string,
+    range: { since: Date; until: Date; signal?: AbortSignal },
+  ): Promise<ScheduleRendering | undefined> {
+    let schedule: WireScheduleV3;
+    try {
+      ({ schedule } = await this.options.client.get<{
+        schedule: WireScheduleV3;
+      }>(
+        `/v3/schedules/${encodeURIComponent(id)}`,
+        {
+          since: range.since.toISOString(),
+          until: range.until.toISOString(),
+          'include[]': ['final_schedule'],
+        },
+        range.signal,
+      ));
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+    const assignments = (
+      schedule.final_schedule?.computed_shift_assignments ?? []
+    ).filter(a => a.member.type === 'user_member' && a.member.user_id);
+    const userIds = [...new Set(assignments.map(a => a.member.user_id!))];
+    const users = new Map<string, OnCallUser>();
+    await this.pool(userIds, async userId => {
+      try {
+        const { user } = await this.options.client.get<{ user: WireUser }>(
+          `/users/${encodeURIComponent(userId)}`,
+          {},
+          range.signal,
+        );
+        users.set(userId, this.user(user));
+      } catch (error) {
+        if (!(error instanceof PagerDutyError && error.status === 404)) {
+          throw error;
+        }
+      }
+    });
+    const entry = (a: (typeof assignments)[number]): ScheduleEntry => ({
+      user: users.get(a.member.user_id!) ?? {
+        id: a.member.user_id!,
+        name: a.member.user_id!,
+      },
+      start: utc(a.start_time),
+      end: utc(a.end_time),
+    });
+    return {
+      id: schedule.id,
+      name: schedule.name,
+      htmlUrl: schedule.html_url,
+      timeZone: schedule.time_zone,
+      source: 'v3',
+      entries: assignments.map(entry),
+      overrides: assignments
+        .filter(a => a.source?.type.endsWith('_override'))
+        .map(entry),
+    };
+  }
+
+  private user(u: WireUser): OnCallUser {
+    return {
+      id: u.id,
+      name: u.name ?? u.summary ?? u.id,
+      email: u.email,
+      htmlUrl: u.html_url,
+    };
+  }
+
+  private incident(row: WireIncident): UpstreamIncident {
+    const acks = (row.acknowledgements ?? [])
+      .map(a => Date.parse(a.at))
+      .filter(t => !Number.isNaN(t))
+      .sort((a, b) => a - b);
+    return {
+      id: row.id,
+      number: row.incident_number,
+      title: row.title ?? row.summary ?? row.id,
+      status: row.status,
+      urgency: row.urgency,
+      priority: row.priority?.name ?? row.priority?.summary ?? undefined,
+      serviceId: row.service.id,
+      serviceName: row.service.summary,
+      escalationPolicyId: row.escalation_policy?.id,
+      createdAt: utc(row.created_at),
+      acknowledgedAt: acks.length ? new Date(acks[0]).toISOString() : undefined,
+      resolvedAt:
+        row.status === 'resolved'
+          ? utc(row.resolved_at ?? row.last_status_change_at ?? row.created_at)
+          : undefined,
+      htmlUrl: row.html_url,
+      assignees: (row.assignments ?? []).map(a => this.user(a.assignee)),
+    };
+  }
+
+  /**
+   * Resources PagerDuty cannot filter by many ids: a few are read one by one
+   * (unknown ids skipped), many by walking the list until all are found.
+   */
+  private async byIds<T extends Ref>(
+    ids: string[],
+    how: {
+      one: (id: string) => string;
+      oneKey: string;
+      all: string;
+      allKey: string;
+      signal?: AbortSignal;
+    },
+  ): Promise<T[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    if (wanted.length <= this.options.listThreshold) {
+      const found = await this.pool(wanted, async id => {
+        try {
+          const body = await this.options.client.get<Record<string, T>>(
+            how.one(id),
+            {},
+            how.signal,
+          );
+          return body[how.oneKey];
+        } catch (error) {
+          if (error instanceof PagerDutyError && error.status === 404) {
+            return undefined;
+          }
+          throw error;
+        }
+      });
+      return found.filter((x): x is Awaited<T> => x !== undefined);
+    }
+    const want = new Set(wanted);
+    const all = await this.options.client.list<T>(
+      how.all,
+      how.allKey,
+      {},
+      {
+        signal: how.signal,
+        stop: items => items.filter(i => want.has(i.id)).length >= want.size,
+      },
+    );
+    return all.filter(item => want.has(item.id));
+  }
+
+  /** Runs `fn` over `items` with at most `concurrency` at a time. */
+  private async pool<T, R>(
+    items: T[],
+    fn: (item: T) => Promise<R>,
+  ): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]);
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(this.options.concurrency, items.length) },
+        worker,
+      ),
+    );
+    return results;
+  }
+}
