@@ -9,3 +9,4 @@
 export * from './metrics';
 export * from './oncall';
 export * from './extensions';
+export * from './changes/permissions';
