@@ -216,7 +216,7 @@ export function summarizeIncidents(
 }
 
 /** Durations for people: `4 min`, `1 h 20 min`, `2 d 3 h`. @public */
-export function formatDuration(msValue: number | undefined): string {
+export function formatIncidentDuration(msValue: number | undefined): string {
   if (msValue === undefined || !Number.isFinite(msValue)) return '–';
   const minutes = Math.round(msValue / 60_000);
   if (minutes < 1) return `${Math.max(0, Math.round(msValue / 1000))} s`;

@@ -2,7 +2,7 @@ import {
   assessIncident,
   DEFAULT_INCIDENT_POLICY,
   endOfNextBusinessDay,
-  formatDuration,
+  formatIncidentDuration,
   IncidentPolicy,
   IncidentRecord,
   responseDeadline,
@@ -226,11 +226,11 @@ describe('summarizeIncidents', () => {
   });
 });
 
-describe('formatDuration', () => {
+describe('formatIncidentDuration', () => {
   it('writes durations for people', () => {
-    expect(formatDuration(4 * MIN)).toBe('4 min');
-    expect(formatDuration(80 * MIN)).toBe('1 h 20 min');
-    expect(formatDuration(51 * 60 * MIN)).toBe('2 d 3 h');
-    expect(formatDuration(undefined)).toBe('–');
+    expect(formatIncidentDuration(4 * MIN)).toBe('4 min');
+    expect(formatIncidentDuration(80 * MIN)).toBe('1 h 20 min');
+    expect(formatIncidentDuration(51 * 60 * MIN)).toBe('2 d 3 h');
+    expect(formatIncidentDuration(undefined)).toBe('–');
   });
 });
