@@ -1,14 +1,14 @@
-import { formatDuration, parseDuration } from './duration';
+import { formatDurationShorthand, parseDurationShorthand } from './duration';
 
 describe('durations', () => {
   it('reads OpenSLO shorthands', () => {
-    expect(parseDuration('5m')).toBe(300);
-    expect(parseDuration('1h')).toBe(3600);
-    expect(parseDuration('30d')).toBe(2_592_000);
-    expect(parseDuration('4w')).toBe(28 * 86_400);
-    expect(parseDuration('1M')).toBe(30 * 86_400);
-    expect(parseDuration(5)).toBe(300);
-    expect(parseDuration(5, 's')).toBe(5);
+    expect(parseDurationShorthand('5m')).toBe(300);
+    expect(parseDurationShorthand('1h')).toBe(3600);
+    expect(parseDurationShorthand('30d')).toBe(2_592_000);
+    expect(parseDurationShorthand('4w')).toBe(28 * 86_400);
+    expect(parseDurationShorthand('1M')).toBe(30 * 86_400);
+    expect(parseDurationShorthand(5)).toBe(300);
+    expect(parseDurationShorthand(5, 's')).toBe(5);
   });
 
   it('refuses what is not one', () => {
@@ -24,14 +24,14 @@ describe('durations', () => {
       {},
       0,
     ]) {
-      expect(parseDuration(bad)).toBeUndefined();
+      expect(parseDurationShorthand(bad)).toBeUndefined();
     }
   });
 
   it('writes the shortest shorthand', () => {
-    expect(formatDuration(2_592_000)).toBe('30d');
-    expect(formatDuration(7200)).toBe('2h');
-    expect(formatDuration(300)).toBe('5m');
-    expect(formatDuration(90)).toBe('90s');
+    expect(formatDurationShorthand(2_592_000)).toBe('30d');
+    expect(formatDurationShorthand(7200)).toBe('2h');
+    expect(formatDurationShorthand(300)).toBe('5m');
+    expect(formatDurationShorthand(90)).toBe('90s');
   });
 });

@@ -21,7 +21,7 @@ const UNIT_SECONDS: Record<string, number> = {
  * `timeSliceWindow` as minutes).
  * @public
  */
-export function parseDuration(
+export function parseDurationShorthand(
   value: unknown,
   bareUnit: 's' | 'm' = 'm',
 ): number | undefined {
@@ -42,7 +42,7 @@ export function parseDuration(
  * hours, minutes or seconds that divides it: 2592000 gives `30d`.
  * @public
  */
-export function formatDuration(seconds: number): string {
+export function formatDurationShorthand(seconds: number): string {
   for (const unit of ['d', 'h', 'm'] as const) {
     const size = UNIT_SECONDS[unit];
     if (seconds >= size && seconds % size === 0)

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from './duration';
+import { formatDurationShorthand, parseDurationShorthand } from './duration';
 import {
   BudgetForecast,
   BurnDownPoint,
@@ -236,7 +236,8 @@ export function evaluateBurnRateRules(
     const [top] = firing(severity);
     if (top) {
       const spent =
-        (top.longBurnRate! * parseDuration(top.longWindow)!) / windowSeconds;
+        (top.longBurnRate! * parseDurationShorthand(top.longWindow)!) /
+        windowSeconds;
       return {
         state: severity,
         reason:
@@ -387,7 +388,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloStatus {
     .sort((a, b) => b.step - a.step)[0];
   if (!spanning) {
     throw new Error(
-      `No series spans the ${formatDuration(
+      `No series spans the ${formatDurationShorthand(
         windowSeconds,
       )} window ending ${new Date(now).toISOString()}`,
     );
@@ -397,7 +398,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloStatus {
   const cache = new Map<string, number | null>();
   const burnRateOver = (window: string) => {
     if (!cache.has(window)) {
-      const seconds = parseDuration(window);
+      const seconds = parseDurationShorthand(window);
       cache.set(
         window,
         seconds === undefined || seconds > windowSeconds
@@ -409,7 +410,7 @@ export function evaluateSlo(input: SloEvaluationInput): SloStatus {
   };
 
   const burnRates: BurnRateWindow[] = windows.map(window => {
-    const seconds = parseDuration(window) ?? 0;
+    const seconds = parseDurationShorthand(window) ?? 0;
     const totals =
       seconds > 0 && seconds <= windowSeconds
         ? windowTotals(series, now, seconds)

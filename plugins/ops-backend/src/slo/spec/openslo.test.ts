@@ -1,0 +1,329 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_BURN_RATE_RULES } from '@opsportal/plugin-ops-common';
+import { parseOpenSlo } from './openslo';
+
+const options = { location: 'slo.yaml', defaultRules: DEFAULT_BURN_RATE_RULES };
+
+/** The line of the first occurrence of `needle` in `text`, 1-based. */
+function lineOf(text: string, needle: string): number {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`${needle} is not in the text`);
+  return text.slice(0, index).split('\n').length;
+}
+
+const ratioSlo = (objectives: string, extra = '') => `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout-availability
+  displayName: Checkout availability
+spec:
+  indicator:
+    metadata:
+      name: checkout-5xx
+    spec:
+      ratioMetric:
+        bad:
+          metricSource:
+            type: CloudWatch
+            spec:
+              namespace: AWS/ApplicationELB
+              metricName: HTTPCode_Target_5XX_Count
+              dimensions:
+                - name: TargetGroup
+                  value: targetgroup/checkout/1
+        total:
+          metricSource:
+            type: CloudWatch
+            spec:
+              namespace: AWS/ApplicationELB
+              metricName: RequestCount
+              dimensions:
+                - name: TargetGroup
+                  value: targetgroup/checkout/1
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+${objectives}${extra}`;
+
+describe('OpenSLO', () => {
+  it("reads the example payment-service spec: the seed's three objectives", async () => {
+    const file = path.resolve(
+      __dirname,
+      '../../../../../examples/slo/payment-service.yaml',
+    );
+    const text = await fs.readFile(file, 'utf8');
+    const { definitions, problems } = parseOpenSlo(text, {
+      ...options,
+      location: 'payment-service.yaml',
+    });
+    expect(problems).toEqual([]);
+    expect(definitions.map(d => d.info.id)).toEqual([
+      'payment-availability',
+      'payment-latency-p95',
+      'payment-failed-transactions',
+    ]);
+
+    const [availability, latency, failed] = definitions;
+    expect(availability.info).toMatchObject({
+      name: 'Requests without a 5xx',
+      category: 'availability',
+      target: 0.9999,
+      window: '30d',
+      budgetingMethod: 'Occurrences',
+      source: {
+        form: 'openslo',
+        location: 'payment-service.yaml',
+        line: lineOf(text, 'name: payment-availability'),
+      },
+    });
+    // The alert policies spell out the SRE workbook defaults.
+    expect(
+      availability.info.burnRateRules.map(({ name, ...rule }) => rule),
+    ).toEqual(DEFAULT_BURN_RATE_RULES);
+    expect(availability.indicator).toEqual({
+      type: 'ratio',
+      bad: [
+        {
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'HTTPCode_Target_5XX_Count',
+          stat: 'Sum',
+          region: 'us-east-1',
+          dimensions: {
+            LoadBalancer: 'app/ecommerce-prod-alb/6d5f0f4a1b2c3d4e',
+            TargetGroup: 'targetgroup/payment-service/3d4e5f60718293a4',
+          },
+        },
+      ],
+      total: [expect.objectContaining({ metricName: 'RequestCount' })],
+    });
+
+    expect(latency.info).toMatchObject({
+      category: 'latency',
+      target: 0.99,
+      budgetingMethod: 'Timeslices',
+      timeSlice: { window: '5m' },
+      missingData: 'ignore',
+      objective: '99 % of 5m slices with TargetResponseTime p95 < 0.5',
+    });
+    expect(latency.indicator).toMatchObject({
+      type: 'threshold',
+      op: 'lt',
+      value: 0.5,
+      metric: { metricName: 'TargetResponseTime', stat: 'p95' },
+    });
+    // No alert policy: the defaults apply.
+    expect(latency.info.burnRateRules).toEqual(DEFAULT_BURN_RATE_RULES);
+
+    expect(failed.info).toMatchObject({
+      category: 'error-rate',
+      target: 0.9999,
+    });
+    expect(failed.info.burnRateRules.map(r => r.name)).toEqual([
+      'page-fast-burn',
+      'ticket-slow-burn',
+    ]);
+  });
+
+  it('keeps several objectives of one SLO apart', () => {
+    const text = ratioSlo(`    - displayName: Good
+      target: 0.99
+    - displayName: Great
+      targetPercent: 99.9
+`);
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(problems).toEqual([]);
+    expect(
+      definitions.map(d => [
+        d.info.id,
+        d.info.name,
+        d.info.target,
+        d.info.window,
+      ]),
+    ).toEqual([
+      [
+        'checkout-availability-good',
+        'Checkout availability: Good',
+        0.99,
+        '28d',
+      ],
+      [
+        'checkout-availability-great',
+        'Checkout availability: Great',
+        0.999,
+        '28d',
+      ],
+    ]);
+    expect(definitions[0].indicator).toMatchObject({
+      type: 'ratio',
+      bad: [
+        { stat: 'Sum', dimensions: { TargetGroup: 'targetgroup/checkout/1' } },
+      ],
+    });
+  });
+
+  it('reports an invalid objective at its line and keeps the valid SLOs', () => {
+    const broken = ratioSlo(`    - displayName: Broken
+      targetPercent: "lots"
+`);
+    const text = `${broken}---\n${ratioSlo('    - target: 0.999\n').replace(
+      'checkout-availability',
+      'checkout-ok',
+    )}`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions.map(d => d.info.id)).toEqual(['checkout-ok']);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        source: 'slo.yaml',
+        line: lineOf(text, 'targetPercent: "lots"'),
+        message: expect.stringContaining('spec.objectives.0.targetPercent'),
+      }),
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const text = 'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: a: b\n';
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toEqual([]);
+    expect(problems[0]).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/^YAML: /),
+      line: 4,
+    });
+  });
+
+  it('explains what it does not support, at the line at fault', () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        ratioSlo('    - target: 0.99\n').replace(
+          'openslo/v1',
+          'openslo/v2alpha',
+        ),
+        'apiVersion',
+        /apiVersion openslo\/v2alpha is not supported/,
+      ],
+      [
+        ratioSlo('    - target: 0.99\n').replace(
+          'budgetingMethod: Occurrences',
+          'budgetingMethod: RatioTimeslices',
+        ),
+        'budgetingMethod',
+        /RatioTimeslices is not supported/,
+      ],
+      [
+        ratioSlo('    - target: 0.99\n').replace(
+          'isRolling: true',
+          'isRolling: false',
+        ),
+        '- duration: 28d',
+        /calendar-aligned/,
+      ],
+      [
+        ratioSlo('    - target: 0.99\n').replace(
+          'type: CloudWatch',
+          'type: Prometheus',
+        ),
+        'type: Prometheus',
+        /type Prometheus is not supported/,
+      ],
+      [
+        ratioSlo('    - target: 0.99\n').replace(
+          '  indicator:\n    metadata:\n      name: checkout-5xx\n    spec:',
+          '  indicatorRef: nowhere\n  unused:\n    spec:',
+        ),
+        'indicatorRef: nowhere',
+        /SLI nowhere is not defined/,
+      ],
+      [
+        ratioSlo(`    - op: lt
+      value: 1
+      target: 0.99
+      timeSliceWindow: 1m
+`).replace('budgetingMethod: Occurrences', 'budgetingMethod: Timeslices'),
+        'timeSliceWindow: 1m',
+        /1m do not fit a 28d window: CloudWatch keeps 5m data that long/,
+      ],
+    ];
+    for (const [text, at, message] of cases) {
+      const { definitions, problems } = parseOpenSlo(text, options);
+      expect(definitions).toEqual([]);
+      expect(problems).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          line: lineOf(text, at),
+          message: expect.stringMatching(message),
+        }),
+      ]);
+    }
+  });
+
+  it('resolves referenced alert conditions and warns about odd operators', () => {
+    const text = `${ratioSlo(
+      '    - target: 0.999\n',
+      '  alertPolicies:\n    - alertPolicyRef: fast\n',
+    )}---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: fast
+spec:
+  conditions:
+    - conditionRef: two-hours
+  notificationTargets: []
+---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata:
+  name: two-hours
+spec:
+  severity: critical
+  condition:
+    kind: burnrate
+    op: lte
+    threshold: 10
+    lookbackWindow: 2h
+    alertAfter: 10m
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: orphan
+spec:
+  conditions:
+    - conditionRef: two-hours
+`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions[0].info.burnRateRules).toEqual([
+      {
+        severity: 'page',
+        burnRate: 10,
+        longWindow: '2h',
+        shortWindow: '10m',
+        name: 'fast',
+      },
+    ]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        line: lineOf(text, 'op: lte'),
+        message: expect.stringContaining('read as gte'),
+      }),
+      expect.objectContaining({
+        severity: 'info',
+        line: lineOf(text, 'name: orphan'),
+        message: 'AlertPolicy orphan is not used by any SLO',
+      }),
+    ]);
+  });
+
+  it('says so when a file holds no SLO', () => {
+    expect(parseOpenSlo('', options).problems).toEqual([
+      expect.objectContaining({
+        message: 'The file defines no SLO (kind: SLO)',
+      }),
+    ]);
+  });
+});
