@@ -4,11 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Router } from 'express';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { opsPermissions } from '@opsportal/plugin-ops-common';
 import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createRouter } from './service/router';
+import { createChangesFeature } from './changes';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
 /**
@@ -39,8 +41,10 @@ export const opsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
-      async init({ logger, httpRouter, permissionsRegistry, database }) {
+      async init(deps) {
+        const { logger, httpRouter, permissionsRegistry, database } = deps;
         providers.lock();
         permissionsRegistry.addPermissions(opsPermissions);
         logger.info(`ops providers: ${JSON.stringify(providers.describe())}`);
@@ -56,6 +60,10 @@ export const opsPlugin = createBackendPlugin({
         // snapshot store. (Drop this `void` once a feature uses it.)
         void snapshots;
         const features: Router[] = [];
+
+        // Change management; `changes.service.measures()` serves the KPIs.
+        const changes = createChangesFeature({ ...deps, database: db });
+        features.push(changes.router);
 
         httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

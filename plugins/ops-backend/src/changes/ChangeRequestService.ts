@@ -1,0 +1,682 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  createConditionTransformer,
+} from '@backstage/plugin-permission-node';
+import {
+  availableChangeActions,
+  blockingFindings,
+  ChangeActor,
+  ChangeMeasuresReport,
+  changeMeasuresReport,
+  ChangePermissionKind,
+  ChangePolicy,
+  ChangeRequest,
+  ChangeRequestDetail,
+  ChangeRequestList,
+  changeRequestCreatePermission,
+  changeRequestApprovePermission,
+  changeRequestReadPermission,
+  changeRequestReviewPermission,
+  changeRequestUpdatePermission,
+  ChangeStatus,
+  ChangeTransitionInput,
+  checkChangePolicy,
+  commentRequiredActions,
+  CreateChangeRequest,
+  decideTransition,
+  describeMaintenanceWindow,
+  findFreezes,
+  ListChangeRequestsQuery,
+  MaintenanceCalendar,
+  maintenanceWindowsBetween,
+  parseChangeId,
+  requiredApprovals,
+  UpdateChangeRequest,
+} from '@opsportal/plugin-ops-common';
+import {
+  ChangeRequestFilter,
+  changeRequestResourceRef,
+} from '@opsportal/plugin-ops-node';
+import { Request } from 'express';
+import { Clock } from '../lib/clock';
+import { ChangeNotifier } from './ChangeNotifier';
+import {
+  ChangeRequestStore,
+  currentApprovals,
+  HistoryStep,
+  StatusChange,
+  StoredFields,
+} from './ChangeRequestStore';
+
+/** Who is calling, and the request for the audit log. */
+export interface CallContext {
+  credentials: BackstageCredentials<BackstageUserPrincipal>;
+  request?: Request;
+}
+
+const permissionOf = {
+  read: changeRequestReadPermission,
+  update: changeRequestUpdatePermission,
+  approve: changeRequestApprovePermission,
+  review: changeRequestReviewPermission,
+};
+
+/**
+ * Change management: filing, editing and moving change requests through
+ * their category's workflow under the change policy, with permission checks,
+ * audit events and notifications; and the measures computed from them. Other
+ * features (KPIs) call {@link ChangeRequestService.measures} directly.
+ */
+export class ChangeRequestService {
+  private readonly authorizeResource: ReturnType<
+    typeof createConditionAuthorizer<ChangeRequest>
+  >;
+  private readonly toFilter: ReturnType<
+    typeof createConditionTransformer<ChangeRequestFilter>
+  >;
+
+  constructor(
+    private readonly deps: {
+      store: ChangeRequestStore;
+      policy: ChangePolicy;
+      catalog: CatalogService;
+      permissions: PermissionsService;
+      permissionsRegistry: PermissionsRegistryService;
+      auditor: AuditorService;
+      notifier: ChangeNotifier;
+      clock: Clock;
+    },
+  ) {
+    const ruleset = deps.permissionsRegistry.getPermissionRuleset(
+      changeRequestResourceRef,
+    );
+    this.authorizeResource = createConditionAuthorizer(ruleset);
+    this.toFilter = createConditionTransformer(ruleset);
+  }
+
+  /** The policy in force, for the form's own checks. */
+  policy(): ChangePolicy {
+    return this.deps.policy;
+  }
+
+  /** Maintenance windows and freezes that overlap [from, to). */
+  maintenanceCalendar(from: Date, to: Date): MaintenanceCalendar {
+    const rule = this.deps.policy.maintenanceWindow;
+    return {
+      timeZone: rule.timeZone,
+      description: describeMaintenanceWindow(rule),
+      windows: maintenanceWindowsBetween(rule, from, to),
+      freezes: findFreezes(this.deps.policy.freezes, from, to),
+    };
+  }
+
+  async create(
+    input: CreateChangeRequest,
+    ctx: CallContext,
+  ): Promise<ChangeRequestDetail> {
+    const auditMeta = {
+      title: input.title,
+      category: input.category,
+      risk: input.risk,
+      entityRefs: input.entityRefs,
+      action: input.action ?? null,
+    };
+    return this.audited('change-request-create', ctx, auditMeta, async () => {
+      const { action, ...fields } = input;
+      const requester = ctx.credentials.principal.userEntityRef;
+      const decision = await this.deps.permissions.authorize(
+        [{ permission: changeRequestCreatePermission }],
+        { credentials: ctx.credentials },
+      );
+      if (decision[0].result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          'You do not have permission to file change requests',
+        );
+      }
+      this.checkStandardType(fields.standardType);
+      await this.checkEntitiesExist(fields.entityRefs, ctx);
+
+      const now = this.deps.clock.now();
+      const steps: Array<HistoryStep & { set: StatusChange }> = [
+        { action: 'create', toStatus: 'draft', set: { status: 'draft' } },
+      ];
+      if (action) {
+        // Filing and acting in one go: the workflow and the policy decide as
+        // they would for the same change saved as a draft first.
+        const draft = this.asDraft(fields, requester, now);
+        const may = await this.permissionsFor(draft, ctx);
+        const next = decideTransition(
+          draft,
+          action,
+          { userEntityRef: requester, may },
+          { approvals: [], requiredApprovals: 0 },
+        );
+        if (!next.ok) {
+          throw next.kind === 'state'
+            ? new InputError(`action: ${next.reason}`)
+            : new NotAllowedError(next.reason);
+        }
+        this.enforcePolicy(action, draft, now);
+        steps.push({
+          action,
+          fromStatus: 'draft',
+          toStatus: next.to,
+          set: {
+            status: next.to,
+            ...this.stamps(fields.category, action, now),
+          },
+        });
+      }
+      const change = await this.deps.store.create({
+        fields,
+        requester,
+        now,
+        steps,
+      });
+      await this.afterTransition(change, action);
+      return this.detailOf(change, ctx);
+    });
+  }
+
+  async list(
+    query: ListChangeRequestsQuery,
+    ctx: CallContext,
+  ): Promise<ChangeRequestList> {
+    const filter = await this.readFilter(ctx);
+    return this.deps.store.list(query, filter);
+  }
+
+  async get(id: string, ctx: CallContext): Promise<ChangeRequestDetail> {
+    const change = await this.load(id);
+    const may = await this.permissionsFor(change, ctx, true);
+    if (!may.read) {
+      throw new NotAllowedError(`You may not see ${change.id}`);
+    }
+    return this.detailOf(change, ctx, may);
+  }
+
+  async update(
+    id: string,
+    patch: UpdateChangeRequest,
+    ctx: CallContext,
+  ): Promise<ChangeRequestDetail> {
+    return this.audited(
+      'change-request-update',
+      ctx,
+      { changeId: id, fields: Object.keys(patch).filter(k => k !== 'version') },
+      async () => {
+        const { version, ...fields } = patch;
+        const change = await this.load(id);
+        const may = await this.permissionsFor(change, ctx, true);
+        if (!may.read || !may.update) {
+          throw new NotAllowedError(`You may not edit ${change.id}`);
+        }
+        if (change.version !== version) {
+          throw this.staleVersion(change, version);
+        }
+        if (change.status !== 'draft') {
+          throw new ConflictError(
+            `${change.id} is ${change.status}: only drafts can be edited`,
+          );
+        }
+        const merged = { ...change, ...withoutNulls(fields) };
+        if (Date.parse(merged.plannedEnd) <= Date.parse(merged.plannedStart)) {
+          throw new InputError('plannedEnd: must be after the planned start');
+        }
+        if (fields.standardType) this.checkStandardType(fields.standardType);
+        if (fields.entityRefs) {
+          await this.checkEntitiesExist(fields.entityRefs, ctx);
+        }
+        const updated = await this.deps.store.update({
+          dbId: parseChangeId(change.id)!,
+          expectedVersion: version,
+          fields: fields as Partial<StoredFields>,
+          actor: ctx.credentials.principal.userEntityRef,
+          comment: `Edited ${Object.keys(fields).join(', ')}`,
+          now: this.deps.clock.now(),
+        });
+        return this.detailOf(updated, ctx);
+      },
+    );
+  }
+
+  async transition(
+    id: string,
+    input: ChangeTransitionInput,
+    ctx: CallContext,
+  ): Promise<ChangeRequestDetail> {
+    return this.audited(
+      'change-request-transition',
+      ctx,
+      { changeId: id, action: input.action, version: input.version },
+      async () => {
+        const change = await this.load(id);
+        const actorRef = ctx.credentials.principal.userEntityRef;
+        const may = await this.permissionsFor(change, ctx, true);
+        if (!may.read) {
+          throw new NotAllowedError(`You may not see ${change.id}`);
+        }
+        if (change.version !== input.version) {
+          throw this.staleVersion(change, input.version);
+        }
+        const history = await this.deps.store.history(
+          parseChangeId(change.id)!,
+        );
+        const approvals = currentApprovals(history);
+        const required = requiredApprovals(
+          change.category,
+          change.risk,
+          this.deps.policy,
+        );
+        const decision = decideTransition(
+          change,
+          input.action,
+          { userEntityRef: actorRef, may },
+          { approvals, requiredApprovals: required },
+        );
+        if (!decision.ok) {
+          throw decision.kind === 'state'
+            ? new ConflictError(decision.reason)
+            : new NotAllowedError(decision.reason);
+        }
+        if (
+          commentRequiredActions.includes(input.action) &&
+          !input.comment?.trim()
+        ) {
+          throw new InputError(
+            `comment: is required to ${input.action.replace('-', ' ')}`,
+          );
+        }
+        const now = this.deps.clock.now();
+        this.enforcePolicy(input.action, change, now);
+
+        const updated = await this.deps.store.transition({
+          dbId: parseChangeId(change.id)!,
+          expectedVersion: input.version,
+          set: {
+            status: decision.to,
+            outcome: decision.outcome,
+            ...this.stamps(change.category, input.action, now),
+          },
+          step: {
+            action: input.action,
+            fromStatus: change.status,
+            toStatus: decision.to,
+            comment: input.comment?.trim() || undefined,
+          },
+          actor: actorRef,
+          now,
+        });
+
+        if (input.action === 'approve' && !decision.approvalComplete) {
+          await this.deps.notifier.notify(updated, {
+            kind: 'approval-recorded',
+            approvals: approvals.length + 1,
+            required,
+          });
+        } else {
+          await this.afterTransition(updated, input.action, input.comment);
+        }
+        return this.detailOf(updated, ctx);
+      },
+    );
+  }
+
+  /**
+   * The change measures (success rate, rollback rate, emergency share, lead
+   * time) of changes implemented in [from, to), for the platform, each
+   * affected entity and each owning team. The KPI feature calls this.
+   */
+  async measures(
+    range: { from: Date; to: Date },
+    ctx: { credentials: BackstageCredentials },
+  ): Promise<ChangeMeasuresReport> {
+    const [decision] = await this.deps.permissions.authorizeConditional(
+      [{ permission: changeRequestReadPermission }],
+      { credentials: ctx.credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('You may not see change requests');
+    }
+    const records = await this.deps.store.listImplemented(range.from, range.to);
+    const refs = [...new Set(records.flatMap(r => r.entityRefs))];
+    const owners = new Map<string, string[]>();
+    if (refs.length > 0) {
+      const { items } = await this.deps.catalog.getEntitiesByRefs(
+        { entityRefs: refs, fields: ['kind', 'metadata', 'spec.owner'] },
+        { credentials: ctx.credentials },
+      );
+      items.forEach((entity, i) => {
+        const owner = (entity?.spec as { owner?: unknown } | undefined)?.owner;
+        if (typeof owner === 'string' && entity) {
+          try {
+            owners.set(refs[i], [
+              stringifyEntityRef(
+                parseEntityRef(owner, {
+                  defaultKind: 'group',
+                  defaultNamespace: entity.metadata.namespace ?? 'default',
+                }),
+              ).toLocaleLowerCase('en-US'),
+            ]);
+          } catch {
+            // An owner that is not a ref counts for no team.
+          }
+        }
+      });
+    }
+    return changeMeasuresReport(records, {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      ownersOf: ref => owners.get(ref) ?? [],
+    });
+  }
+
+  /** Loads a change request for the permission framework (getResources). */
+  async loadForPermissions(
+    refs: string[],
+  ): Promise<(ChangeRequest | undefined)[]> {
+    return Promise.all(
+      refs.map(ref => {
+        const dbId = parseChangeId(ref);
+        return dbId ? this.deps.store.get(dbId) : undefined;
+      }),
+    );
+  }
+
+  private async load(id: string): Promise<ChangeRequest> {
+    const dbId = parseChangeId(id);
+    if (!dbId) {
+      throw new InputError(`id: must be a change request id like CHG-1042`);
+    }
+    const change = await this.deps.store.get(dbId);
+    if (!change) throw new NotFoundError(`${id.toUpperCase()} does not exist`);
+    return change;
+  }
+
+  private async detailOf(
+    change: ChangeRequest,
+    ctx: CallContext,
+    known?: Record<ChangePermissionKind | 'read', boolean>,
+  ): Promise<ChangeRequestDetail> {
+    const may = known ?? (await this.permissionsFor(change, ctx, true));
+    const dbId = parseChangeId(change.id)!;
+    const history = await this.deps.store.history(dbId);
+    const approvals = currentApprovals(history);
+    const required = requiredApprovals(
+      change.category,
+      change.risk,
+      this.deps.policy,
+    );
+    const actor: ChangeActor = {
+      userEntityRef: ctx.credentials.principal.userEntityRef,
+      may,
+    };
+    const filter = await this.readFilter(ctx);
+    const conflicts = await this.deps.store.findOverlapping({
+      entityRefs: change.entityRefs,
+      plannedStart: change.plannedStart,
+      plannedEnd: change.plannedEnd,
+      excludeDbId: dbId,
+      filter,
+    });
+    return {
+      change,
+      history,
+      approvals,
+      requiredApprovals: required,
+      actions: availableChangeActions(change, actor, {
+        approvals,
+        requiredApprovals: required,
+      }),
+      canEdit: change.status === 'draft' && may.update,
+      findings: checkChangePolicy(
+        change,
+        this.deps.policy,
+        change.submittedAt
+          ? new Date(change.submittedAt)
+          : this.deps.clock.now(),
+      ),
+      conflicts,
+    };
+  }
+
+  /** What the caller may do with one change request. */
+  private async permissionsFor(
+    change: ChangeRequest,
+    ctx: CallContext,
+    withRead: boolean = false,
+  ): Promise<Record<ChangePermissionKind | 'read', boolean>> {
+    const kinds = ['read', 'update', 'approve', 'review'] as const;
+    const decisions = await this.deps.permissions.authorizeConditional(
+      kinds.map(kind => ({ permission: permissionOf[kind] })),
+      { credentials: ctx.credentials },
+    );
+    const result = Object.fromEntries(
+      kinds.map((kind, i) => [
+        kind,
+        this.authorizeResource(decisions[i], change),
+      ]),
+    ) as Record<ChangePermissionKind | 'read', boolean>;
+    if (!withRead) result.read = true;
+    return result;
+  }
+
+  /** The read permission as a list filter; throws when reading is denied. */
+  private async readFilter(
+    ctx: CallContext,
+  ): Promise<PermissionCriteria<ChangeRequestFilter> | undefined> {
+    const [decision] = await this.deps.permissions.authorizeConditional(
+      [{ permission: changeRequestReadPermission }],
+      { credentials: ctx.credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('You may not see change requests');
+    }
+    return decision.result === AuthorizeResult.CONDITIONAL
+      ? this.toFilter(decision.conditions)
+      : undefined;
+  }
+
+  /** The policy's word on an action: submissions and starts. */
+  private enforcePolicy(
+    action: string,
+    change: Pick<
+      ChangeRequest,
+      | 'category'
+      | 'standardType'
+      | 'plannedStart'
+      | 'plannedEnd'
+      | 'implementationPlan'
+      | 'rollbackPlan'
+      | 'testPlan'
+      | 'justification'
+    >,
+    now: Date,
+  ): void {
+    if (action === 'submit') {
+      const blocking = blockingFindings(
+        checkChangePolicy(change, this.deps.policy, now),
+        change.justification,
+      );
+      if (blocking.length > 0) {
+        throw new InputError(
+          blocking.map(f => `${f.field ?? 'change'}: ${f.message}`).join('; '),
+        );
+      }
+    }
+    if (action === 'start' && change.category !== 'emergency') {
+      const [freeze] = findFreezes(
+        this.deps.policy.freezes,
+        now,
+        new Date(now.getTime() + 1),
+      );
+      if (freeze) {
+        throw new NotAllowedError(
+          `The change freeze "${freeze.name}" is in effect until ${freeze.end}: only emergency changes may start now`,
+        );
+      }
+    }
+  }
+
+  private stamps(
+    category: ChangeRequest['category'],
+    action: string,
+    now: Date,
+  ): Omit<StatusChange, 'status'> {
+    switch (action) {
+      case 'submit':
+        return { submittedAt: now };
+      case 'start':
+        // An emergency change counts as submitted when it starts.
+        return category === 'emergency'
+          ? { startedAt: now, submittedAt: now }
+          : { startedAt: now };
+      case 'complete':
+      case 'fail':
+      case 'roll-back':
+        return { finishedAt: now };
+      default:
+        return {};
+    }
+  }
+
+  /** The change as it would be stored as a draft. */
+  private asDraft(
+    fields: Omit<CreateChangeRequest, 'action'>,
+    requester: string,
+    now: Date,
+  ): ChangeRequest {
+    return {
+      ...fields,
+      id: 'CHG-NEW',
+      requester,
+      status: 'draft' as ChangeStatus,
+      version: 1,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+  }
+
+  private async afterTransition(
+    change: ChangeRequest,
+    action: string | undefined,
+    comment?: string,
+  ): Promise<void> {
+    const conflicts = async () =>
+      this.deps.store.findOverlapping({
+        entityRefs: change.entityRefs,
+        plannedStart: change.plannedStart,
+        plannedEnd: change.plannedEnd,
+        excludeDbId: parseChangeId(change.id),
+      });
+    if (action === 'submit' && change.category === 'normal') {
+      await this.deps.notifier.notify(change, {
+        kind: 'submitted',
+        conflicts: await conflicts(),
+      });
+    } else if (action === 'start' && change.category === 'emergency') {
+      await this.deps.notifier.notify(change, {
+        kind: 'emergency-started',
+        conflicts: await conflicts(),
+      });
+    } else if (action === 'approve') {
+      await this.deps.notifier.notify(change, { kind: 'approved' });
+    } else if (action === 'reject') {
+      await this.deps.notifier.notify(change, { kind: 'rejected', comment });
+    } else if (action === 'complete-review') {
+      await this.deps.notifier.notify(change, { kind: 'reviewed', comment });
+    }
+  }
+
+  private checkStandardType(standardType: string | undefined | null): void {
+    if (
+      standardType &&
+      !this.deps.policy.standardTypes.some(t => t.id === standardType)
+    ) {
+      throw new InputError(
+        `standardType: must be one of ${this.deps.policy.standardTypes
+          .map(t => t.id)
+          .join(', ')}`,
+      );
+    }
+  }
+
+  private async checkEntitiesExist(
+    entityRefs: string[],
+    ctx: CallContext,
+  ): Promise<void> {
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      { entityRefs, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+      { credentials: ctx.credentials },
+    );
+    const missing = entityRefs
+      .map((ref, i) => (items[i] ? undefined : `entityRefs.${i}: ${ref}`))
+      .filter(Boolean);
+    if (missing.length > 0) {
+      throw new InputError(`${missing.join('; ')}: not found in the catalog`);
+    }
+  }
+
+  private staleVersion(change: ChangeRequest, version: number): ConflictError {
+    return new ConflictError(
+      `${change.id} was changed by someone else: you read version ${version}, it is now at version ${change.version}. Reload it and try again.`,
+    );
+  }
+
+  /** Runs a write as an audit event: success or failure is recorded. */
+  private async audited<T>(
+    eventId: string,
+    ctx: CallContext,
+    meta: Record<string, unknown>,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const event = await this.deps.auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: ctx.request,
+      meta: JSON.parse(JSON.stringify(meta)),
+    });
+    try {
+      const result = await fn();
+      const change = (result as unknown as ChangeRequestDetail).change;
+      await event.success({
+        meta: change
+          ? {
+              changeId: change.id,
+              status: change.status,
+              version: change.version,
+            }
+          : {},
+      });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+}
+
+function withoutNulls<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
+  ) as Partial<T>;
+}

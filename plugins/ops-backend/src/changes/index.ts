@@ -1,0 +1,73 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  changeRequestPermissionRules,
+  changeRequestResourceRef,
+} from '@opsportal/plugin-ops-node';
+import express from 'express';
+import { Knex } from 'knex';
+import { Clock, systemClock } from '../lib/clock';
+import { ChangeNotifier } from './ChangeNotifier';
+import { ChangeRequestService } from './ChangeRequestService';
+import { DatabaseChangeRequestStore } from './ChangeRequestStore';
+import { readChangesConfig } from './config';
+import { createChangesRouter } from './router';
+
+export { ChangeRequestService } from './ChangeRequestService';
+export type { CallContext } from './ChangeRequestService';
+
+/**
+ * Change management, wired: the store over the plugin's database, the policy
+ * from `ops.changes`, the change-request resource type with its permission
+ * rules, the service and its routes.
+ */
+export function createChangesFeature(options: {
+  config: Config;
+  database: Knex;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  permissionsRegistry: PermissionsRegistryService;
+  auditor: AuditorService;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  notifications?: NotificationService;
+  clock?: Clock;
+}): { service: ChangeRequestService; router: express.Router } {
+  const { policy, approverGroups } = readChangesConfig(options.config);
+  const store = new DatabaseChangeRequestStore(options.database);
+  let service: ChangeRequestService | undefined = undefined;
+
+  options.permissionsRegistry.addResourceType({
+    resourceRef: changeRequestResourceRef,
+    rules: Object.values(changeRequestPermissionRules),
+    getResources: refs => service!.loadForPermissions(refs),
+  });
+
+  service = new ChangeRequestService({
+    store,
+    policy,
+    catalog: options.catalog,
+    permissions: options.permissions,
+    permissionsRegistry: options.permissionsRegistry,
+    auditor: options.auditor,
+    notifier: new ChangeNotifier({
+      notifications: options.notifications,
+      approverGroups,
+      logger: options.logger,
+    }),
+    clock: options.clock ?? systemClock,
+  });
+
+  return {
+    service,
+    router: createChangesRouter({ service, httpAuth: options.httpAuth }),
+  };
+}
