@@ -21,6 +21,11 @@ export interface Config {
       requestTimeoutMs?: number;
       /** Upstream calls in flight at once. Default 4. */
       concurrency?: number;
+      /**
+       * Seconds alarm tags (read with ListTagsForResource for the severity
+       * tag) are kept before they are read again. Default 3600.
+       */
+      alarmTagsCacheSeconds?: number;
     };
   };
 }

@@ -2,6 +2,7 @@ import {
   CloudWatchClient,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
+  ListTagsForResourceCommand,
   MetricAlarm,
   MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
@@ -29,6 +30,10 @@ export interface CloudWatchProviderOptions {
   requestTimeoutMs: number;
   concurrency: number;
   logger: LoggerService;
+  /** How long alarm tags are kept before they are asked for again. Default one hour. */
+  tagsCacheMs?: number;
+  /** Time source of the tag cache (tests move it). Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -42,6 +47,10 @@ export interface CloudWatchProviderOptions {
 export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
   readonly id = 'cloudwatch';
   private readonly clients = new Map<string, CloudWatchClient>();
+  private readonly tagCache = new Map<
+    string,
+    { tags: Record<string, string>; expiresAt: number }
+  >();
   private readonly counters: MetricsProviderStats = {
     calls: 0,
     metricsRequested: 0,
@@ -68,6 +77,8 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       maxAttempts: cw?.getOptionalNumber('maxAttempts') ?? 5,
       requestTimeoutMs: cw?.getOptionalNumber('requestTimeoutMs') ?? 10_000,
       concurrency: cw?.getOptionalNumber('concurrency') ?? 4,
+      tagsCacheMs:
+        (cw?.getOptionalNumber('alarmTagsCacheSeconds') ?? 3600) * 1000,
       logger: options.logger,
     });
   }
@@ -108,6 +119,9 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     for (let i = 0; i < names.length; i += 100) {
       requests.push({ AlarmNames: names.slice(i, i + 100) });
     }
+    if (!filter.namePrefixes && !filter.names) {
+      requests.push({});
+    }
     const alarms = new Map<string, Alarm>();
     for (const input of requests) {
       let nextToken: string | undefined;
@@ -129,6 +143,49 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       } while (nextToken);
     }
     return [...alarms.values()];
+  }
+
+  /**
+   * Tags of the given alarms through ListTagsForResource (one call per
+   * alarm, CloudWatch has no batch form), `concurrency` at a time, kept for
+   * `tagsCacheMs` so a refresh cycle only pays for alarms it has not seen.
+   */
+  async getAlarmTags(
+    arns: string[],
+    options: { region?: string; signal?: AbortSignal } = {},
+  ): Promise<Map<string, Record<string, string>>> {
+    const now = this.options.now ?? Date.now;
+    const ttl = this.options.tagsCacheMs ?? 3_600_000;
+    const result = new Map<string, Record<string, string>>();
+    const missing: string[] = [];
+    for (const arn of new Set(arns)) {
+      const cached = this.tagCache.get(arn);
+      if (cached && cached.expiresAt > now()) result.set(arn, cached.tags);
+      else missing.push(arn);
+    }
+    const client = this.client(options.region);
+    let next = 0;
+    const worker = async () => {
+      while (next < missing.length) {
+        const arn = missing[next++];
+        const out = await client.send(
+          new ListTagsForResourceCommand({ ResourceARN: arn }),
+          { abortSignal: options.signal as any },
+        );
+        const tags = Object.fromEntries(
+          (out.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']),
+        );
+        this.tagCache.set(arn, { tags, expiresAt: now() + ttl });
+        result.set(arn, tags);
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(this.options.concurrency, missing.length) },
+        worker,
+      ),
+    );
+    return result;
   }
 
   private async fetchBatch(

@@ -10,6 +10,7 @@ import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createRouter } from './service/router';
+import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
@@ -57,9 +58,15 @@ export const opsPlugin = createBackendPlugin({
 
         // Feature folders (slo/, oncall/, capacity/, runbooks/, changes/,
         // kpis/): each builds its service and router part here, sharing the
-        // snapshot store. (Drop this `void` once a feature uses it.)
-        void snapshots;
+        // snapshot store.
         const features: Router[] = [];
+        features.push(
+          await createRunbooksFeature({
+            ...deps,
+            snapshots,
+            alarms: providers.alarmsProvider(),
+          }),
+        );
 
         // Change management; `changes.service.measures()` serves the KPIs.
         const changes = createChangesFeature({ ...deps, database: db });

@@ -73,6 +73,14 @@ export const ANNOTATION_SLO_ERROR_RATE = `${OPS_ANNOTATION_PREFIX}/slo-error-rat
  */
 export const ANNOTATION_RUNBOOKS = `${OPS_ANNOTATION_PREFIX}/runbooks`;
 
+/**
+ * TechDocs pages of the entity that are runbooks (paths within its TechDocs
+ * site, comma separated, e.g. `runbooks/failover`). Without it, an entity
+ * with `backstage.io/techdocs-ref` lists its TechDocs site as one runbook.
+ * @public
+ */
+export const ANNOTATION_TECHDOCS_RUNBOOKS = `${OPS_ANNOTATION_PREFIX}/techdocs-runbooks`;
+
 /** CloudWatch alarm name prefix(es) of the entity, comma separated. @public */
 export const ANNOTATION_ALARM_PREFIX = `${OPS_ANNOTATION_PREFIX}/alarm-prefix`;
 

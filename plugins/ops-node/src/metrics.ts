@@ -89,6 +89,11 @@ export interface Alarm {
 
 /** Filter for listing alarms. @public */
 export interface AlarmFilter {
+  /**
+   * Alarms whose name starts with one of these. When neither `namePrefixes`
+   * nor `names` is given, every alarm of the region is listed (one paged
+   * scan, cheaper than one call per prefix when there are many prefixes).
+   */
   namePrefixes?: string[];
   names?: string[];
   region?: string;
@@ -99,4 +104,13 @@ export interface AlarmFilter {
 export interface AlarmsProvider {
   readonly id: string;
   listAlarms(filter: AlarmFilter): Promise<Alarm[]>;
+  /**
+   * Tags of alarms by ARN (e.g. `Severity: P1`), for the alarms asked for
+   * only. Providers may cache them, tags change rarely. Alarms without tags
+   * or unknown ARNs are absent from the answer.
+   */
+  getAlarmTags?(
+    arns: string[],
+    options?: { region?: string; signal?: AbortSignal },
+  ): Promise<Map<string, Record<string, string>>>;
 }

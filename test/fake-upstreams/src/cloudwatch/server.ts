@@ -14,7 +14,7 @@ import { AlarmDefinition, MetricKey, MetricStore } from './store';
  * uses: `POST /` with `X-Amz-Target: GraniteServiceVersion20100801.<Op>`.
  * It answers GetMetricData (metric stats and metric math, CloudWatch's
  * limits, retention by period, NextToken paging), ListMetrics and
- * DescribeAlarms from a {@link MetricStore}. Faults can be queued for tests.
+ * DescribeAlarms and ListTagsForResource (alarm tags) from a {@link MetricStore}. Faults can be queued for tests.
  */
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
@@ -39,6 +39,7 @@ export interface CloudWatchStats {
   datapointsReturned: number;
   describeAlarmsCalls: number;
   listMetricsCalls: number;
+  listTagsForResourceCalls: number;
 }
 
 export interface FakeCloudWatch extends FakeServer {
@@ -71,6 +72,7 @@ export async function startFakeCloudWatch(
     datapointsReturned: 0,
     describeAlarmsCalls: 0,
     listMetricsCalls: 0,
+    listTagsForResourceCalls: 0,
   };
 
   async function applyFault(fault: CloudWatchFault) {
@@ -346,6 +348,24 @@ export async function startFakeCloudWatch(
     };
   }
 
+  function listTagsForResource(input: any) {
+    const arn = String(input.ResourceARN ?? '');
+    const alarm = options.store.alarms.find(a => alarmArn(a.name) === arn);
+    if (!alarm) {
+      throw new AwsError(
+        400,
+        'ResourceNotFoundException',
+        `No alarm with ARN ${arn}`,
+      );
+    }
+    return {
+      Tags: Object.entries(alarm.tags ?? {}).map(([Key, Value]) => ({
+        Key,
+        Value,
+      })),
+    };
+  }
+
   const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
     if (req.method === 'GET' && req.url === '/__stats') {
       sendJson(res, 200, stats);
@@ -399,6 +419,10 @@ export async function startFakeCloudWatch(
           stats.describeAlarmsCalls += 1;
           output = describeAlarms(input);
           break;
+        case 'ListTagsForResource':
+          stats.listTagsForResourceCalls += 1;
+          output = listTagsForResource(input);
+          break;
         default:
           throw new AwsError(
             400,
@@ -433,7 +457,7 @@ export async function startFakeCloudWatch(
 function toMetricAlarm(a: AlarmDefinition) {
   return {
     AlarmName: a.name,
-    AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a.name}`,
+    AlarmArn: alarmArn(a.name),
     AlarmDescription: a.description,
     StateValue: a.state,
     StateReason: a.stateReason,
@@ -452,6 +476,10 @@ function toMetricAlarm(a: AlarmDefinition) {
     ComparisonOperator: a.comparisonOperator,
     ActionsEnabled: true,
   };
+}
+
+function alarmArn(name: string): string {
+  return `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
 }
 
 function validPeriod(period: unknown): boolean {

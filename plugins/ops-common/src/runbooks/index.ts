@@ -1,0 +1,4 @@
+export * from './types';
+export * from './urls';
+export * from './severity';
+export * from './coverage';
