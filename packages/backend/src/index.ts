@@ -25,6 +25,8 @@ backend.add(import('./modules/permissionPolicy'));
 // Search (in-memory index locally) over the catalog.
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Runbooks of the ops portal (documents of type `runbook`).
+backend.add(import('@opsportal/plugin-search-backend-module-ops'));
 
 // Notifications and signals, used by the change-request workflow.
 backend.add(import('@backstage/plugin-notifications-backend'));

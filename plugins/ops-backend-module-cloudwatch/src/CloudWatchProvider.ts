@@ -20,6 +20,7 @@ import {
   MetricsProviderStats,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
+import { describeCloudWatchError } from './errors';
 
 /** Options of {@link CloudWatchProvider}. @public */
 export interface CloudWatchProviderOptions {
@@ -29,6 +30,11 @@ export interface CloudWatchProviderOptions {
   maxAttempts: number;
   requestTimeoutMs: number;
   concurrency: number;
+  /**
+   * Datapoints per GetMetricData page (`MaxDatapoints`); CloudWatch's
+   * default, 100,800, when absent. Smaller pages are followed by NextToken.
+   */
+  maxDatapointsPerPage?: number;
   logger: LoggerService;
   /** How long alarm tags are kept before they are asked for again. Default one hour. */
   tagsCacheMs?: number;
@@ -198,16 +204,26 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     do {
       this.counters.calls += 1;
       this.counters.metricsRequested += queries.filter(q => q.metric).length;
-      const out = await client.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries.map(toMetricDataQuery),
-          StartTime: request.start,
-          EndTime: request.end,
-          ScanBy: 'TimestampAscending',
-          NextToken: nextToken,
-        }),
-        { abortSignal: request.signal as any },
-      );
+      const out = await client
+        .send(
+          new GetMetricDataCommand({
+            MetricDataQueries: queries.map(toMetricDataQuery),
+            StartTime: request.start,
+            EndTime: request.end,
+            ScanBy: 'TimestampAscending',
+            NextToken: nextToken,
+            MaxDatapoints: this.options.maxDatapointsPerPage,
+          }),
+          { abortSignal: request.signal as any },
+        )
+        .catch(error => {
+          throw describeCloudWatchError(error, {
+            operation: 'GetMetricData',
+            region: request.region ?? this.options.region,
+            endpoint: this.options.endpoint,
+            signal: request.signal,
+          });
+        });
       for (const result of out.MetricDataResults ?? []) {
         const id = result.Id!;
         let series = byId.get(id);
@@ -267,6 +283,8 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
         retryMode: 'standard',
         requestHandler: {
           requestTimeout: this.options.requestTimeoutMs,
+          // Without this the SDK only logs a slow request and keeps waiting.
+          throwOnRequestTimeout: true,
           connectionTimeout: Math.min(this.options.requestTimeoutMs, 5_000),
         },
       });

@@ -266,7 +266,9 @@ export async function startFakeCloudWatch(
     const definition = options.store.find(key);
     if (!definition) return { series, status: 'Complete' };
     const periodMs = period * 1000;
-    const alignedStart = Math.floor(start / periodMs) * periodMs;
+    // Buckets start at StartTime as CloudWatch rounds it (by its age: to
+    // the minute, 5 minutes or hour), not at multiples of the period.
+    const alignedStart = roundStartTime(start, period);
     for (
       let t = alignedStart;
       t + periodMs <= end + 1 && t < end;
@@ -277,6 +279,16 @@ export async function startFakeCloudWatch(
       if (value !== undefined && Number.isFinite(value)) series.set(t, value);
     }
     return { series, status: 'Complete' };
+  }
+
+  /** GetMetricData's rounding of StartTime, as AWS documents it. */
+  function roundStartTime(start: number, period: number): number {
+    const age = now() - start;
+    let unit = 60_000;
+    if (period < 60) unit = period * 1000;
+    else if (age > 63 * DAY) unit = 3_600_000;
+    else if (age > 15 * DAY) unit = 300_000;
+    return Math.floor(start / unit) * unit;
   }
 
   /** CloudWatch keeps 60 s data 15 days, 300 s data 63 days, hourly data 455 days. */
