@@ -13,6 +13,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 // Sign-in: guest locally (see README for signing in as the example users).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Development only: sign in as any example user (docs/changes.md).
+backend.add(import('./modules/exampleUserAuth'));
 
 // The catalog holds the example platform (examples/).
 backend.add(import('@backstage/plugin-catalog-backend'));

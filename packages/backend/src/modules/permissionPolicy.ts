@@ -15,13 +15,19 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   changeRequestApprovePermission,
   changeRequestReviewPermission,
+  changeRequestUpdatePermission,
   incidentTriggerPermission,
 } from '@opsportal/plugin-ops-common';
+import {
+  changeRequestConditions,
+  createChangeRequestConditionalDecision,
+} from '@opsportal/plugin-ops-node';
 
 /**
  * The demo portal's permission policy: everyone signed in may read and file
- * change requests; approving and reviewing them (and triggering incidents) is
- * for members of the approver groups, the seed's SRE and DevOps teams unless
+ * change requests and move their own along (approvers may move any);
+ * approving and reviewing them (and triggering incidents) is for members of
+ * the approver groups, the seed's SRE and DevOps teams unless
  * `permission.opsApproverGroups` says otherwise.
  */
 export class OpsPortalPolicy implements PermissionPolicy {
@@ -42,6 +48,21 @@ export class OpsPortalPolicy implements PermissionPolicy {
         this.approverGroups.includes(ref.toLocaleLowerCase('en-US')),
       );
       return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (name === changeRequestUpdatePermission.name) {
+      // Approvers may move any change along; everyone else only their own.
+      const refs = user?.info.ownershipEntityRefs ?? [];
+      if (
+        refs.some(ref =>
+          this.approverGroups.includes(ref.toLocaleLowerCase('en-US')),
+        )
+      ) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createChangeRequestConditionalDecision(
+        changeRequestUpdatePermission,
+        changeRequestConditions.isChangeRequester({ claims: refs }),
+      );
     }
     return { result: AuthorizeResult.ALLOW };
   }

@@ -1,7 +1,4 @@
-import {
-  createServiceFactory,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -58,7 +55,7 @@ const entities = [
  * review and update anything; everyone else may update only the changes
  * they filed (a conditional decision the plugin resolves itself).
  */
-function policyPermissions(): PermissionsService {
+function policyPermissions(): ReturnType<typeof mockServices.permissions.mock> {
   const decide = (name: string, user: string): PolicyDecision => {
     const approver = APPROVERS.includes(user);
     if (

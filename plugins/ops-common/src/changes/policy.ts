@@ -127,16 +127,13 @@ export const changeCategoryGuidance: Record<
  * @public
  */
 export function checkChangePolicy(
-  change: Pick<
-    ChangeRequestFields,
-    | 'category'
-    | 'standardType'
-    | 'plannedStart'
-    | 'plannedEnd'
-    | 'implementationPlan'
-    | 'rollbackPlan'
-    | 'testPlan'
-  >,
+  change: Pick<ChangeRequestFields, 'category' | 'plannedStart' | 'plannedEnd'> &
+    Partial<
+      Pick<
+        ChangeRequestFields,
+        'standardType' | 'implementationPlan' | 'rollbackPlan' | 'testPlan'
+      >
+    >,
   policy: ChangePolicy,
   now: Date,
 ): ChangePolicyFinding[] {
