@@ -10,6 +10,9 @@ const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
+// The events bus that the catalog and signals subscribe to.
+backend.add(import('@backstage/plugin-events-backend'));
+
 // Sign-in: guest locally (see README for signing in as the example users).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
