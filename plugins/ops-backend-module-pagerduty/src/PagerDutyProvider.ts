@@ -580,10 +580,17 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
   ): Promise<R[]> {
     const results: R[] = new Array(items.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < items.length) {
+      // After a failure no new item is started: the call fails anyway.
+      while (next < items.length && !failed) {
         const index = next++;
-        results[index] = await fn(items[index]);
+        try {
+          results[index] = await fn(items[index]);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(

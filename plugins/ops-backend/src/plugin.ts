@@ -12,6 +12,7 @@ import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createRouter } from './service/router';
 import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
+import { createOnCallFeature } from './oncall';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
 /**
@@ -71,6 +72,16 @@ export const opsPlugin = createBackendPlugin({
         // Change management; `changes.service.measures()` serves the KPIs.
         const changes = createChangesFeature({ ...deps, database: db });
         features.push(changes.router);
+
+        // On-call and incidents; `oncall.service` is the incidents reader
+        // (listIncidents) the KPIs use.
+        const oncall = await createOnCallFeature({
+          ...deps,
+          snapshots,
+          onCall: providers.onCallProvider(),
+          incidents: providers.incidentProvider(),
+        });
+        features.push(oncall.router);
 
         httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -25,6 +25,15 @@ export const ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID =
  */
 export const ANNOTATION_PAGERDUTY_SCHEDULE_ID = 'pagerduty.com/schedule-id';
 
+/**
+ * Events API v2 integration (routing) key of a component's PagerDuty
+ * service, for triggering incidents from the portal (off by default). The
+ * same key as PagerDuty's own Backstage plugin.
+ * @public
+ */
+export const ANNOTATION_PAGERDUTY_INTEGRATION_KEY =
+  'pagerduty.com/integration-key';
+
 /** Prefix of the annotations that belong to the ops portal itself. @public */
 export const OPS_ANNOTATION_PREFIX = 'opsportal.dev';
 

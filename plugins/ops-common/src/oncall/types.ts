@@ -50,6 +50,8 @@ export interface OnCallPolicyView {
   name: string;
   htmlUrl?: string;
   levels: OnCallLevel[];
+  /** Set when the policy could not be read (unknown id). */
+  problem?: string;
 }
 
 /** A PagerDuty service of an entity with its escalation chain now. @public */
@@ -145,6 +147,8 @@ export interface EntityIncidents {
   summary: IncidentSummary;
   /** PagerDuty pages of the entity's services. */
   services: { id: string; name: string; htmlUrl?: string }[];
+  /** Whether the user interface may offer to trigger an incident. */
+  triggerEnabled: boolean;
 }
 
 /** Answer of `GET /incidents/entity`. @public */

@@ -66,6 +66,8 @@ export interface FakePagerDuty extends FakeServer {
   violations: { method: string; url: string; problems: string[] }[];
   /** Whether requests are being checked against the OpenAPI description. */
   contractChecked: boolean;
+  /** Events accepted at `POST /v2/enqueue` (Events API v2). */
+  events: any[];
 }
 
 export interface FakePagerDutyOptions extends ServeOptions {
@@ -100,6 +102,7 @@ class ApiError extends Error {
 }
 
 const MAX_LIMIT = 100;
+const WEEK_MS = 7 * DAY;
 
 export async function startFakePagerDuty(
   options: FakePagerDutyOptions = {},
@@ -127,6 +130,7 @@ export async function startFakePagerDuty(
     violations: 0,
   };
   const violations: FakePagerDuty['violations'] = [];
+  const events: any[] = [];
   let windowStart = now();
   let windowCount = 0;
   let selfUrl = '';
@@ -330,6 +334,11 @@ export async function startFakePagerDuty(
     return t;
   };
   const notFound = () => new ApiError(404, 2100, 'Not Found');
+  /** Final-schedule entries overlapping a range, with their whole extent. */
+  const overflowing = (s: PdSchedule, since: number, until: number) =>
+    renderFinal(s, since - 2 * WEEK_MS, until + 2 * WEEK_MS).filter(
+      e => e.end > since && e.start < until,
+    );
 
   // --- endpoints ----------------------------------------------------------
   function oncalls(query: URLSearchParams) {
@@ -357,8 +366,9 @@ export async function startFakePagerDuty(
           }
           if (scheduleIds.length && !scheduleIds.includes(target.id)) continue;
           const s = schedules.get(target.id)!;
-          // Point queries still find the shift that covers the instant.
-          const entries = renderFinal(s, since, Math.max(until, since + 1));
+          // On-calls carry their whole shift, not the part in the range;
+          // a point query (since = until) finds the shift covering it.
+          const entries = overflowing(s, since, Math.max(until, since + 1));
           for (const e of entries) {
             rows.push({ policy: p, level: index + 1, schedule: s, ...e });
           }
@@ -405,11 +415,16 @@ export async function startFakePagerDuty(
     if (!s || s.version !== 2) throw notFound();
     const until = time(query.get('until'), now() + 14 * DAY, 'until');
     const since = time(query.get('since'), until - 14 * DAY, 'since');
+    // Entries are cut at the range unless overflow=true.
     const overflow = query.get('overflow') === 'true';
-    const cut = (entries: RenderedEntry[]) =>
-      overflow ? entries : entries.filter(e => e.end > e.start);
-    const final = cut(renderFinal(s, since, until));
-    const overrides = cut(renderOverrides(s, since, until));
+    const final = overflow
+      ? overflowing(s, since, until)
+      : renderFinal(s, since, until);
+    const overrides = overflow
+      ? s.overrides
+          .filter(o => o.end > since && o.start < until)
+          .map(o => ({ start: o.start, end: o.end, userId: o.userId }))
+      : renderOverrides(s, since, until);
     const span = Math.max(until - since, 1);
     const coverage = (entries: RenderedEntry[]) =>
       Math.round(
@@ -723,6 +738,58 @@ export async function startFakePagerDuty(
     });
   }
 
+  /** Events API v2: a trigger needs a routing key, a summary, a source and a severity. */
+  function enqueue(req: RecordedRequest, res: http.ServerResponse) {
+    let event: any;
+    try {
+      event = JSON.parse(req.body);
+    } catch {
+      sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Body is not JSON'],
+      });
+      return;
+    }
+    const errors: string[] = [];
+    if (
+      typeof event.routing_key !== 'string' ||
+      event.routing_key.length !== 32
+    ) {
+      errors.push("'routing_key' must be a 32 character integration key");
+    }
+    if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action)) {
+      errors.push("'event_action' is invalid");
+    }
+    const payload = event.payload ?? {};
+    if (event.event_action === 'trigger') {
+      if (!payload.summary || String(payload.summary).length > 1024) {
+        errors.push("'payload.summary' is missing or too long");
+      }
+      if (!payload.source) errors.push("'payload.source' is missing");
+      if (
+        !['critical', 'error', 'warning', 'info'].includes(payload.severity)
+      ) {
+        errors.push("'payload.severity' is invalid");
+      }
+    }
+    if (errors.length > 0) {
+      sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors,
+      });
+      return;
+    }
+    const dedupKey = event.dedup_key ?? `dedup-${events.length + 1}`;
+    events.push({ ...event, dedup_key: dedupKey });
+    sendJson(res, 202, {
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: dedupKey,
+    });
+  }
+
   const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
     const url = new URL(req.url, 'http://fake');
     if (req.method === 'GET' && url.pathname === '/__stats') {
@@ -731,6 +798,10 @@ export async function startFakePagerDuty(
     }
     if (req.method === 'POST' && url.pathname === '/oauth/token') {
       oauthToken(req, res);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/v2/enqueue') {
+      enqueue(req, res);
       return;
     }
     stats.requests += 1;
@@ -839,12 +910,18 @@ export async function startFakePagerDuty(
     faults,
     stats,
     violations,
+    events,
     contractChecked: Boolean(contract),
     reset: () => {
       reset();
       faults.length = 0;
       violations.length = 0;
+      events.length = 0;
       state.outage = undefined;
+      stats.requests = 0;
+      stats.byEndpoint = {};
+      stats.throttled = 0;
+      stats.violations = 0;
     },
   });
   Object.defineProperty(server, 'outage', {
