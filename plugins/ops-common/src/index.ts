@@ -15,3 +15,4 @@ export * from './changes';
 export * from './runbooks';
 export * from './slo';
 export * from './capacity';
+export * from './kpis';
