@@ -1,0 +1,351 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AutoscalingBounds,
+  CapacityMetricAnalysis,
+  CapacityRange,
+  CapacityReview,
+  CapacityReviewRow,
+  EntityCapacity,
+  Snapshot,
+  analyseCapacityMetric,
+  bindingMetric,
+  capacityMetricView,
+  capacityReviewMetric,
+  rankCapacityReview,
+} from '@opsportal/plugin-ops-common';
+import { MetricsProvider } from '@opsportal/plugin-ops-node';
+import { Clock } from '../lib/clock';
+import { SingleFlight } from '../lib/singleFlight';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { CollectedMetric, collectCapacityData } from './collect';
+import { CapacityConfig } from './config';
+import {
+  CAPACITY_ANNOTATIONS,
+  CapacityTarget,
+  capacityTarget,
+  hasCapacityAnnotations,
+} from './targets';
+
+/** Snapshot kind of an entity's full capacity analysis. */
+export const CAPACITY_KIND = 'capacity';
+/** Snapshot kind of an entity's row in the capacity review (small). */
+export const CAPACITY_REVIEW_KIND = 'capacity-review';
+
+/** What the refresh stores per entity. */
+export interface CapacityDetail {
+  entityRef: string;
+  title?: string;
+  computedAt: string;
+  autoscaling: AutoscalingBounds;
+  warnings: string[];
+  metrics: CapacityMetricAnalysis[];
+}
+
+/** A review row without its freshness, as stored. */
+export type CapacitySummary = Omit<
+  CapacityReviewRow,
+  'fetchedAt' | 'stale' | 'error'
+>;
+
+export interface CapacityServiceOptions {
+  config: CapacityConfig;
+  snapshots: SnapshotStore;
+  catalog: CatalogService;
+  auth: AuthService;
+  /** The registered metrics provider, if any module registered one. */
+  metrics: () => MetricsProvider | undefined;
+  logger: LoggerService;
+  clock: Clock;
+}
+
+/** Outcome of a refresh run. */
+export interface CapacityRefreshResult {
+  services: number;
+  failed: number;
+}
+
+/**
+ * Capacity trends per service: a scheduled refresh fetches every service's
+ * metrics in batches, analyses them (breach episodes, triggers, growth,
+ * forecasts) and keeps the result as snapshots; reads answer from the
+ * snapshots, and fetch on demand only for a service never refreshed yet.
+ */
+export class CapacityService {
+  private readonly inFlight = new SingleFlight<void>();
+
+  constructor(private readonly options: CapacityServiceOptions) {}
+
+  /** Refreshes every entity with capacity annotations (the scheduled task). */
+  async refreshAll(signal?: AbortSignal): Promise<CapacityRefreshResult> {
+    const { catalog, auth, snapshots, logger } = this.options;
+    const started = Date.now();
+    const { items } = await catalog.getEntities(
+      {
+        filter: CAPACITY_ANNOTATIONS.map(key => ({
+          [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS,
+        })),
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'metadata.annotations',
+        ],
+      },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    const targets = items
+      .map(entity => capacityTarget(entity, this.options.config))
+      .filter((t): t is CapacityTarget => t !== undefined);
+    const result = await this.refreshTargets(targets, signal);
+    const keys = targets.map(t => t.entityRef);
+    await snapshots.retain(CAPACITY_KIND, keys);
+    await snapshots.retain(CAPACITY_REVIEW_KIND, keys);
+    logger.info(
+      `capacity refresh: ${result.services} services, ${
+        result.failed
+      } failed, ${Date.now() - started} ms`,
+    );
+    return result;
+  }
+
+  /** Refreshes the given targets: per region, `servicesPerBatch` at a time. */
+  async refreshTargets(
+    targets: CapacityTarget[],
+    signal?: AbortSignal,
+  ): Promise<CapacityRefreshResult> {
+    const { snapshots, config, logger } = this.options;
+    const byRegion = new Map<string | undefined, CapacityTarget[]>();
+    for (const target of targets) {
+      const list = byRegion.get(target.region) ?? [];
+      list.push(target);
+      byRegion.set(target.region, list);
+    }
+
+    let failed = 0;
+    for (const [region, regionTargets] of byRegion) {
+      for (let i = 0; i < regionTargets.length; i += config.servicesPerBatch) {
+        const batch = regionTargets.slice(i, i + config.servicesPerBatch);
+        const now = this.options.clock.now().getTime();
+        try {
+          const provider = this.options.metrics();
+          if (!provider) {
+            throw new Error(
+              'No metrics provider is installed: add @opsportal/plugin-ops-backend-module-cloudwatch to the backend',
+            );
+          }
+          const data = await collectCapacityData(provider, batch, {
+            now,
+            region,
+            signal,
+          });
+          for (const target of batch) {
+            const { detail, summary } = analyseTarget(
+              target,
+              data.get(target.entityRef)!,
+              now,
+              config.horizonDays,
+            );
+            await snapshots.put(CAPACITY_KIND, target.entityRef, detail);
+            await snapshots.put(
+              CAPACITY_REVIEW_KIND,
+              target.entityRef,
+              summary,
+              {
+                history: true,
+              },
+            );
+          }
+        } catch (error) {
+          const message = describeError(error);
+          logger.warn(
+            `capacity refresh of ${batch.length} services failed: ${message}`,
+          );
+          failed += batch.length;
+          for (const target of batch) {
+            await snapshots.markFailed(
+              CAPACITY_KIND,
+              target.entityRef,
+              message,
+            );
+            await snapshots.markFailed(
+              CAPACITY_REVIEW_KIND,
+              target.entityRef,
+              message,
+            );
+          }
+        }
+      }
+    }
+    return { services: targets.length, failed };
+  }
+
+  /**
+   * An entity's capacity for one chart range, from its snapshot; fetched on
+   * demand only when the entity was never refreshed.
+   */
+  async getEntityCapacity(
+    entityRef: string,
+    range: CapacityRange,
+    credentials: BackstageCredentials,
+  ): Promise<Snapshot<EntityCapacity | undefined>> {
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
+    if (!hasCapacityAnnotations(entity)) {
+      throw new NotFoundError(
+        `${entityRef} has none of the capacity annotations (${CAPACITY_ANNOTATIONS.join(
+          ', ',
+        )})`,
+      );
+    }
+    const ref = stringifyEntityRef(entity);
+    let snapshot = await this.options.snapshots.get<CapacityDetail>(
+      CAPACITY_KIND,
+      ref,
+    );
+    if (!snapshot) {
+      await this.refreshOnDemand(entity);
+      snapshot = await this.options.snapshots.get<CapacityDetail>(
+        CAPACITY_KIND,
+        ref,
+      );
+    }
+    const detail = snapshot?.data;
+    return {
+      data: detail ? entityView(detail, range) : undefined,
+      fetchedAt: snapshot?.fetchedAt,
+      stale: snapshot?.stale ?? true,
+      error: snapshot?.error,
+    };
+  }
+
+  /** The capacity review: every service the user may see, soonest limit first. */
+  async getReview(credentials: BackstageCredentials): Promise<CapacityReview> {
+    const stored = await this.options.snapshots.list<CapacitySummary>(
+      CAPACITY_REVIEW_KIND,
+    );
+    const visible = new Map<string, Entity>();
+    for (let i = 0; i < stored.length; i += 500) {
+      const refs = stored.slice(i, i + 500).map(s => s.key);
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        {
+          entityRefs: refs,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+          ],
+        },
+        { credentials },
+      );
+      items.forEach((entity, index) => {
+        if (entity) visible.set(refs[index], entity);
+      });
+    }
+    const rows: CapacityReviewRow[] = stored
+      .filter(s => visible.has(s.key))
+      .map(s => ({
+        entityRef: s.key,
+        title: visible.get(s.key)!.metadata.title ?? s.data?.title,
+        metrics: s.data?.metrics ?? [],
+        binding: s.data?.binding,
+        triggers30d: s.data?.triggers30d ?? 0,
+        computedAt: s.data?.computedAt,
+        fetchedAt: s.fetchedAt,
+        stale: s.stale,
+        error: s.error,
+      }));
+    return {
+      generatedAt: this.options.clock.now().toISOString(),
+      rows: rankCapacityReview(rows),
+    };
+  }
+
+  private refreshOnDemand(entity: Entity): Promise<void> {
+    const target = capacityTarget(entity, this.options.config);
+    if (!target) return Promise.resolve();
+    return this.inFlight.do(target.entityRef, async () => {
+      await this.refreshTargets([target]);
+    });
+  }
+}
+
+/** Analyses every metric of a target into its stored detail and review row. */
+export function analyseTarget(
+  target: CapacityTarget,
+  data: Map<string, CollectedMetric>,
+  now: number,
+  horizonDays: number,
+): { detail: CapacityDetail; summary: CapacitySummary } {
+  const warnings = [...target.warnings];
+  const metrics = target.metrics.map(plan => {
+    const collected = data.get(plan.definition.id)!;
+    for (const problem of collected.problems) {
+      warnings.push(`${plan.definition.label}: ${problem}`);
+    }
+    return analyseCapacityMetric(
+      {
+        definition: plan.definition,
+        hourly: collected.hourly,
+        fine: collected.fine,
+      },
+      { now, horizonDays },
+    );
+  });
+  const computedAt = new Date(now).toISOString();
+  const reviewMetrics = metrics.map(capacityReviewMetric);
+  return {
+    detail: {
+      entityRef: target.entityRef,
+      title: target.title,
+      computedAt,
+      autoscaling: target.autoscaling,
+      warnings,
+      metrics,
+    },
+    summary: {
+      entityRef: target.entityRef,
+      title: target.title,
+      metrics: reviewMetrics,
+      binding: bindingMetric(reviewMetrics),
+      triggers30d: reviewMetrics.reduce((n, m) => n + m.triggers30d, 0),
+      computedAt,
+    },
+  };
+}
+
+/** The view of a stored detail for one chart range. */
+export function entityView(
+  detail: CapacityDetail,
+  range: CapacityRange,
+): EntityCapacity {
+  return {
+    entityRef: detail.entityRef,
+    range,
+    computedAt: detail.computedAt,
+    autoscaling: detail.autoscaling,
+    metrics: detail.metrics.map(m => capacityMetricView(m, range)),
+    bindingMetricId: bindingMetric(detail.metrics.map(capacityReviewMetric))
+      ?.id,
+    warnings: detail.warnings,
+  };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+    return `${name}${error.message}`;
+  }
+  return String(error);
+}

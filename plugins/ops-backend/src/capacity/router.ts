@@ -1,0 +1,69 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CAPACITY_RANGES } from '@opsportal/plugin-ops-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { CapacityService } from './CapacityService';
+
+const entityQuery = z.object({
+  entityRef: z.string({ error: 'entityRef is required' }).refine(
+    value => {
+      try {
+        parseEntityRef(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    {
+      message:
+        'entityRef must be an entity reference, e.g. component:default/search-service',
+    },
+  ),
+  range: z.enum(CAPACITY_RANGES).default('30d'),
+});
+
+function parseQuery<T extends z.ZodTypeAny>(
+  schema: T,
+  query: unknown,
+): z.infer<T> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || 'query';
+    throw new InputError(`Invalid ${field}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Capacity routes:
+ * - `GET /capacity/entity?entityRef=&range=7d|30d|90d`: one service's charts,
+ *   triggers, forecasts, headroom and autoscaling bounds;
+ * - `GET /capacity/review`: every service ranked by days to limit.
+ */
+export function createCapacityRouter(options: {
+  service: CapacityService;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { service, httpAuth } = options;
+  const router = Router();
+
+  router.get('/capacity/entity', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { entityRef, range } = parseQuery(entityQuery, req.query);
+    const ref = stringifyEntityRef(
+      parseEntityRef(entityRef, { defaultKind: 'component' }),
+    );
+    res.json(await service.getEntityCapacity(ref, range, credentials));
+  });
+
+  router.get('/capacity/review', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.getReview(credentials));
+  });
+
+  return router;
+}
