@@ -1,5 +1,6 @@
 import {
   CloudWatchClient,
+  CloudWatchClientConfig,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   ListTagsForResourceCommand,
@@ -26,7 +27,8 @@ import { describeCloudWatchError } from './errors';
 export interface CloudWatchProviderOptions {
   region: string;
   endpoint?: string;
-  credentials?: CloudWatchClient['config']['credentials'];
+  /** Static credentials or a provider; the SDK's default chain when absent. */
+  credentials?: CloudWatchClientConfig['credentials'];
   maxAttempts: number;
   requestTimeoutMs: number;
   concurrency: number;

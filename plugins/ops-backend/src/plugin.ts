@@ -13,6 +13,7 @@ import { createRouter } from './service/router';
 import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { createOnCallFeature } from './oncall';
+import { createSloFeature } from './slo';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
 /**
@@ -82,6 +83,15 @@ export const opsPlugin = createBackendPlugin({
           incidents: providers.incidentProvider(),
         });
         features.push(oncall.router);
+
+        // SLOs from CloudWatch; `slo.service` is the uptime source
+        // (getUptime, listUptime) the KPIs use.
+        const slo = await createSloFeature({
+          ...deps,
+          snapshots,
+          metrics: providers.metricsProvider(),
+        });
+        features.push(slo.router);
 
         httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -292,10 +292,10 @@ export function trafficProfiles(anchor: number): TrafficProfile[] {
       latencyMedian: 0.14,
       latencySigma: 0.5,
       episodes: [
-        // A bad afternoon nine days ago: 4 % failures for five hours.
+        // A bad afternoon nine days ago: 4 % failures for seven hours.
         {
           from: today - 9 * DAY + 14 * HOUR,
-          to: today - 9 * DAY + 19 * HOUR,
+          to: today - 9 * DAY + 21 * HOUR,
           p5xx: 0.04,
           latencyFactor: 1.8,
         },
@@ -335,20 +335,15 @@ export function trafficProfiles(anchor: number): TrafficProfile[] {
       latencySigma: 0.45,
       payments: { perRequest: 0.35, pFailed: 0.00003 },
       episodes: [
-        // Three slow spells of the payment gateway: p95 above 500 ms.
+        // Two slow spells of the payment gateway: p95 above 500 ms.
         {
           from: today - 20 * DAY + 2 * HOUR,
-          to: today - 20 * DAY + 3.5 * HOUR,
-          latencyFactor: 3,
-        },
-        {
-          from: today - 12 * DAY + 16 * HOUR,
-          to: today - 12 * DAY + 17.5 * HOUR,
+          to: today - 20 * DAY + 3 * HOUR,
           latencyFactor: 3,
         },
         {
           from: today - 6 * DAY + 9 * HOUR,
-          to: today - 6 * DAY + 11 * HOUR,
+          to: today - 6 * DAY + 10.5 * HOUR,
           latencyFactor: 2.8,
           pFailed: 0.005,
         },

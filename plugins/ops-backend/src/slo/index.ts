@@ -1,0 +1,84 @@
+import express from 'express';
+import {
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  RootConfigService,
+  SchedulerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { MetricsProvider } from '@opsportal/plugin-ops-node';
+import { Clock } from '../lib/clock';
+import { EntityLocationReader } from '../lib/EntityLocationReader';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { readSloConfig } from './config';
+import { createSloRouter } from './router';
+import { SloDefinitionLoader } from './SloDefinitionLoader';
+import { SloService } from './SloService';
+
+export { SloService, SLO_SNAPSHOT_KIND } from './SloService';
+export type {
+  SloUptimeSource,
+  EntitySloSnapshot,
+  SloRefreshSummary,
+} from './SloService';
+
+/** What the SLO feature is built from. */
+export interface SloFeatureOptions {
+  config: RootConfigService;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  catalog: CatalogService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  urlReader: UrlReaderService;
+  snapshots: SnapshotStore;
+  metrics?: MetricsProvider;
+  clock?: Clock;
+}
+
+/**
+ * The SLO feature: its service (also the KPIs' uptime source), its refresh
+ * task (`ops.slo.schedule`, default every 10 minutes, on one replica at a
+ * time) and its router.
+ */
+export async function createSloFeature(
+  options: SloFeatureOptions,
+): Promise<{ router: express.Router; service: SloService }> {
+  const config = readSloConfig(options.config);
+  const service = new SloService({
+    catalog: options.catalog,
+    auth: options.auth,
+    logger: options.logger,
+    snapshots: options.snapshots,
+    loader: new SloDefinitionLoader(
+      new EntityLocationReader({ urlReader: options.urlReader }),
+      config.rules,
+    ),
+    config,
+    metrics: options.metrics,
+    clock: options.clock,
+  });
+  if (!options.metrics) {
+    options.logger.warn(
+      'No metrics provider is installed: SLOs cannot be evaluated (add @opsportal/plugin-ops-backend-module-cloudwatch)',
+    );
+  }
+  await options.scheduler.scheduleTask({
+    id: 'ops-slo-refresh',
+    ...config.schedule,
+    scope: 'global',
+    fn: async () => {
+      await service.refreshAll();
+    },
+  });
+  return {
+    service,
+    router: createSloRouter({
+      service,
+      httpAuth: options.httpAuth,
+      catalog: options.catalog,
+    }),
+  };
+}
