@@ -14,6 +14,7 @@ import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { createOnCallFeature } from './oncall';
 import { createSloFeature } from './slo';
+import { createCapacityFeature } from './capacity';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
 /**
@@ -92,6 +93,16 @@ export const opsPlugin = createBackendPlugin({
           metrics: providers.metricsProvider(),
         });
         features.push(slo.router);
+
+        // Capacity trends, triggers and time-to-limit forecasts from the
+        // metrics provider, refreshed by a scheduled task.
+        features.push(
+          await createCapacityFeature({
+            ...deps,
+            snapshots,
+            metrics: providers.metricsProvider(),
+          }),
+        );
 
         httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

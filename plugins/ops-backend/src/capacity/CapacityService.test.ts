@@ -115,7 +115,7 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
       snapshots,
       catalog,
       auth: mockServices.auth(),
-      metrics: () => provider,
+      metrics: provider,
       logger: mockServices.logger.mock(),
       clock,
     });

@@ -61,7 +61,7 @@ export interface CapacityServiceOptions {
   catalog: CatalogService;
   auth: AuthService;
   /** The registered metrics provider, if any module registered one. */
-  metrics: () => MetricsProvider | undefined;
+  metrics: MetricsProvider | undefined;
   logger: LoggerService;
   clock: Clock;
 }
@@ -136,7 +136,7 @@ export class CapacityService {
         const batch = regionTargets.slice(i, i + config.servicesPerBatch);
         const now = this.options.clock.now().getTime();
         try {
-          const provider = this.options.metrics();
+          const provider = this.options.metrics;
           if (!provider) {
             throw new Error(
               'No metrics provider is installed: add @opsportal/plugin-ops-backend-module-cloudwatch to the backend',

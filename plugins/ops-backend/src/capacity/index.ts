@@ -29,7 +29,7 @@ export async function createCapacityFeature(options: {
   auth: AuthService;
   httpAuth: HttpAuthService;
   snapshots: SnapshotStore;
-  metrics: () => MetricsProvider | undefined;
+  metrics: MetricsProvider | undefined;
   clock?: Clock;
 }): Promise<express.Router> {
   const config = readCapacityConfig(options.config);
