@@ -14,6 +14,7 @@ import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { createOnCallFeature } from './oncall';
 import { createSloFeature } from './slo';
+import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 
@@ -103,6 +104,18 @@ export const opsPlugin = createBackendPlugin({
             metrics: providers.metricsProvider(),
           }),
         );
+
+        // Operational KPIs and the operations overview, computed from the
+        // on-call, SLO and change features above.
+        const kpis = createKpisFeature({
+          ...deps,
+          database: db,
+          snapshots,
+          oncall: oncall.service,
+          slo: slo.service,
+          changes: changes.service,
+        });
+        features.push(kpis.router);
 
         httpRouter.use(await createRouter({ features }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

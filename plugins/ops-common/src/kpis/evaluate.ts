@@ -122,12 +122,6 @@ function within(iso: string, r: { start: number; end: number }): boolean {
   return t >= r.start && t < r.end;
 }
 
-function mean(values: number[]): number | undefined {
-  return values.length === 0
-    ? undefined
-    : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

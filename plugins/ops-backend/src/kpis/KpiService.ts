@@ -1,0 +1,481 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID,
+  ANNOTATION_PAGERDUTY_SCHEDULE_ID,
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  ANNOTATION_SLO_AVAILABILITY,
+  ANNOTATION_SLO_SPEC,
+  AssessedIncident,
+  evaluateKpis,
+  KpiAvailabilityPoint,
+  KpiDeploymentRecord,
+  KpiInputs,
+  KpiPeriod,
+  kpiPeriodRanges,
+  KpiReport,
+  KpiScopeKind,
+  KpiSourceStatus,
+  OpsOverview,
+  OverviewIncident,
+  OverviewSection,
+  SEVERITIES,
+} from '@opsportal/plugin-ops-common';
+import { Clock } from '../lib/clock';
+import { KpisConfig } from './config';
+import {
+  combineFreshness,
+  KpiAvailabilitySource,
+  KpiChangeRecord,
+  KpiChangeSource,
+  KpiIncidentSource,
+  KpiTeamSource,
+  OverviewSources,
+} from './sources';
+
+const DAY = 86_400_000;
+
+/** What a KPI report is asked for. */
+export interface KpiReportRequest {
+  scope: KpiScopeKind;
+  /** The entity (scope `entity`) or Group (scope `team`). */
+  entityRef?: string;
+  period: KpiPeriod;
+  /** YYYY-MM, for `month`; the current month when absent. */
+  month?: string;
+}
+
+/** What {@link KpiService} is built from. */
+export interface KpiServiceOptions {
+  catalog: CatalogService;
+  config: KpisConfig;
+  incidents?: KpiIncidentSource;
+  availability?: KpiAvailabilitySource;
+  changes?: KpiChangeSource;
+  teams?: KpiTeamSource;
+  overview?: OverviewSources;
+  clock: Clock;
+}
+
+interface Scope {
+  title: string;
+  entityRef?: string;
+  /** The services (or the entity) the numbers cover. */
+  entities: Entity[];
+  /** Entities whose incident snapshots hold the scope's incidents. */
+  incidentRefs: string[];
+  /** Entities whose availability SLOs make the scope's uptime. */
+  availabilityEntities: Entity[];
+}
+
+function refOf(entity: Entity): string {
+  return stringifyEntityRef(entity);
+}
+
+function titleOf(entity: Entity): string {
+  const profile = (entity.spec as { profile?: { displayName?: string } })
+    ?.profile;
+  return entity.metadata.title ?? profile?.displayName ?? entity.metadata.name;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function hasPagerDuty(entity: Entity): boolean {
+  const a = entity.metadata.annotations ?? {};
+  return [
+    ANNOTATION_PAGERDUTY_SERVICE_ID,
+    ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID,
+    ANNOTATION_PAGERDUTY_SCHEDULE_ID,
+  ].some(key => Boolean(a[key]));
+}
+
+/**
+ * A System that declares an availability objective of its own (the seed's
+ * "Overall Platform"): compact annotation or OpenSLO spec.
+ */
+function hasAvailabilitySlo(entity: Entity): boolean {
+  const a = entity.metadata.annotations ?? {};
+  return Boolean(a[ANNOTATION_SLO_AVAILABILITY] || a[ANNOTATION_SLO_SPEC]);
+}
+
+async function section<T>(
+  load: (() => Promise<T>) | undefined,
+  unavailable: string,
+): Promise<OverviewSection<T>> {
+  if (!load) return { unavailable };
+  try {
+    return { data: await load() };
+  } catch (error) {
+    return { error: message(error) };
+  }
+}
+
+/**
+ * Operational KPIs per entity, team and platform, computed from the other
+ * features' data (incidents, availability SLOs, change requests) with the
+ * KPI math of ops-common; and the operations overview.
+ */
+export class KpiService {
+  constructor(private readonly options: KpiServiceOptions) {}
+
+  async report(
+    request: KpiReportRequest,
+    credentials: BackstageCredentials,
+  ): Promise<KpiReport> {
+    const { config, clock } = this.options;
+    const now = clock.now();
+    let ranges;
+    try {
+      ranges = kpiPeriodRanges(request.period, now, {
+        month: request.month,
+        timeZone: config.timeZone,
+      });
+    } catch (error) {
+      throw new InputError(`month: ${message(error)}`);
+    }
+    const scope = await this.resolve(request, credentials);
+    const from = new Date(
+      Math.min(
+        Date.parse(ranges.previous.start),
+        ...ranges.history.map(h => Date.parse(h.start)),
+      ),
+    );
+    const sources: KpiSourceStatus[] = [];
+    const inputs: KpiInputs = { since: {} };
+
+    // Incidents.
+    if (!this.options.incidents || scope.incidentRefs.length === 0) {
+      sources.push({
+        source: 'incidents',
+        available: false,
+        stale: false,
+        note: this.options.incidents
+          ? `No PagerDuty service: add the ${ANNOTATION_PAGERDUTY_SERVICE_ID} annotation`
+          : 'No incident provider is installed',
+      });
+    } else {
+      const { byEntity, freshness } = await this.options.incidents.incidents(
+        scope.incidentRefs,
+        from,
+        now,
+        credentials,
+      );
+      inputs.incidents = ([] as AssessedIncident[]).concat(
+        ...byEntity.values(),
+      );
+      inputs.since!.incidents = freshness.since;
+      sources.push({ source: 'incidents', available: true, ...freshness });
+    }
+
+    // Availability.
+    const availability = this.options.availability
+      ? await this.options.availability.availability(
+          scope.availabilityEntities,
+          from,
+        )
+      : new Map();
+    if (availability.size === 0) {
+      sources.push({
+        source: 'availability',
+        available: false,
+        stale: false,
+        note: 'No availability SLO: add opsportal.dev/slo-availability or an OpenSLO spec',
+      });
+    } else {
+      const parts = [...availability.values()];
+      inputs.availability = ([] as KpiAvailabilityPoint[]).concat(
+        ...parts.map(p => p.points),
+      );
+      const since = parts
+        .map(p => p.since)
+        .filter((s): s is string => Boolean(s))
+        .sort();
+      // The sum is complete only where every entity has data.
+      if (since.length) inputs.since!.availability = since[since.length - 1];
+      sources.push({
+        source: 'availability',
+        available: true,
+        ...combineFreshness(parts),
+        ...(inputs.since!.availability
+          ? { since: inputs.since!.availability }
+          : {}),
+      });
+    }
+
+    // Changes.
+    if (!this.options.changes) {
+      sources.push({
+        source: 'changes',
+        available: false,
+        stale: false,
+        note: 'Change management is not installed',
+      });
+    } else {
+      try {
+        const all = await this.options.changes.implemented(
+          { from, to: now },
+          credentials,
+        );
+        const refs = new Set(
+          scope.entities.map(e => refOf(e).toLocaleLowerCase('en-US')),
+        );
+        const mine =
+          request.scope === 'platform'
+            ? all
+            : all.filter(c =>
+                c.entityRefs.some(r => refs.has(r.toLocaleLowerCase('en-US'))),
+              );
+        inputs.changes = mine;
+        inputs.deployments = this.deployments(mine);
+        sources.push({
+          source: 'changes',
+          available: true,
+          stale: false,
+          fetchedAt: now.toISOString(),
+        });
+      } catch (error) {
+        if (!(error instanceof NotAllowedError)) throw error;
+        sources.push({
+          source: 'changes',
+          available: false,
+          stale: false,
+          note: error.message,
+        });
+      }
+    }
+
+    return {
+      scope: request.scope,
+      ...(scope.entityRef ? { entityRef: scope.entityRef } : {}),
+      title: scope.title,
+      period: ranges,
+      generatedAt: now.toISOString(),
+      entities: scope.entities
+        .map(e => ({ entityRef: refOf(e), title: titleOf(e) }))
+        .sort((a, b) => a.title.localeCompare(b.title)),
+      kpis: evaluateKpis(inputs, ranges, {
+        now,
+        calendarMonth: request.period === 'month',
+        failureSeverities: config.failureSeverities,
+        targets: config.targets,
+      }),
+      targets: config.targets,
+      failureSeverities: config.failureSeverities,
+      sources,
+    };
+  }
+
+  /** The operations overview: every part loaded on its own, failures kept to their part. */
+  async overview(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<OpsOverview> {
+    const sources = this.options.overview ?? {};
+    const now = this.options.clock.now();
+    const until = new Date(
+      now.getTime() + this.options.config.upcomingDays * DAY,
+    );
+    const [slos, incidents, onCall, changes, capacity] = await Promise.all([
+      section(
+        sources.slos && (() => sources.slos!(credentials)),
+        'The SLO feature is not installed',
+      ),
+      section(
+        this.options.incidents && (() => this.openIncidents(credentials)),
+        'No incident provider is installed',
+      ),
+      section(
+        sources.onCall && (() => sources.onCall!(credentials)),
+        'No on-call provider is installed',
+      ),
+      section(
+        sources.upcomingChanges &&
+          (async () => ({
+            ...(await sources.upcomingChanges!(
+              { from: now, to: until },
+              credentials,
+            )),
+            days: this.options.config.upcomingDays,
+          })),
+        'Change management is not installed',
+      ),
+      section(
+        sources.capacity && (() => sources.capacity!(credentials)),
+        'The capacity feature is not installed',
+      ),
+    ]);
+    return {
+      generatedAt: now.toISOString(),
+      slos,
+      incidents,
+      onCall,
+      changes,
+      capacity,
+    };
+  }
+
+  private async openIncidents(credentials: BackstageCredentials) {
+    const severities = this.options.config.overviewSeverities;
+    const components = await this.components(credentials);
+    const refs = components.filter(hasPagerDuty).map(refOf);
+    const now = this.options.clock.now();
+    const { byEntity, freshness } = await this.options.incidents!.incidents(
+      refs,
+      // Open incidents are kept however old they are.
+      new Date(0),
+      now,
+      credentials,
+    );
+    const seen = new Set<string>();
+    const open: OverviewIncident[] = [];
+    for (const entity of components) {
+      for (const incident of byEntity.get(refOf(entity)) ?? []) {
+        if (incident.status === 'resolved' || seen.has(incident.id)) continue;
+        if (!severities.includes(incident.severity)) continue;
+        seen.add(incident.id);
+        open.push({
+          ...incident,
+          entityRef: refOf(entity),
+          entityTitle: titleOf(entity),
+        });
+      }
+    }
+    open.sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+        Date.parse(a.createdAt) - Date.parse(b.createdAt),
+    );
+    const { since, ...rest } = freshness;
+    void since;
+    return { severities, open, ...rest };
+  }
+
+  private deployments(changes: KpiChangeRecord[]): KpiDeploymentRecord[] {
+    const types = new Set(this.options.config.deploymentTypes);
+    return changes
+      .filter(
+        c =>
+          c.category === 'standard' &&
+          c.standardType !== undefined &&
+          types.has(c.standardType),
+      )
+      .map(c => ({
+        id: c.id,
+        at: c.finishedAt,
+        outcome: c.outcome,
+        entityRefs: c.entityRefs,
+        source: 'change-request' as const,
+      }));
+  }
+
+  private async components(credentials: BackstageCredentials) {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: { kind: 'component' },
+        fields: ['kind', 'metadata', 'spec.owner', 'spec.type', 'spec.system'],
+      },
+      { credentials },
+    );
+    return items;
+  }
+
+  private async resolve(
+    request: KpiReportRequest,
+    credentials: BackstageCredentials,
+  ): Promise<Scope> {
+    const { catalog } = this.options;
+    if (request.scope === 'platform') {
+      const [components, systems] = await Promise.all([
+        this.components(credentials),
+        catalog.getEntities(
+          { filter: { kind: 'system' }, fields: ['kind', 'metadata'] },
+          { credentials },
+        ),
+      ]);
+      // The platform's own availability objective (a System's, the seed's
+      // "Overall Platform") when there is one; else its services' sum.
+      const withSlo = systems.items.filter(hasAvailabilitySlo);
+      return {
+        title: 'Platform',
+        entities: components,
+        incidentRefs: components.filter(hasPagerDuty).map(refOf),
+        availabilityEntities: withSlo.length > 0 ? withSlo : components,
+      };
+    }
+
+    if (!request.entityRef) {
+      throw new InputError('entityRef is required for this scope');
+    }
+    let ref;
+    try {
+      ref = parseEntityRef(request.entityRef);
+    } catch (error) {
+      throw new InputError(`entityRef: ${message(error)}`);
+    }
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${request.entityRef}`);
+    }
+    const entityRef = refOf(entity);
+    if (request.scope === 'entity') {
+      return {
+        title: titleOf(entity),
+        entityRef,
+        entities: [entity],
+        incidentRefs: hasPagerDuty(entity) ? [entityRef] : [],
+        availabilityEntities: [entity],
+      };
+    }
+
+    if (entity.kind.toLocaleLowerCase('en-US') !== 'group') {
+      throw new InputError(
+        `entityRef: a team is a Group, ${entityRef} is a ${entity.kind}`,
+      );
+    }
+    // A team's services: those it owns, and those it is on call for.
+    const owned = await catalog.getEntities(
+      {
+        filter: { kind: 'component', 'relations.ownedBy': entityRef },
+        fields: ['kind', 'metadata', 'spec.owner', 'spec.type'],
+      },
+      { credentials },
+    );
+    const onCallRefs = this.options.teams
+      ? await this.options.teams.servicesOf(entityRef, credentials)
+      : [];
+    const ownedRefs = new Set(owned.items.map(refOf));
+    const extra = onCallRefs.filter(r => !ownedRefs.has(r));
+    const more = extra.length
+      ? (
+          await catalog.getEntitiesByRefs(
+            {
+              entityRefs: extra,
+              fields: ['kind', 'metadata', 'spec.owner', 'spec.type'],
+            },
+            { credentials },
+          )
+        ).items.filter((e): e is Entity => Boolean(e))
+      : [];
+    const services = [...owned.items, ...more];
+    return {
+      title: titleOf(entity),
+      entityRef,
+      entities: services,
+      incidentRefs: [
+        ...services.filter(hasPagerDuty).map(refOf),
+        ...(hasPagerDuty(entity) ? [entityRef] : []),
+      ],
+      availabilityEntities: services,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  activeChangeStatuses,
+  CapacityReview,
+} from '@opsportal/plugin-ops-common';
+import express from 'express';
+import { Knex } from 'knex';
+import { ChangeRequestService } from '../changes';
+import { DatabaseChangeRequestStore } from '../changes/ChangeRequestStore';
+import { Clock, systemClock } from '../lib/clock';
+import { OnCallService, readOnCallConfig } from '../oncall';
+import { SloService } from '../slo';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { readKpisConfig } from './config';
+import { KpiService } from './KpiService';
+import { createKpisRouter } from './router';
+import {
+  availabilitySourceFromSlo,
+  changeSourceFromStore,
+  incidentSourceFromOnCall,
+  OverviewSources,
+} from './sources';
+
+export { KpiService } from './KpiService';
+export { readKpisConfig } from './config';
+
+/** What the KPI feature is built from: the other features' services. */
+export interface KpisFeatureOptions {
+  config: RootConfigService;
+  catalog: CatalogService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  database: Knex;
+  snapshots: SnapshotStore;
+  oncall?: OnCallService;
+  slo?: SloService;
+  changes?: ChangeRequestService;
+  /** The capacity review, when the capacity feature is installed. */
+  capacityReview?: OverviewSources['capacity'];
+  clock?: Clock;
+}
+
+/**
+ * The KPI feature: KPIs per entity, team and platform and the operations
+ * overview, computed from the on-call, SLO, change and capacity features.
+ */
+export function createKpisFeature(options: KpisFeatureOptions): {
+  service: KpiService;
+  router: express.Router;
+} {
+  const clock = options.clock ?? systemClock;
+  const { oncall, slo, changes } = options;
+  const service = new KpiService({
+    catalog: options.catalog,
+    config: readKpisConfig(options.config),
+    clock,
+    incidents: oncall
+      ? incidentSourceFromOnCall({
+          reader: oncall,
+          snapshots: options.snapshots,
+          windowDays: readOnCallConfig(options.config).incidentWindowDays,
+          now: () => clock.now(),
+        })
+      : undefined,
+    availability: slo
+      ? availabilitySourceFromSlo({ uptime: slo, snapshots: options.snapshots })
+      : undefined,
+    changes: changes
+      ? changeSourceFromStore({
+          store: new DatabaseChangeRequestStore(options.database),
+          permissions: options.permissions,
+        })
+      : undefined,
+    teams: oncall
+      ? {
+          async servicesOf(groupRef, credentials) {
+            const view = await oncall.getEntityOnCall(groupRef, credentials);
+            return view.data.teamServices.map(s => s.entityRef);
+          },
+        }
+      : undefined,
+    overview: {
+      slos: slo
+        ? async credentials =>
+            slo.listPlatform(await slo.entitiesWithSlos(credentials))
+        : undefined,
+      onCall: oncall
+        ? credentials => oncall.getPlatformOnCall(credentials)
+        : undefined,
+      upcomingChanges: changes
+        ? async (range, credentials) => {
+            const { items } = await changes.list(
+              {
+                status: [...activeChangeStatuses],
+                plannedFrom: range.from.toISOString(),
+                plannedTo: range.to.toISOString(),
+                sort: 'plannedStart',
+                order: 'asc',
+                limit: 20,
+              },
+              { credentials },
+            );
+            return {
+              upcoming: items,
+              calendar: changes.maintenanceCalendar(range.from, range.to),
+            };
+          }
+        : undefined,
+      capacity: options.capacityReview as
+        | ((
+            ...args: Parameters<NonNullable<OverviewSources['capacity']>>
+          ) => Promise<CapacityReview>)
+        | undefined,
+    },
+  });
+  return {
+    service,
+    router: createKpisRouter({ service, httpAuth: options.httpAuth }),
+  };
+}

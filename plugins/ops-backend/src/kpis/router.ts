@@ -1,0 +1,79 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { kpiPeriods } from '@opsportal/plugin-ops-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { KpiService } from './KpiService';
+
+const reportQuery = z
+  .strictObject({
+    scope: z
+      .enum(['platform', 'team', 'entity'], {
+        message: 'must be platform, team or entity',
+      })
+      .default('platform'),
+    entityRef: z.string().trim().min(1).max(500, 'is too long').optional(),
+    period: z
+      .enum(kpiPeriods, { message: `must be one of ${kpiPeriods.join(', ')}` })
+      .default('30d'),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month (YYYY-MM)')
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.scope !== 'platform' && !value.entityRef) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['entityRef'],
+        message: `is required for scope ${value.scope}`,
+      });
+    }
+    if (value.month && value.period !== 'month') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['month'],
+        message: 'is only for period month',
+      });
+    }
+  });
+
+/** Parses a query; a failure is a 400 that names the field. */
+function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      throw new InputError(`${issue.keys.join(', ')} is not a known parameter`);
+    }
+    const field = issue.path.join('.') || 'query';
+    throw new InputError(`${field} ${issue.message}`);
+  }
+  return result.data;
+}
+
+/**
+ * Routes of the KPI feature: the KPI report of the platform, a team or an
+ * entity over a period, and the operations overview.
+ */
+export function createKpisRouter(options: {
+  service: KpiService;
+  httpAuth: HttpAuthService;
+}): express.Router {
+  const { service, httpAuth } = options;
+  const router = Router();
+
+  router.get('/kpis', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const query = parse(reportQuery, req.query);
+    res.json(await service.report(query, credentials));
+  });
+
+  router.get('/overview', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await service.overview(credentials));
+  });
+
+  return router;
+}

@@ -1,0 +1,287 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AssessedIncident,
+  CapacityReview,
+  ChangeMeasureRecord,
+  changeRequestReadPermission,
+  ChangeRequestSummary,
+  Freshness,
+  KpiAvailabilityPoint,
+  MaintenanceCalendar,
+  parseChangeId,
+  PlatformOnCallResponse,
+  PlatformSlosResponse,
+} from '@opsportal/plugin-ops-common';
+import { ChangeRequestStore } from '../changes/ChangeRequestStore';
+import { INCIDENTS_KIND, IncidentsReader, OnCallService } from '../oncall';
+import {
+  EntitySloSnapshot,
+  SLO_SNAPSHOT_KIND,
+  SloService,
+  SloUptimeSource,
+} from '../slo';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+
+/**
+ * The seams between the KPIs and the features they are computed from:
+ * incidents (on-call feature), availability (SLO feature) and implemented
+ * changes (change management). Each is an interface, so the KPI service can
+ * be tested with hand-made histories, plus the adapter over the feature's
+ * own service.
+ */
+
+/** What a source says about how fresh its data for a scope are. */
+export interface SourceFreshness extends Freshness {
+  /** Data are held from this time on (ISO 8601). */
+  since?: string;
+}
+
+/** Incidents of entities, assessed against the severity targets. */
+export interface KpiIncidentSource {
+  /**
+   * Incidents created in [since, until] per entity ref, with the oldest data
+   * held. Entities never loaded are loaded now, as the caller.
+   */
+  incidents(
+    entityRefs: string[],
+    since: Date,
+    until: Date,
+    credentials: BackstageCredentials,
+  ): Promise<{
+    byEntity: Map<string, AssessedIncident[]>;
+    freshness: SourceFreshness;
+  }>;
+}
+
+/** Daily availability buckets of entities with an availability SLO. */
+export interface KpiAvailabilitySource {
+  /** Entities without an availability SLO are left out; those never evaluated are evaluated now. */
+  availability(
+    entities: Entity[],
+    since: Date,
+  ): Promise<Map<string, { points: KpiAvailabilityPoint[] } & SourceFreshness>>;
+}
+
+/** An implemented change with its standard type. */
+export interface KpiChangeRecord extends ChangeMeasureRecord {
+  standardType?: string;
+}
+
+/** Changes implemented in a range, as the caller may see them. */
+export interface KpiChangeSource {
+  /** Throws NotAllowedError when the caller may not see change requests. */
+  implemented(
+    range: { from: Date; to: Date },
+    credentials: BackstageCredentials,
+  ): Promise<KpiChangeRecord[]>;
+}
+
+function oldest(values: (string | undefined)[]): string | undefined {
+  const known = values.filter((v): v is string => Boolean(v));
+  return known.length ? known.sort()[0] : undefined;
+}
+
+/** Freshness of several snapshots: the oldest fetch, stale if any is. */
+export function combineFreshness(parts: (Freshness | undefined)[]): Freshness {
+  const known = parts.filter((p): p is Freshness => p !== undefined);
+  const error = known.find(p => p.error)?.error;
+  return {
+    ...(oldest(known.map(p => p.fetchedAt))
+      ? { fetchedAt: oldest(known.map(p => p.fetchedAt)) }
+      : {}),
+    stale: known.some(p => p.stale),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Incidents from the on-call feature's reader; the freshness from its
+ * snapshots. The feature keeps `windowDays` of incidents (ops.incidents).
+ */
+export function incidentSourceFromOnCall(options: {
+  reader: IncidentsReader & Pick<OnCallService, 'getEntityIncidents'>;
+  snapshots: SnapshotStore;
+  windowDays: number;
+  now: () => Date;
+}): KpiIncidentSource {
+  return {
+    async incidents(entityRefs, since, until, credentials) {
+      let stored = await options.snapshots.getMany(INCIDENTS_KIND, entityRefs);
+      const missing = entityRefs.filter(ref => !stored.has(ref));
+      if (missing.length > 0) {
+        // Read once through the on-call feature (batched, single-flight).
+        await Promise.all(
+          missing.map(ref =>
+            options.reader.getEntityIncidents(ref, credentials).catch(() => {
+              // Shows as missing data; the refresh task tries again.
+            }),
+          ),
+        );
+        stored = await options.snapshots.getMany(INCIDENTS_KIND, entityRefs);
+      }
+      const byEntity = await options.reader.listIncidents({
+        entityRefs,
+        since,
+        until,
+      });
+      const kept = new Date(
+        options.now().getTime() - options.windowDays * 86_400_000,
+      );
+      return {
+        byEntity,
+        freshness: {
+          ...combineFreshness([...stored.values()]),
+          since: kept.toISOString(),
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Availability from the SLO feature: the uptime source says which entities
+ * have an availability SLO and how fresh it is; the buckets are the SLO's
+ * burn-down of its window, extended into the past by the burn-downs of the
+ * daily history the SLO feature records.
+ */
+export function availabilitySourceFromSlo(options: {
+  uptime: SloUptimeSource & Pick<SloService, 'getEntitySlos'>;
+  snapshots: SnapshotStore;
+}): KpiAvailabilitySource {
+  const pointsOf = (data: EntitySloSnapshot | undefined) =>
+    data?.objectives.find(o => o.objective.category === 'availability')?.status
+      ?.burnDown ?? [];
+
+  return {
+    async availability(entities, since) {
+      const result = new Map<
+        string,
+        { points: KpiAvailabilityPoint[] } & SourceFreshness
+      >();
+      for (const entity of entities) {
+        const ref = stringifyEntityRef(entity);
+        let uptime = await options.uptime.getUptime(ref);
+        if (!uptime) {
+          // Never evaluated: evaluated now (nothing happens without SLOs).
+          await options.uptime.getEntitySlos(entity);
+          uptime = await options.uptime.getUptime(ref);
+        }
+        if (!uptime) continue;
+        const current = await options.snapshots.get<EntitySloSnapshot>(
+          SLO_SNAPSHOT_KIND,
+          ref,
+        );
+        let points = pointsOf(current?.data).map(p => ({
+          at: p.at,
+          good: p.good,
+          total: p.total,
+        }));
+        const bucket =
+          points.length > 1
+            ? Date.parse(points[1].at) - Date.parse(points[0].at)
+            : 86_400_000;
+        // Older days' burn-downs reach further back; take only what is
+        // older than what is already held, so no bucket counts twice.
+        const history = await options.snapshots.history<EntitySloSnapshot>(
+          SLO_SNAPSHOT_KIND,
+          ref,
+          since,
+        );
+        for (const day of history.reverse()) {
+          const first = points.length
+            ? Date.parse(points[0].at) - bucket
+            : Infinity;
+          const older = pointsOf(day.data)
+            .filter(p => Date.parse(p.at) <= first)
+            .map(p => ({ at: p.at, good: p.good, total: p.total }));
+          points = [...older, ...points];
+        }
+        const withData = points.filter(p => p.total > 0);
+        result.set(ref, {
+          points,
+          ...(withData.length
+            ? {
+                since: new Date(
+                  Date.parse(withData[0].at) - bucket,
+                ).toISOString(),
+              }
+            : {}),
+          fetchedAt: uptime.fetchedAt,
+          stale: uptime.stale,
+          ...(uptime.error ? { error: uptime.error } : {}),
+        });
+      }
+      return result;
+    },
+  };
+}
+
+/**
+ * Implemented changes from the change-request store, behind the same read
+ * permission as the change measures. The store's measure records carry no
+ * standard type, so standard changes are looked up one by one for it (they
+ * decide what a deployment is).
+ */
+export function changeSourceFromStore(options: {
+  store: ChangeRequestStore;
+  permissions: PermissionsService;
+}): KpiChangeSource {
+  return {
+    async implemented(range, credentials) {
+      const [decision] = await options.permissions.authorizeConditional(
+        [{ permission: changeRequestReadPermission }],
+        { credentials },
+      );
+      if (decision.result === AuthorizeResult.DENY) {
+        throw new NotAllowedError('You may not see change requests');
+      }
+      const records = await options.store.listImplemented(range.from, range.to);
+      const result: KpiChangeRecord[] = [];
+      for (let i = 0; i < records.length; i += 20) {
+        const chunk = records.slice(i, i + 20);
+        const types = await Promise.all(
+          chunk.map(async r => {
+            if (r.category !== 'standard') return undefined;
+            const dbId = parseChangeId(r.id);
+            return dbId
+              ? (await options.store.get(dbId))?.standardType
+              : undefined;
+          }),
+        );
+        chunk.forEach((r, j) =>
+          result.push(types[j] ? { ...r, standardType: types[j] } : r),
+        );
+      }
+      return result;
+    },
+  };
+}
+
+/** The services a team answers for besides those it owns (its on-call). */
+export interface KpiTeamSource {
+  servicesOf(
+    groupRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<string[]>;
+}
+
+/** What the overview shows besides the KPIs; each part optional. */
+export interface OverviewSources {
+  slos?(credentials: BackstageCredentials): Promise<PlatformSlosResponse>;
+  onCall?(credentials: BackstageCredentials): Promise<PlatformOnCallResponse>;
+  upcomingChanges?(
+    range: { from: Date; to: Date },
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<{
+    upcoming: ChangeRequestSummary[];
+    calendar: MaintenanceCalendar;
+  }>;
+  capacity?(credentials: BackstageCredentials): Promise<CapacityReview>;
+}
