@@ -1,12 +1,22 @@
 import {
   ApiBlueprint,
+  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { compatWrapper } from '@backstage/core-compat-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
 import { OpsClient, opsApiRef } from './api';
+import TrackChanges from '@material-ui/icons/TrackChanges';
+import { isSloAvailable } from './components/slo/helpers';
+import { sloRouteRef } from './routes';
 
 /** The ops API client. */
 const opsApi = ApiBlueprint.make({
@@ -31,6 +41,44 @@ const entityOpsSetupCard = EntityCardBlueprint.make({
   },
 });
 
+/** Entity card: SLOs with error budgets, burn-rate alerts and burn-down. */
+const entitySloCard = EntityCardBlueprint.make({
+  name: 'slo',
+  params: {
+    filter: isSloAvailable,
+    loader: () =>
+      import('./components/slo').then(m => compatWrapper(<m.EntitySloCard />)),
+  },
+});
+
+/** Entity tab: every SLO window by window, alert rules, recorded history. */
+const entitySloContent = EntityContentBlueprint.make({
+  name: 'slo',
+  params: {
+    path: 'slos',
+    title: 'SLOs',
+    filter: isSloAvailable,
+    loader: () =>
+      import('./components/slo').then(m =>
+        compatWrapper(<m.EntitySloContent />),
+      ),
+  },
+});
+
+/** Page: the platform objective and every service by error budget left. */
+const sloPage = PageBlueprint.make({
+  name: 'slo',
+  params: {
+    path: '/slos',
+    title: 'SLOs',
+    icon: <TrackChanges />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(sloRouteRef),
+    loader: () =>
+      import('./components/slo').then(m => compatWrapper(<m.SloPage />)),
+  },
+});
+
 /**
  * The ops portal for Backstage's new frontend system.
  * @alpha
@@ -38,5 +86,11 @@ const entityOpsSetupCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'ops',
   info: { packageJson: () => import('../package.json') },
-  extensions: [opsApi, entityOpsSetupCard],
+  extensions: [
+    entitySloCard,
+    entitySloContent,
+    sloPage,
+    opsApi,
+    entityOpsSetupCard,
+  ],
 });

@@ -9,3 +9,6 @@
 export { opsPlugin, EntityOpsSetupCard } from './plugin';
 export { opsApiRef, OpsClient } from './api';
 export type { OpsApi } from './api';
+export { EntitySloCard, EntitySloContent, SloPage } from './plugin';
+export { isSloAvailable } from './components/slo/helpers';
+export { sloRouteRef } from './routes';

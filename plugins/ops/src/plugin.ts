@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
+import { sloRouteRef } from './routes';
 import { rootRouteRef } from './routes';
 
 /**
@@ -38,5 +40,46 @@ export const EntityOpsSetupCard = opsPlugin.provide(
           m => m.EntityOpsSetupCard,
         ),
     },
+  }),
+);
+
+/**
+ * Entity card: SLOs with error budgets, burn-rate alerts and burn-down.
+ * Show it where `isSloAvailable(entity)`.
+ * @public
+ */
+export const EntitySloCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloCard',
+    component: {
+      lazy: () => import('./components/slo').then(m => m.EntitySloCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: every SLO window by window, the alert rules and the
+ * recorded history.
+ * @public
+ */
+export const EntitySloContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloContent',
+    component: {
+      lazy: () => import('./components/slo').then(m => m.EntitySloContent),
+    },
+  }),
+);
+
+/**
+ * The platform SLO page: the overall objective and every service by error
+ * budget left. Mount it at /slos.
+ * @public
+ */
+export const SloPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'SloPage',
+    component: () => import('./components/slo').then(m => m.SloPage),
+    mountPoint: sloRouteRef,
   }),
 );

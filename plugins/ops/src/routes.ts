@@ -2,3 +2,6 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 
 /** Root of the ops portal's pages. @public */
 export const rootRouteRef = createRouteRef({ id: 'ops' });
+
+/** The platform SLO page. @public */
+export const sloRouteRef = createRouteRef({ id: 'ops:slos' });

@@ -1,4 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  EntitySlosResponse,
+  PlatformSlosResponse,
+} from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 
 /**
@@ -8,6 +12,11 @@ import { OpsHealth } from '@opsportal/plugin-ops-common';
  */
 export interface OpsApi {
   getHealth(): Promise<OpsHealth>;
+
+  /** An entity's SLOs with error budgets and burn rates (SLO feature). */
+  getEntitySlos(entityRef: string): Promise<EntitySlosResponse>;
+  /** Every entity with SLOs, least budget left first (SLO feature). */
+  getPlatformSlos(): Promise<PlatformSlosResponse>;
 }
 
 /** @public */

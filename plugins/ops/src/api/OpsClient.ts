@@ -1,5 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type {
+  EntitySlosResponse,
+  PlatformSlosResponse,
+} from '@opsportal/plugin-ops-common';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import { OpsApi } from './OpsApi';
 
@@ -19,6 +24,19 @@ export class OpsClient implements OpsApi {
 
   getHealth(): Promise<OpsHealth> {
     return this.request<OpsHealth>('/health');
+  }
+
+  getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return this.request<EntitySlosResponse>(
+      `/slos/entity/${[kind, namespace, name]
+        .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+        .join('/')}`,
+    );
+  }
+
+  getPlatformSlos(): Promise<PlatformSlosResponse> {
+    return this.request<PlatformSlosResponse>('/slos');
   }
 
   /**

@@ -1,0 +1,168 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { Entity } from '@backstage/catalog-model';
+import { EntitySlosResponse } from '@opsportal/plugin-ops-common';
+import { opsApiRef } from '../../api';
+import { EntitySloCard } from './EntitySloCard';
+import { entity, NOW, orderSlos, paymentSlos } from './__fixtures__/slos';
+import { isSloAvailable } from './helpers';
+
+// recharts sizes its charts with ResizeObserver, which jsdom lacks.
+class NoResize {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+(globalThis as any).ResizeObserver ??= NoResize;
+
+const payment = entity('payment-service', {
+  'opsportal.dev/slo-spec': '../slo/payment-service.yaml',
+});
+
+async function renderCard(
+  subject: Entity,
+  getEntitySlos: () => Promise<EntitySlosResponse>,
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[opsApiRef, { getEntitySlos }]]}>
+      <EntityProvider entity={subject}>
+        <EntitySloCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('EntitySloCard', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: NOW + 60_000,
+      doNotFake: ['setTimeout', 'setInterval', 'queueMicrotask'],
+    });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('shows the target, the current value and the budget left in minutes', async () => {
+    await renderCard(payment, async () => paymentSlos());
+    const slo = await screen.findByRole('region', { name: 'Availability' });
+    expect(within(slo).getByText('99.99 %')).toBeInTheDocument();
+    expect(within(slo).getByText('99.996 %')).toBeInTheDocument();
+    // 40 of the 100 allowed bad requests: 60 % of 4.32 minutes left.
+    expect(within(slo).getByText('60 %')).toBeInTheDocument();
+    expect(within(slo).getByText('2.59 min of 4.32 min')).toBeInTheDocument();
+    expect(
+      within(slo).getByLabelText('Burn-rate alert: Healthy'),
+    ).toBeInTheDocument();
+    expect(
+      within(slo).getByRole('progressbar', {
+        name: 'Availability: 60 % of the error budget left',
+      }),
+    ).toBeInTheDocument();
+    // The chart says what it shows, and its numbers are there as text.
+    expect(
+      screen.getByRole('img', {
+        name: /burn-down of Availability over 30 days: 60 % left/,
+      }),
+    ).toBeInTheDocument();
+    const table = screen.getByRole('table', {
+      name: 'Burn-down of Availability, day by day',
+    });
+    expect(within(table).getAllByRole('row')).toHaveLength(31);
+    // The ignored compact annotation is explained, not hidden.
+    expect(
+      screen.getByText(/is not used: the OpenSLO spec/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Updated/)).toBeInTheDocument();
+  });
+
+  it('pages for a fast burn and names the windows', async () => {
+    await renderCard(
+      entity('order-service', { 'opsportal.dev/slo-availability': '99.9' }),
+      async () => orderSlos(),
+    );
+    const slo = await screen.findByRole('region', { name: 'Availability' });
+    expect(
+      within(slo).getByLabelText('Burn-rate alert: Page'),
+    ).toBeInTheDocument();
+    expect(
+      within(slo).getByText(
+        /Page: the budget burns at 25x over 1h and 25x over 5m, at or above 14.4x on both/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(slo).getByText(
+        /At the last 1h's rate \(25x\) the budget runs out in/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the last values on screen with their age when the refresh failed', async () => {
+    const stale = paymentSlos();
+    stale.objectives[0].stale = true;
+    stale.objectives[0].error =
+      'CloudWatch at https://monitoring throttled GetMetricData after 5 attempts';
+    stale.stale = true;
+    stale.error = stale.objectives[0].error;
+    stale.fetchedAt = new Date(NOW - 3 * 3600_000).toISOString();
+    await renderCard(payment, async () => stale);
+    expect(
+      await screen.findByText(/Showing data from 3 hours ago/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/throttled GetMetricData after 5 attempts/).length,
+    ).toBeGreaterThan(0);
+    const slo = screen.getByRole('region', { name: 'Availability' });
+    expect(within(slo).getByText('99.996 %')).toBeInTheDocument();
+  });
+
+  it('reports definition problems with their line', async () => {
+    const broken = paymentSlos();
+    broken.objectives = [];
+    broken.problems = [
+      {
+        severity: 'error',
+        source: '../slo/payment-service.yaml',
+        line: 42,
+        message:
+          'spec.objectives.0.targetPercent: Invalid input: expected number, received string',
+      },
+    ];
+    await renderCard(payment, async () => broken);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      '../slo/payment-service.yaml, line 42: spec.objectives.0.targetPercent: Invalid input',
+    );
+  });
+
+  it('says which annotation to add when there are no SLOs, and shows errors', async () => {
+    await renderCard(entity('storefront', {}), async () => ({
+      entityRef: 'component:default/storefront',
+      objectives: [],
+      problems: [],
+      history: [],
+      stale: false,
+    }));
+    expect(
+      await screen.findByText('opsportal.dev/slo-availability'),
+    ).toBeInTheDocument();
+
+    await renderCard(payment, async () => {
+      throw new Error('ops backend unavailable');
+    });
+    expect(
+      await screen.findByText('Error: ops backend unavailable'),
+    ).toBeInTheDocument();
+  });
+
+  it('is available for entities with an SLO annotation only', () => {
+    expect(isSloAvailable(payment)).toBe(true);
+    expect(
+      isSloAvailable(entity('x', { 'opsportal.dev/slo-error-rate': '1%' })),
+    ).toBe(true);
+    expect(isSloAvailable(entity('x', {}))).toBe(false);
+  });
+});
