@@ -17,6 +17,9 @@ import { OpsClient, opsApiRef } from './api';
 import TrackChanges from '@material-ui/icons/TrackChanges';
 import { isSloAvailable } from './components/slo/helpers';
 import { sloRouteRef } from './routes';
+import LibraryBooks from '@material-ui/icons/LibraryBooks';
+import { isRunbooksAvailable } from './components/runbooks/helpers';
+import { runbooksRouteRef } from './routes';
 
 /** The ops API client. */
 const opsApi = ApiBlueprint.make({
@@ -79,6 +82,48 @@ const sloPage = PageBlueprint.make({
   },
 });
 
+/** Entity card: runbooks and alarms (empty state says how to add one). */
+const entityRunbooksCard = EntityCardBlueprint.make({
+  name: 'runbooks',
+  params: {
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/runbooks').then(m =>
+        compatWrapper(<m.EntityRunbooksCard />),
+      ),
+  },
+});
+
+/** Entity tab: the runbook reader and the alarms. */
+const entityRunbooksContent = EntityContentBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: 'runbooks',
+    title: 'Runbooks',
+    filter: isRunbooksAvailable,
+    loader: () =>
+      import('./components/runbooks').then(m =>
+        compatWrapper(<m.EntityRunbooksContent />),
+      ),
+  },
+});
+
+/** Page: runbook coverage per team and service. */
+const runbooksPage = PageBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: '/runbooks',
+    title: 'Runbooks',
+    icon: <LibraryBooks />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(runbooksRouteRef),
+    loader: () =>
+      import('./components/runbooks').then(m =>
+        compatWrapper(<m.RunbooksPage />),
+      ),
+  },
+});
+
 /**
  * The ops portal for Backstage's new frontend system.
  * @alpha
@@ -92,5 +137,8 @@ export default createFrontendPlugin({
     sloPage,
     opsApi,
     entityOpsSetupCard,
+    entityRunbooksCard,
+    entityRunbooksContent,
+    runbooksPage,
   ],
 });

@@ -12,3 +12,10 @@ export type { OpsApi } from './api';
 export { EntitySloCard, EntitySloContent, SloPage } from './plugin';
 export { isSloAvailable } from './components/slo/helpers';
 export { sloRouteRef } from './routes';
+export {
+  EntityRunbooksCard,
+  EntityRunbooksContent,
+  RunbooksPage,
+} from './plugin';
+export { isRunbooksAvailable } from './components/runbooks/helpers';
+export { runbooksRouteRef } from './routes';

@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
 import { sloRouteRef } from './routes';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runbooksRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -24,7 +24,7 @@ export const opsPlugin = createPlugin({
         new OpsClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, runbooks: runbooksRouteRef },
 });
 
 /**
@@ -81,5 +81,47 @@ export const SloPage = opsPlugin.provide(
     name: 'SloPage',
     component: () => import('./components/slo').then(m => m.SloPage),
     mountPoint: sloRouteRef,
+  }),
+);
+
+/**
+ * Entity card: the entity's runbooks and alarms, alarms without a runbook
+ * flagged. Shows how to add a runbook when there is none.
+ * @public
+ */
+export const EntityRunbooksCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRunbooksCard',
+    component: {
+      lazy: () =>
+        import('./components/runbooks').then(m => m.EntityRunbooksCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: the runbook reader with table of contents and
+ * copyable commands, and the entity's alarms. Mount it at `runbooks`.
+ * @public
+ */
+export const EntityRunbooksContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRunbooksContent',
+    component: {
+      lazy: () =>
+        import('./components/runbooks').then(m => m.EntityRunbooksContent),
+    },
+  }),
+);
+
+/**
+ * Page: runbook coverage per team and service.
+ * @public
+ */
+export const RunbooksPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'RunbooksPage',
+    component: () => import('./components/runbooks').then(m => m.RunbooksPage),
+    mountPoint: runbooksRouteRef,
   }),
 );

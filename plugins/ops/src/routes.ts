@@ -5,3 +5,6 @@ export const rootRouteRef = createRouteRef({ id: 'ops' });
 
 /** The platform SLO page. @public */
 export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
+
+/** The runbook coverage page (`/runbooks`). @public */
+export const runbooksRouteRef = createRouteRef({ id: 'ops.runbooks' });

@@ -4,6 +4,11 @@ import type {
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
+import type {
+  EntityRunbooks,
+  RunbookCoverageReport,
+  RunbookDocument,
+} from '@opsportal/plugin-ops-common';
 
 /**
  * The ops backend as the frontend sees it. One method per endpoint; each
@@ -17,6 +22,13 @@ export interface OpsApi {
   getEntitySlos(entityRef: string): Promise<EntitySlosResponse>;
   /** Every entity with SLOs, least budget left first (SLO feature). */
   getPlatformSlos(): Promise<PlatformSlosResponse>;
+
+  /** Runbooks of an entity with its alarms, linked (runbooks feature). */
+  getEntityRunbooks(entityRef: string): Promise<EntityRunbooks>;
+  /** One markdown runbook of an entity, rendered (runbooks feature). */
+  getRunbookDocument(entityRef: string, id: string): Promise<RunbookDocument>;
+  /** Runbook coverage per service and team (runbooks feature). */
+  getRunbookCoverage(): Promise<RunbookCoverageReport>;
 }
 
 /** @public */

@@ -6,6 +6,11 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
+import type {
+  EntityRunbooks,
+  RunbookCoverageReport,
+  RunbookDocument,
+} from '@opsportal/plugin-ops-common';
 import { OpsApi } from './OpsApi';
 
 /**
@@ -24,6 +29,22 @@ export class OpsClient implements OpsApi {
 
   getHealth(): Promise<OpsHealth> {
     return this.request<OpsHealth>('/health');
+  }
+
+  getEntityRunbooks(entityRef: string): Promise<EntityRunbooks> {
+    return this.request<EntityRunbooks>('/runbooks/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getRunbookDocument(entityRef: string, id: string): Promise<RunbookDocument> {
+    return this.request<RunbookDocument>('/runbooks/document', {
+      query: { entityRef, id },
+    });
+  }
+
+  getRunbookCoverage(): Promise<RunbookCoverageReport> {
+    return this.request<RunbookCoverageReport>('/runbooks/coverage');
   }
 
   getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {

@@ -1,0 +1,63 @@
+import { Entity } from '@backstage/catalog-model';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_ALARM_PREFIX,
+  ANNOTATION_RUNBOOKS,
+  RunbookAlarm,
+  RunbookListItem,
+} from '@opsportal/plugin-ops-common';
+import { headingElementId } from './RunbookDocumentView';
+
+/** Path of the Runbooks tab of an entity page. */
+export const RUNBOOKS_TAB_PATH = 'runbooks';
+
+const TECHDOCS_REF = 'backstage.io/techdocs-ref';
+
+/**
+ * Whether an entity has any runbook or alarm source: the runbooks annotation,
+ * runbook links, TechDocs, or an alarm prefix.
+ * @public
+ */
+export function isRunbooksAvailable(entity: Entity): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return Boolean(
+    annotations[ANNOTATION_RUNBOOKS] ||
+      annotations[ANNOTATION_ALARM_PREFIX] ||
+      annotations[TECHDOCS_REF] ||
+      (entity.metadata.links ?? []).some(
+        link => link.type?.toLowerCase() === 'runbook',
+      ),
+  );
+}
+
+/** Builds links to an entity's runbooks in its Runbooks tab. */
+export function useRunbookHref(entity: Entity | string) {
+  const entityLink = useEntityRefLink();
+  const base = `${entityLink(entity)}/${RUNBOOKS_TAB_PATH}`;
+  return (id: string, anchor?: string) =>
+    `${base}?runbook=${encodeURIComponent(id)}${
+      anchor ? `#${headingElementId(anchor)}` : ''
+    }`;
+}
+
+/** Whether a runbook or alarm matches what was typed in the search field. */
+export function matchesSearch(
+  item: RunbookListItem | RunbookAlarm,
+  search: string,
+): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack =
+    'source' in item
+      ? [
+          item.title,
+          item.owner,
+          item.name,
+          ...item.alarms,
+          ...item.headings,
+          ...item.tags,
+        ]
+      : [item.name, item.description, item.severity, item.state];
+  const text = haystack.filter(Boolean).join(' ').toLowerCase();
+  return words.every(word => text.includes(word));
+}
