@@ -1,6 +1,42 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the ops portal backend (plugin id `ops`). */
   ops?: {
+    /**
+     * SLOs from CloudWatch (docs/slo.md). Everything is optional.
+     */
+    slo?: {
+      /**
+       * When the SLO refresh runs (one replica at a time). Default every 10
+       * minutes with a 5-minute timeout: 10 metrics a service a refresh with
+       * the compact annotations, about $0.43 a service a month at $0.01 per
+       * 1,000 metrics requested.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Burn-rate rules of SLOs that define no alert policy. Default: the SRE
+       * workbook's page 14.4x over 1h and 5m, page 6x over 6h and 30m,
+       * ticket 3x over 1d and 2h, ticket 1x over 3d and 6h.
+       */
+      burnRateRules?: Array<{
+        /** page or ticket. */
+        severity: 'page' | 'ticket';
+        /** Burn-rate threshold, e.g. 14.4. */
+        burnRate: number;
+        /** Long window, duration shorthand such as 1h. */
+        longWindow: string;
+        /** Short window, duration shorthand such as 5m. */
+        shortWindow: string;
+      }>;
+      /** Window whose burn rate the budget forecast extrapolates. Default 1h. */
+      forecastWindow?: string;
+      /**
+       * How far behind now the evaluated windows end, for CloudWatch's
+       * ingestion delay. Default 2m.
+       */
+      evaluationDelay?: string;
+    };
     /**
      * Change management policy. Everything is optional: what is left out is
      * the seed's policy (docs/changes.md).
