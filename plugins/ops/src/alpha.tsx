@@ -14,6 +14,9 @@ import {
   convertLegacyRouteRef,
 } from '@backstage/core-compat-api';
 import { OpsClient, opsApiRef } from './api';
+import ShowChart from '@material-ui/icons/ShowChart';
+import { capacityRouteRef } from './routes';
+import { isCapacityAvailable } from './components/capacity/helpers';
 import TrackChanges from '@material-ui/icons/TrackChanges';
 import { isSloAvailable } from './components/slo/helpers';
 import { sloRouteRef } from './routes';
@@ -124,6 +127,48 @@ const runbooksPage = PageBlueprint.make({
   },
 });
 
+/** Entity card: first limit, 30-day chart, time to limit (or how to add one). */
+const entityCapacityCard = EntityCardBlueprint.make({
+  name: 'capacity',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('./components/capacity').then(m =>
+        compatWrapper(<m.EntityCapacityCard />),
+      ),
+  },
+});
+
+/** Entity tab: capacity charts, triggers, forecasts and autoscaling. */
+const entityCapacityContent = EntityContentBlueprint.make({
+  name: 'capacity',
+  params: {
+    path: 'capacity',
+    title: 'Capacity',
+    filter: isCapacityAvailable,
+    loader: () =>
+      import('./components/capacity').then(m =>
+        compatWrapper(<m.EntityCapacityContent />),
+      ),
+  },
+});
+
+/** Page: the capacity review, every service ranked by days to limit. */
+const capacityPage = PageBlueprint.make({
+  name: 'capacity',
+  params: {
+    path: '/capacity',
+    title: 'Capacity',
+    icon: <ShowChart />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(capacityRouteRef),
+    loader: () =>
+      import('./components/capacity').then(m =>
+        compatWrapper(<m.CapacityReviewPage />),
+      ),
+  },
+});
+
 /**
  * The ops portal for Backstage's new frontend system.
  * @alpha
@@ -132,6 +177,9 @@ export default createFrontendPlugin({
   pluginId: 'ops',
   info: { packageJson: () => import('../package.json') },
   extensions: [
+    entityCapacityCard,
+    entityCapacityContent,
+    capacityPage,
     entitySloCard,
     entitySloContent,
     sloPage,

@@ -7,6 +7,13 @@
  */
 
 export { opsPlugin, EntityOpsSetupCard } from './plugin';
+export {
+  EntityCapacityCard,
+  EntityCapacityContent,
+  CapacityReviewPage,
+} from './plugin';
+export { isCapacityAvailable } from './components/capacity/helpers';
+export { capacityRouteRef } from './routes';
 export { opsApiRef, OpsClient } from './api';
 export type { OpsApi } from './api';
 export { EntitySloCard, EntitySloContent, SloPage } from './plugin';

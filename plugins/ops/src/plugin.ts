@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
+import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
 import { rootRouteRef, runbooksRouteRef } from './routes';
 
@@ -24,7 +25,11 @@ export const opsPlugin = createPlugin({
         new OpsClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef, runbooks: runbooksRouteRef },
+  routes: {
+    root: rootRouteRef,
+    capacity: capacityRouteRef,
+    runbooks: runbooksRouteRef,
+  },
 });
 
 /**
@@ -123,5 +128,48 @@ export const RunbooksPage = opsPlugin.provide(
     name: 'RunbooksPage',
     component: () => import('./components/runbooks').then(m => m.RunbooksPage),
     mountPoint: runbooksRouteRef,
+  }),
+);
+
+/**
+ * Entity card: the metric that reaches its limit first, charted with its
+ * forecast, and every metric's time to limit and triggers.
+ * @public
+ */
+export const EntityCapacityCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCapacityCard',
+    component: {
+      lazy: () =>
+        import('./components/capacity').then(m => m.EntityCapacityCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: capacity charts for 7, 30 or 90 days with thresholds,
+ * trigger episodes, forecast bands, headroom, days to limit and autoscaling.
+ * @public
+ */
+export const EntityCapacityContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCapacityContent',
+    component: {
+      lazy: () =>
+        import('./components/capacity').then(m => m.EntityCapacityContent),
+    },
+  }),
+);
+
+/**
+ * The capacity review page: every service ranked by days to limit, CSV export.
+ * @public
+ */
+export const CapacityReviewPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'CapacityReviewPage',
+    component: () =>
+      import('./components/capacity').then(m => m.CapacityReviewPage),
+    mountPoint: capacityRouteRef,
   }),
 );

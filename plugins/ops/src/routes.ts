@@ -3,6 +3,9 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 /** Root of the ops portal's pages. @public */
 export const rootRouteRef = createRouteRef({ id: 'ops' });
 
+/** The capacity review page (`/capacity`). @public */
+export const capacityRouteRef = createRouteRef({ id: 'ops.capacity' });
+
 /** The platform SLO page. @public */
 export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
 

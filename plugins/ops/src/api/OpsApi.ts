@@ -5,6 +5,12 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  CapacityRange,
+  CapacityReview,
+  EntityCapacity,
+  Snapshot,
+} from '@opsportal/plugin-ops-common';
+import type {
   EntityRunbooks,
   RunbookCoverageReport,
   RunbookDocument,
@@ -17,6 +23,14 @@ import type {
  */
 export interface OpsApi {
   getHealth(): Promise<OpsHealth>;
+
+  /** An entity's capacity charts, triggers and forecasts for a range (capacity feature). */
+  getEntityCapacity(
+    entityRef: string,
+    range: CapacityRange,
+  ): Promise<Snapshot<EntityCapacity | undefined>>;
+  /** Every service ranked by days to its first limit (capacity feature). */
+  getCapacityReview(): Promise<CapacityReview>;
 
   /** An entity's SLOs with error budgets and burn rates (SLO feature). */
   getEntitySlos(entityRef: string): Promise<EntitySlosResponse>;

@@ -7,6 +7,12 @@ import type {
 import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  CapacityRange,
+  CapacityReview,
+  EntityCapacity,
+  Snapshot,
+} from '@opsportal/plugin-ops-common';
+import type {
   EntityRunbooks,
   RunbookCoverageReport,
   RunbookDocument,
@@ -29,6 +35,20 @@ export class OpsClient implements OpsApi {
 
   getHealth(): Promise<OpsHealth> {
     return this.request<OpsHealth>('/health');
+  }
+
+  getEntityCapacity(
+    entityRef: string,
+    range: CapacityRange,
+  ): Promise<Snapshot<EntityCapacity | undefined>> {
+    return this.request<Snapshot<EntityCapacity | undefined>>(
+      '/capacity/entity',
+      { query: { entityRef, range } },
+    );
+  }
+
+  getCapacityReview(): Promise<CapacityReview> {
+    return this.request<CapacityReview>('/capacity/review');
   }
 
   getEntityRunbooks(entityRef: string): Promise<EntityRunbooks> {

@@ -1,0 +1,117 @@
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import {
+  ForecastResult,
+  formatCapacityValue,
+  ruleLimit,
+} from '@opsportal/plugin-ops-common';
+import { OpsCard } from '../shared';
+import { CapacityChart } from './CapacityChart';
+import { CapacityEmptyState } from './CapacityEmptyState';
+import { capacityHeadline, orderedMetrics } from './EntityCapacityContent';
+import { CAPACITY_TAB_PATH, formatDay, formatDays } from './helpers';
+import { useEntityCapacity } from './useEntityCapacity';
+
+/** Time to limit in a few words, for tables. */
+export function timeToLimit(forecast: ForecastResult): string {
+  switch (forecast.status) {
+    case 'already-over':
+      return 'reached';
+    case 'crossing':
+      return `${formatDays(forecast.daysToLimit ?? 0)} (${formatDay(
+        forecast.crossingAt,
+      )})`;
+    case 'no-limit-in-sight':
+      return 'not in sight';
+    case 'no-limit':
+      return 'no limit';
+    default:
+      return 'too little data';
+  }
+}
+
+/**
+ * Entity card: the metric that reaches its limit first, charted over 30
+ * days with its forecast, and every metric's time to limit and triggers.
+ * @public
+ */
+export function EntityCapacityCard() {
+  const { value, loading, error, available, entity } = useEntityCapacity('30d');
+  const entityLink = useEntityRefLink();
+  const data = value?.data;
+  const binding = data?.metrics.find(m => m.id === data.bindingMetricId);
+  const withLimit = data
+    ? orderedMetrics(data).filter(m => ruleLimit(m.rule) !== undefined)
+    : [];
+
+  return (
+    <OpsCard
+      title="Capacity"
+      subheader={data ? capacityHeadline(data) : undefined}
+      loading={loading}
+      error={
+        error ??
+        (value && !data
+          ? new Error(
+              `No capacity data could be fetched yet. ${
+                value.error ?? ''
+              }`.trim(),
+            )
+          : undefined)
+      }
+      empty={!available ? <CapacityEmptyState /> : undefined}
+      freshness={value}
+      deepLink={{
+        title: 'Open capacity',
+        link: `${entityLink(entity)}/${CAPACITY_TAB_PATH}`,
+      }}
+    >
+      {data && (
+        <>
+          {binding && (
+            <CapacityChart
+              metric={binding}
+              range="30d"
+              now={Date.parse(data.computedAt)}
+              height={160}
+            />
+          )}
+          <Table size="small" aria-label="Time to limit per metric">
+            <TableHead>
+              <TableRow>
+                <TableCell>Metric</TableCell>
+                <TableCell align="right">Typical peak</TableCell>
+                <TableCell align="right">Limit</TableCell>
+                <TableCell>Time to limit</TableCell>
+                <TableCell align="right">Triggers (30 d)</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {withLimit.map(m => (
+                <TableRow key={m.id}>
+                  <TableCell component="th" scope="row">
+                    {m.label}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatCapacityValue(m.peak7d, m.unit)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {formatCapacityValue(ruleLimit(m.rule), m.unit)}
+                  </TableCell>
+                  <TableCell>{timeToLimit(m.forecast)}</TableCell>
+                  <TableCell align="right">
+                    {m.rule.threshold === undefined ? '–' : m.triggers30d}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </>
+      )}
+    </OpsCard>
+  );
+}

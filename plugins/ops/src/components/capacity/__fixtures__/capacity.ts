@@ -1,0 +1,144 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  BUILTIN_CAPACITY_METRICS,
+  CapacityRange,
+  CapacityReview,
+  EntityCapacity,
+  Snapshot,
+  analyseCapacityMetric,
+  bindingMetric,
+  capacityMetricView,
+  capacityReviewMetric,
+} from '@opsportal/plugin-ops-common';
+
+/** Fixed "now" of the fixtures: a Wednesday. */
+export const NOW = Date.UTC(2026, 2, 18, 10, 0);
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export const searchEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'search-service',
+    namespace: 'default',
+    annotations: {
+      'opsportal.dev/container-service':
+        'ecommerce-prod/ecommerce/search-service',
+      'opsportal.dev/autoscaling': 'min=2,max=10,cpu=70,memory=80,nodes=3-20',
+    },
+  },
+  spec: { type: 'service', owner: 'dev-team', lifecycle: 'production' },
+};
+
+export const bareEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'docs-site', namespace: 'default' },
+  spec: { type: 'website', owner: 'dev-team', lifecycle: 'production' },
+};
+
+/** Hourly CPU growing 1.5 points a week toward 70 %, with a daily cycle. */
+function hourly(level: number, slopePerWeek: number) {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let t = NOW - 90 * DAY; t < NOW; t += HOUR) {
+    const hour = (t % DAY) / HOUR;
+    timestamps.push(t);
+    values.push(
+      level +
+        (slopePerWeek * (t - NOW)) / (7 * DAY) +
+        8 * Math.cos(((hour - 14) / 24) * 2 * Math.PI) +
+        Math.sin(t / 7_777_777) * 0.8,
+    );
+  }
+  return { timestamps, values };
+}
+
+/** 5-minute CPU with three sustained breaches and a short one. */
+function fine() {
+  const bursts = [
+    { at: NOW - 26 * DAY, minutes: 10 },
+    { at: NOW - 19 * DAY, minutes: 50 },
+    { at: NOW - 11 * DAY, minutes: 25 },
+    { at: NOW - 4 * DAY, minutes: 35 },
+  ];
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let t = NOW - 30 * DAY; t < NOW; t += 300_000) {
+    const burst = bursts.some(b => t >= b.at && t < b.at + b.minutes * 60_000);
+    timestamps.push(t);
+    values.push(burst ? 78 : 55);
+  }
+  return { series: { timestamps, values }, periodSeconds: 300 };
+}
+
+const cpu = BUILTIN_CAPACITY_METRICS.find(m => m.id === 'cpu')!;
+const memory = BUILTIN_CAPACITY_METRICS.find(m => m.id === 'memory')!;
+
+export const analyses = [
+  analyseCapacityMetric(
+    { definition: cpu, hourly: hourly(55.5, 1.5), fine: fine() },
+    { now: NOW },
+  ),
+  analyseCapacityMetric(
+    { definition: memory, hourly: hourly(50, 0) },
+    { now: NOW },
+  ),
+];
+
+export function entityCapacity(
+  range: CapacityRange,
+  freshness: Partial<Snapshot<unknown>> = {},
+): Snapshot<EntityCapacity> {
+  return {
+    data: {
+      entityRef: 'component:default/search-service',
+      range,
+      computedAt: new Date(NOW).toISOString(),
+      autoscaling: {
+        minReplicas: 2,
+        maxReplicas: 10,
+        targetCpu: 70,
+        targetMemory: 80,
+        nodes: { min: 3, max: 20, targetCpu: 70 },
+        source: 'annotation',
+      },
+      metrics: analyses.map(a => capacityMetricView(a, range)),
+      bindingMetricId: 'cpu',
+      warnings: [],
+    },
+    fetchedAt: new Date(NOW).toISOString(),
+    stale: false,
+    ...freshness,
+  };
+}
+
+export function review(): CapacityReview {
+  const searchMetrics = analyses.map(capacityReviewMetric);
+  const flat = [capacityReviewMetric(analyses[1])];
+  return {
+    generatedAt: new Date(NOW).toISOString(),
+    rows: [
+      {
+        entityRef: 'component:default/search-service',
+        title: 'Search Service',
+        metrics: searchMetrics,
+        binding: bindingMetric(searchMetrics),
+        triggers30d: 3,
+        fetchedAt: new Date(NOW).toISOString(),
+        stale: false,
+      },
+      {
+        entityRef: 'component:default/order-service',
+        title: 'Order Service',
+        metrics: flat,
+        binding: bindingMetric(flat),
+        triggers30d: 4,
+        fetchedAt: new Date(NOW - HOUR).toISOString(),
+        stale: true,
+        error: 'AccessDeniedException: not authorized',
+      },
+    ],
+  };
+}
