@@ -24,7 +24,6 @@ import {
   SloAlertState,
   SloObjectiveResult,
   SloProblem,
-  SloStatus,
   SloUptime,
 } from '@opsportal/plugin-ops-common';
 import { MetricsProvider } from '@opsportal/plugin-ops-node';
@@ -171,6 +170,8 @@ function entityFreshness(
 export class SloService implements SloUptimeSource {
   private readonly flight = new SingleFlight<SloRefreshSummary>();
   private readonly clock: Clock;
+  /** The definition problems last logged per entity, so each is logged once. */
+  private readonly loggedProblems = new Map<string, string>();
 
   constructor(private readonly options: SloServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -368,10 +369,6 @@ export class SloService implements SloUptimeSource {
     const loaded = await mapLimit(entities, 8, e =>
       this.options.loader.load(e),
     );
-    const previous = await snapshots.getMany<EntitySloSnapshot>(
-      SLO_SNAPSHOT_KIND,
-      refs,
-    );
     const key = (ref: string, definition: SloDefinition) =>
       `${ref}#${definition.info.id}`;
 
@@ -438,18 +435,14 @@ export class SloService implements SloUptimeSource {
     let failed = 0;
     const errors = new Map<string, number>();
     const fetchedAt = new Date(now).toISOString();
-    await mapLimit(entities, 8, async entity => {
-      const i = entities.indexOf(entity);
-      const ref = refs[i];
-      const set = loaded[i];
-      const before = previous.get(ref)?.data;
-      const objectives = set.definitions.map<SloObjectiveResult>(definition => {
-        const result = results.get(key(ref, definition));
-        let status: SloStatus | undefined;
-        let error = result && !result.ok ? result.error : undefined;
-        if (result?.ok) {
-          try {
-            status = evaluateSlo({
+    const statuses = loaded.map((set, i) =>
+      set.definitions.map(definition => {
+        const result = results.get(key(refs[i], definition));
+        if (!result) return { error: 'Not evaluated' };
+        if (!result.ok) return { error: result.error };
+        try {
+          return {
+            status: evaluateSlo({
               target: definition.info.target,
               windowSeconds: definition.info.windowSeconds,
               now: result.end,
@@ -458,57 +451,64 @@ export class SloService implements SloUptimeSource {
               windows: config.windows,
               forecastWindow: config.forecastWindow,
               missingCountedAs: definition.info.missingData,
-            });
-          } catch (e) {
-            error = `Could not evaluate: ${(e as Error).message}`;
-          }
+            }),
+          };
+        } catch (e) {
+          return { error: `Could not evaluate: ${(e as Error).message}` };
         }
-        if (status) {
-          evaluated += 1;
+      }),
+    );
+    // Earlier values are only needed where this refresh failed.
+    const previous = await snapshots.getMany<EntitySloSnapshot>(
+      SLO_SNAPSHOT_KIND,
+      refs.filter((_r, i) => statuses[i].some(s => !('status' in s))),
+    );
+
+    const entries = entities.map((entity, i) => {
+      const ref = refs[i];
+      const set = loaded[i];
+      const before = previous.get(ref)?.data;
+      const objectives = set.definitions.map<SloObjectiveResult>(
+        (definition, j) => {
+          const outcome = statuses[i][j];
+          if ('status' in outcome && outcome.status) {
+            evaluated += 1;
+            return {
+              objective: definition.info,
+              status: outcome.status,
+              fetchedAt,
+              stale: false,
+            };
+          }
+          failed += 1;
+          const error =
+            ('error' in outcome && outcome.error) || 'Not evaluated';
+          errors.set(error, (errors.get(error) ?? 0) + 1);
+          const old = before?.objectives.find(
+            o => o.objective.id === definition.info.id,
+          );
           return {
             objective: definition.info,
-            status,
-            fetchedAt,
-            stale: false,
+            ...(old?.status ? { status: old.status } : {}),
+            ...(old?.fetchedAt ? { fetchedAt: old.fetchedAt } : {}),
+            stale: true,
+            error,
           };
-        }
-        failed += 1;
-        error ??= 'Not evaluated';
-        errors.set(error, (errors.get(error) ?? 0) + 1);
-        const old = before?.objectives.find(
-          o => o.objective.id === definition.info.id,
-        );
-        return {
-          objective: definition.info,
-          ...(old?.status ? { status: old.status } : {}),
-          ...(old?.fetchedAt ? { fetchedAt: old.fetchedAt } : {}),
-          stale: true,
-          error,
-        };
-      });
-      const snapshot: EntitySloSnapshot = {
+        },
+      );
+      this.logNewProblems(ref, set.problems);
+      const system = systemOf(entity);
+      const data: EntitySloSnapshot = {
         entityRef: ref,
         kind: entity.kind.toLocaleLowerCase('en-US'),
         title: entity.metadata.title ?? entity.metadata.name,
-        ...(systemOf(entity) ? { system: systemOf(entity) } : {}),
+        ...(system ? { system } : {}),
         objectives,
         problems: set.problems,
       };
-      if (
-        JSON.stringify(before?.problems ?? []) !== JSON.stringify(set.problems)
-      ) {
-        for (const p of set.problems.filter(x => x.severity !== 'info')) {
-          logger.warn(
-            `SLO definition problem in ${ref}: ${p.source ?? ''}${
-              p.line ? `:${p.line}` : ''
-            }: ${p.message}`,
-          );
-        }
-      }
-      await snapshots.put(SLO_SNAPSHOT_KIND, ref, snapshot, {
-        history: objectives.some(o => !o.stale),
-      });
+      return { key: ref, data, history: objectives.some(o => !o.stale) };
     });
+    await snapshots.putMany(SLO_SNAPSHOT_KIND, entries);
 
     for (const [error, count] of errors) {
       logger.warn(`${count} SLO(s) kept their last good values: ${error}`);
@@ -532,6 +532,21 @@ export class SloService implements SloUptimeSource {
       `Evaluated ${summary.evaluated} of ${summary.slos} SLOs of ${summary.entities} entities in ${summary.durationMs} ms`,
     );
     return summary;
+  }
+
+  /** Logs an entity's definition problems when they differ from the last ones logged. */
+  private logNewProblems(ref: string, problems: SloProblem[]) {
+    const serious = problems.filter(p => p.severity !== 'info');
+    const signature = JSON.stringify(serious);
+    if (this.loggedProblems.get(ref) === signature) return;
+    this.loggedProblems.set(ref, signature);
+    for (const p of serious) {
+      this.options.logger.warn(
+        `SLO definition problem in ${ref}: ${p.source ?? ''}${
+          p.line ? `:${p.line}` : ''
+        }: ${p.message}`,
+      );
+    }
   }
 
   private aggregate(

@@ -109,6 +109,47 @@ describe.each(databases.eachSupportedId())(
       expect(await store.get('slo', 'a')).toMatchObject({ data: 'other kind' });
     });
 
+    it('stores many snapshots in one go, clearing errors and recording history where asked', async () => {
+      const { store, setNow } = await setup();
+      await store.put('slo', 'component:default/a', { sli: 1 });
+      await store.markFailed('slo', 'component:default/a', 'Throttling');
+      setNow('2026-11-21T08:00:00.000Z');
+      const entries = Array.from({ length: 250 }, (_, i) => ({
+        key: `component:default/s${i}`,
+        data: { sli: i },
+        history: i % 2 === 0,
+      }));
+      entries.push({
+        key: 'component:default/a',
+        data: { sli: 2 },
+        history: true,
+      });
+      await store.putMany('slo', entries);
+
+      const all = await store.list<{ sli: number }>('slo');
+      expect(all).toHaveLength(251);
+      expect(await store.get('slo', 'component:default/a')).toMatchObject({
+        data: { sli: 2 },
+        fetchedAt: '2026-11-21T08:00:00.000Z',
+        stale: false,
+        error: undefined,
+      });
+      expect(
+        await store.history(
+          'slo',
+          'component:default/s4',
+          new Date('2026-11-21'),
+        ),
+      ).toEqual([{ day: '2026-11-21', data: { sli: 4 } }]);
+      expect(
+        await store.history(
+          'slo',
+          'component:default/s5',
+          new Date('2026-11-21'),
+        ),
+      ).toEqual([]);
+    });
+
     it('migrates down cleanly', async () => {
       const { knex } = await setup();
       await rollbackDatabaseMigrations(knex);

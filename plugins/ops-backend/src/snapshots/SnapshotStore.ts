@@ -34,6 +34,14 @@ export interface SnapshotStore {
     data: T,
     options?: { history?: boolean },
   ): Promise<void>;
+  /**
+   * Stores many good answers of one kind in one transaction (a refresh of
+   * every entity), as {@link SnapshotStore.put} does one by one.
+   */
+  putMany<T>(
+    kind: string,
+    entries: { key: string; data: T; history?: boolean }[],
+  ): Promise<void>;
   /** Records a failed refresh; the last good data stays. */
   markFailed(kind: string, key: string, error: string): Promise<void>;
   /** Removes the snapshots of keys no longer present (e.g. deleted entities). */
@@ -127,6 +135,54 @@ export class DatabaseSnapshotStore implements SnapshotStore {
           })
           .onConflict(['kind', 'key', 'day'])
           .merge(['data', 'recorded_at']);
+      }
+    });
+  }
+
+  async putMany<T>(
+    kind: string,
+    entries: { key: string; data: T; history?: boolean }[],
+  ) {
+    const now = this.clock.now();
+    const day = now.toISOString().slice(0, 10);
+    const rows = entries.map(e => ({
+      key: e.key,
+      json: JSON.stringify(e.data),
+      history: e.history ?? false,
+    }));
+    // Chunks keep each statement under every database's parameter limit.
+    const chunk = 100;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += chunk) {
+        const part = rows.slice(i, i + chunk);
+        await tx('ops_snapshots')
+          .insert(
+            part.map(r => ({
+              kind,
+              key: r.key,
+              data: r.json,
+              fetched_at: now,
+              attempted_at: now,
+              error: null,
+            })),
+          )
+          .onConflict(['kind', 'key'])
+          .merge(['data', 'fetched_at', 'attempted_at', 'error']);
+        const history = part.filter(r => r.history);
+        if (history.length > 0) {
+          await tx('ops_snapshot_history')
+            .insert(
+              history.map(r => ({
+                kind,
+                key: r.key,
+                day,
+                data: r.json,
+                recorded_at: now,
+              })),
+            )
+            .onConflict(['kind', 'key', 'day'])
+            .merge(['data', 'recorded_at']);
+        }
       }
     });
   }
