@@ -68,7 +68,7 @@ describe('OpenSLO', () => {
 
     const [availability, latency, failed] = definitions;
     expect(availability.info).toMatchObject({
-      name: 'Requests without a 5xx',
+      name: 'Availability',
       category: 'availability',
       target: 0.9999,
       window: '30d',

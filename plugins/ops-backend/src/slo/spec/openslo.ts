@@ -786,20 +786,19 @@ export function parseOpenSlo(
         indicatorText = ratioText(sli!);
       }
 
+      // One objective: the SLO's name; several: the SLO's and the objective's.
+      const sloName = slo.value.metadata.displayName ?? slo.name;
       const displayName =
-        o.displayName ?? slo.value.metadata.displayName ?? slo.name;
+        spec.objectives.length === 1
+          ? slo.value.metadata.displayName ?? o.displayName ?? slo.name
+          : `${sloName}: ${o.displayName ?? `objective ${i + 1}`}`;
       definitions.push({
         info: {
           id:
             spec.objectives.length === 1
               ? slo.name
               : `${slo.name}-${slugify(o.displayName) || i + 1}`,
-          name:
-            spec.objectives.length > 1 &&
-            o.displayName &&
-            slo.value.metadata.displayName
-              ? `${slo.value.metadata.displayName}: ${o.displayName}`
-              : displayName,
+          name: displayName,
           ...(spec.description ? { description: spec.description } : {}),
           category,
           target,
