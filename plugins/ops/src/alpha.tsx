@@ -14,6 +14,12 @@ import {
   convertLegacyRouteRef,
 } from '@backstage/core-compat-api';
 import { OpsClient, opsApiRef } from './api';
+import {
+  entityIncidentsCard,
+  entityOnCallCard,
+  entityTeamOnCallContent,
+  onCallPage,
+} from './components/oncall/extensions';
 import ShowChart from '@material-ui/icons/ShowChart';
 import { capacityRouteRef } from './routes';
 import { isCapacityAvailable } from './components/capacity/helpers';
@@ -185,6 +191,10 @@ export default createFrontendPlugin({
     sloPage,
     opsApi,
     entityOpsSetupCard,
+    entityOnCallCard,
+    entityIncidentsCard,
+    entityTeamOnCallContent,
+    onCallPage,
     entityRunbooksCard,
     entityRunbooksContent,
     runbooksPage,

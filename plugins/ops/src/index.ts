@@ -14,6 +14,19 @@ export {
 } from './plugin';
 export { isCapacityAvailable } from './components/capacity/helpers';
 export { capacityRouteRef } from './routes';
+export {
+  EntityOnCallCard,
+  EntityIncidentsCard,
+  EntityTeamOnCallContent,
+  OnCallPage,
+} from './plugin';
+export {
+  isOnCallAvailable,
+  isTeamOnCallAvailable,
+  isIncidentsAvailable,
+} from './components/oncall/helpers';
+export { onCallRouteRef } from './routes';
+export type { TriggerIncidentRequest } from './api';
 export { opsApiRef, OpsClient } from './api';
 export type { OpsApi } from './api';
 export { EntitySloCard, EntitySloContent, SloPage } from './plugin';

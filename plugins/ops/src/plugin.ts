@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
+import { onCallRouteRef } from './routes';
 import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
 import { rootRouteRef, runbooksRouteRef } from './routes';
@@ -171,5 +172,62 @@ export const CapacityReviewPage = opsPlugin.provide(
     component: () =>
       import('./components/capacity').then(m => m.CapacityReviewPage),
     mountPoint: capacityRouteRef,
+  }),
+);
+
+/**
+ * Entity card: who is on call for the entity's PagerDuty services (several
+ * allowed), every escalation level with contacts, shift ends and overrides.
+ * Shows the annotation to add when the entity has none.
+ * @public
+ */
+export const EntityOnCallCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOnCallCard',
+    component: {
+      lazy: () => import('./components/oncall').then(m => m.EntityOnCallCard),
+    },
+  }),
+);
+
+/**
+ * Entity card: open and recent incidents with their severity (P1–P4),
+ * response targets, MTTA and MTTR over 30 days.
+ * @public
+ */
+export const EntityIncidentsCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityIncidentsCard',
+    component: {
+      lazy: () =>
+        import('./components/oncall').then(m => m.EntityIncidentsCard),
+    },
+  }),
+);
+
+/**
+ * Group tab content: the team's escalation chain now, its rotation for the
+ * next four weeks, the services it answers for and their incidents. Mount
+ * it at `on-call` with `isTeamOnCallAvailable` as the condition.
+ * @public
+ */
+export const EntityTeamOnCallContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamOnCallContent',
+    component: {
+      lazy: () => import('./components/oncall').then(m => m.TeamOnCallContent),
+    },
+  }),
+);
+
+/**
+ * Page: who is on call for every service and team, searchable (`/on-call`).
+ * @public
+ */
+export const OnCallPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'OnCallPage',
+    component: () => import('./components/oncall').then(m => m.OnCallPage),
+    mountPoint: onCallRouteRef,
   }),
 );

@@ -11,3 +11,6 @@ export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
 
 /** The runbook coverage page (`/runbooks`). @public */
 export const runbooksRouteRef = createRouteRef({ id: 'ops.runbooks' });
+
+/** The platform on-call page (`/on-call`). @public */
+export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });

@@ -5,6 +5,11 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  EntityIncidentsResponse,
+  EntityOnCallResponse,
+  PlatformOnCallResponse,
+} from '@opsportal/plugin-ops-common';
+import type {
   CapacityRange,
   CapacityReview,
   EntityCapacity,
@@ -23,6 +28,15 @@ import type {
  */
 export interface OpsApi {
   getHealth(): Promise<OpsHealth>;
+
+  /** Who is on call for an entity: its services' escalation chains, a team's rotations (on-call feature). */
+  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse>;
+  /** Who is on call for every service and team (on-call feature). */
+  getPlatformOnCall(): Promise<PlatformOnCallResponse>;
+  /** Open and recent incidents of an entity against their severity targets (on-call feature). */
+  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse>;
+  /** Opens an incident on the entity's PagerDuty service, when enabled (on-call feature). */
+  triggerIncident(request: TriggerIncidentRequest): Promise<{ dedupKey: string }>;
 
   /** An entity's capacity charts, triggers and forecasts for a range (capacity feature). */
   getEntityCapacity(
@@ -43,6 +57,13 @@ export interface OpsApi {
   getRunbookDocument(entityRef: string, id: string): Promise<RunbookDocument>;
   /** Runbook coverage per service and team (runbooks feature). */
   getRunbookCoverage(): Promise<RunbookCoverageReport>;
+}
+
+/** Body of {@link OpsApi.triggerIncident}. @public */
+export interface TriggerIncidentRequest {
+  entityRef: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
 }
 
 /** @public */

@@ -7,6 +7,12 @@ import type {
 import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  EntityIncidentsResponse,
+  EntityOnCallResponse,
+  PlatformOnCallResponse,
+} from '@opsportal/plugin-ops-common';
+import type { TriggerIncidentRequest } from './OpsApi';
+import type {
   CapacityRange,
   CapacityReview,
   EntityCapacity,
@@ -35,6 +41,31 @@ export class OpsClient implements OpsApi {
 
   getHealth(): Promise<OpsHealth> {
     return this.request<OpsHealth>('/health');
+  }
+
+  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse> {
+    return this.request<EntityOnCallResponse>('/oncall/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getPlatformOnCall(): Promise<PlatformOnCallResponse> {
+    return this.request<PlatformOnCallResponse>('/oncall/platform');
+  }
+
+  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse> {
+    return this.request<EntityIncidentsResponse>('/incidents/entity', {
+      query: { entityRef },
+    });
+  }
+
+  triggerIncident(
+    request: TriggerIncidentRequest,
+  ): Promise<{ dedupKey: string }> {
+    return this.request<{ dedupKey: string }>('/incidents/trigger', {
+      method: 'POST',
+      body: request,
+    });
   }
 
   getEntityCapacity(

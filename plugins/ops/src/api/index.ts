@@ -1,3 +1,4 @@
 export { opsApiRef } from './OpsApi';
 export type { OpsApi } from './OpsApi';
 export { OpsClient } from './OpsClient';
+export type { TriggerIncidentRequest } from './OpsApi';

@@ -1,0 +1,57 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_PAGERDUTY_SERVICE_ID,
+  pagerDutyIdsOf,
+} from '@opsportal/plugin-ops-common';
+
+/**
+ * Whether the entity names any PagerDuty service, escalation policy or
+ * schedule, so that the on-call card has something to show.
+ * @public
+ */
+export function isOnCallAvailable(entity: Entity): boolean {
+  const ids = pagerDutyIdsOf(entity);
+  return (
+    ids.serviceIds.length > 0 ||
+    ids.escalationPolicyIds.length > 0 ||
+    ids.scheduleIds.length > 0
+  );
+}
+
+/**
+ * Whether the entity is a team (Group) with a PagerDuty escalation policy or
+ * schedule: the condition of the team on-call tab.
+ * @public
+ */
+export function isTeamOnCallAvailable(entity: Entity): boolean {
+  if (entity.kind.toLocaleLowerCase('en-US') !== 'group') return false;
+  const ids = pagerDutyIdsOf(entity);
+  return ids.escalationPolicyIds.length > 0 || ids.scheduleIds.length > 0;
+}
+
+/**
+ * Whether the entity has incidents to show: a PagerDuty service, or a team
+ * whose policies page for services.
+ * @public
+ */
+export function isIncidentsAvailable(entity: Entity): boolean {
+  return (
+    Boolean(entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_SERVICE_ID]) ||
+    isTeamOnCallAvailable(entity)
+  );
+}
+
+/** Path of the team on-call tab of a Group page. */
+export const TEAM_ONCALL_TAB_PATH = 'on-call';
+
+/** Short local date and time, e.g. `Mon 24 Mar, 09:00`. */
+export function formatWhen(iso: string | undefined): string {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
