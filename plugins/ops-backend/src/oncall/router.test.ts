@@ -37,7 +37,11 @@ describe('on-call routes', () => {
   });
   afterAll(() => pagerduty.close());
 
-  async function start(credentials = mockCredentials.user()) {
+  async function start(
+    credentials:
+      | ReturnType<typeof mockCredentials.user>
+      | ReturnType<typeof mockCredentials.none> = mockCredentials.user(),
+  ) {
     const { server } = await startTestBackend({
       features: [
         opsPlugin,
