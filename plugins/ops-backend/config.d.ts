@@ -3,6 +3,65 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 export interface Config {
   /** Configuration of the ops portal backend (plugin id `ops`). */
   ops?: {
+    /** On-call: escalation chains and rotations from the on-call provider (docs/oncall.md). */
+    oncall?: {
+      /** Minutes between two refreshes of on-call data (one replica at a time). Default 2. */
+      refreshMinutes?: number;
+      /** Weeks of rotation kept and shown per schedule. Default 4. */
+      rotationWeeks?: number;
+    };
+    /** Incidents and their severity targets (docs/oncall.md). */
+    incidents?: {
+      /** Minutes between two refreshes of the incidents. Default 2. */
+      refreshMinutes?: number;
+      /** Days of incidents kept: the MTTA/MTTR window. Default 30. */
+      windowDays?: number;
+      /** How far back open incidents are looked for, at most 180 days. Default 180. */
+      openLookbackDays?: number;
+      /** First acknowledgements looked up per refresh at most (one request each). Default 200. */
+      maxAcknowledgementLookups?: number;
+      /** PagerDuty priority names (case-insensitive) and the severity each maps to. Default P1–P4 to themselves, P5 to P4. */
+      priorities?: Array<{
+        /** The priority's name in PagerDuty, e.g. `SEV-1`. */
+        name: string;
+        /** `P1`, `P2`, `P3` or `P4`. */
+        severity: string;
+      }>;
+      /** Severity of incidents without a known priority, by urgency. Default high P2, low P4. */
+      urgencies?: {
+        /** Severity of high-urgency incidents. */
+        high?: string;
+        /** Severity of low-urgency incidents. */
+        low?: string;
+      };
+      /** Targets per severity (`P1`–`P4`). */
+      severities?: {
+        [severity: string]: {
+          /** Label, e.g. `Critical`. */
+          label?: string;
+          /** Acknowledge within: `5m`, `1h` or `next business day`. */
+          respondWithin?: string;
+          /** Optional resolve-within target: `30m`, `4h`. */
+          resolveWithin?: string;
+        };
+      };
+      /** Business hours, for "next business day" targets. Default 09:00–17:00 UTC, Monday to Friday. */
+      businessHours?: {
+        /** IANA time zone. */
+        timeZone?: string;
+        /** Start of business, `HH:mm`. */
+        start?: string;
+        /** End of business, `HH:mm` (when next-business-day targets fall due). */
+        end?: string;
+        /** ISO weekdays, 1 (Monday) to 7 (Sunday). */
+        days?: number[];
+      };
+      /** Triggering incidents from the portal. */
+      trigger?: {
+        /** Offer "Trigger incident" (needs the ops.incident.trigger permission). Default false. */
+        enabled?: boolean;
+      };
+    };
     /**
      * SLOs from CloudWatch (docs/slo.md). Everything is optional.
      */
