@@ -63,6 +63,92 @@ export interface Config {
       };
     };
     /**
+     * Capacity trends, scaling triggers and time-to-limit forecasts
+     * (docs/capacity.md). Everything is optional: what is left out is the
+     * seed's values.
+     */
+    capacity?: {
+      /**
+       * When the capacity refresh runs (one replica at a time). Default every
+       * hour with a 30-minute timeout: about 14 metrics a service a refresh,
+       * roughly $0.10 a service a month at $0.01 per 1,000 metrics requested.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How far ahead forecasts look for a limit, in days. Default 180. */
+      forecastHorizonDays?: number;
+      /** Services fetched together in one metrics request. Default 100. */
+      servicesPerBatch?: number;
+      /**
+       * Rule overrides per metric id (cpu, memory, diskIo, network,
+       * requestRate, latencyP50, latencyP95, latencyP99, queueDepth,
+       * replicas, or a custom metric's id).
+       */
+      metrics?: {
+        [metricId: string]: {
+          /** A datapoint above this breaches (e.g. 70 for CPU). */
+          threshold?: number;
+          /** Minutes a breach must last to be a scaling trigger (e.g. 15). */
+          sustainMinutes?: number;
+          /** The level the forecast dates; the threshold when left out. */
+          limit?: number;
+          /** false switches the metric off. */
+          enabled?: boolean;
+        };
+      };
+      /**
+       * Metrics from any CloudWatch namespace. An id of a built-in metric
+       * (e.g. diskIo) takes over its label, unit and rule.
+       */
+      customMetrics?: Array<{
+        /** Letters, digits, `_` and `-`, starting with a letter. */
+        id: string;
+        /** Shown on the card. Default: the built-in label, or the id. */
+        label?: string;
+        /** percent, count, seconds, bytesPerSecond, requestsPerSecond or messages. */
+        unit?:
+          | 'percent'
+          | 'count'
+          | 'seconds'
+          | 'bytesPerSecond'
+          | 'requestsPerSecond'
+          | 'messages';
+        /** CloudWatch namespace, e.g. CWAgent. */
+        namespace: string;
+        /** CloudWatch metric name. */
+        metricName: string;
+        /** Statistic, e.g. Average (default), Maximum, p95. */
+        stat?: string;
+        /**
+         * Dimension values; `{cluster}`, `{namespace}`, `{service}`,
+         * `{loadBalancer}`, `{targetGroup}`, `{queue}` and `{name}` are
+         * replaced from the entity's annotations and name.
+         */
+        dimensions?: { [name: string]: string };
+        /** A datapoint above this breaches. */
+        threshold?: number;
+        /** Minutes a breach must last to be a trigger. Default 0. */
+        sustainMinutes?: number;
+        /** The level the forecast dates; the threshold when left out. */
+        limit?: number;
+      }>;
+      /** Autoscaling bounds of entities without the opsportal.dev/autoscaling annotation. */
+      autoscaling?: {
+        /** Pods: default 2–10 replicas at 70 % CPU and 80 % memory. */
+        pods?: {
+          minReplicas?: number;
+          maxReplicas?: number;
+          targetCpu?: number;
+          targetMemory?: number;
+        };
+        /** EKS node groups: default 3–20 nodes at 70 % CPU. */
+        nodeGroups?: {
+          min?: number;
+          max?: number;
+          targetCpu?: number;
+        };
+      };
+    };
+    /**
      * SLOs from CloudWatch (docs/slo.md). Everything is optional.
      */
     slo?: {
@@ -161,6 +247,45 @@ export interface Config {
        * emergency change starts. Default: the SRE and DevOps teams.
        */
       approverGroups?: string[];
+    };
+    /**
+     * Operational KPIs (docs/kpis.md). Everything is optional: what is left
+     * out is the seed's KPI tables.
+     */
+    kpis?: {
+      /** Targets, in the units people write them. */
+      targets?: {
+        /** Uptime at least this, in percent. Default 99.9. */
+        uptimePercent?: number;
+        /** MTBF more than this many hours. Default 720. */
+        mtbfHours?: number;
+        /** MTTR less than this many minutes. Default 30. */
+        mttrMinutes?: number;
+        /** Fewer incidents than this a month. Default 5. */
+        incidentsPerMonth?: number;
+        /** Change success rate more than this, in percent. Default 95. */
+        changeSuccessPercent?: number;
+        /** At least this many deployments a day ("daily"). Default 1. */
+        deploymentsPerDay?: number;
+        /** Deployment success rate more than this, in percent. Default 95. */
+        deploymentSuccessPercent?: number;
+        /** Rollback rate less than this, in percent. Default 5. */
+        rollbackPercent?: number;
+        /** Alert response time less than this many minutes. Default 5. */
+        alertResponseMinutes?: number;
+        /** Incident resolution time less than this many hours. Default 2. */
+        incidentResolutionHours?: number;
+      };
+      /** Severities whose incidents are failures (MTBF, MTTR). Default [P1, P2]. */
+      failureSeverities?: string[];
+      /** Standard change types that count as deployments. Default [routine-deployment]. */
+      deploymentTypes?: string[];
+      /** IANA time zone of calendar months. Default UTC. */
+      timeZone?: string;
+      /** Severities of the open incidents on the overview. Default [P1, P2]. */
+      overviewSeverities?: string[];
+      /** Days ahead the overview shows planned changes and maintenance windows (1–90). Default 14. */
+      upcomingDays?: number;
     };
   };
 }

@@ -15,13 +15,14 @@ import {
 } from '@internal/fake-upstreams';
 import { CloudWatchProvider } from '@opsportal/plugin-ops-backend-module-cloudwatch';
 import { MetricDataRequest, MetricsProvider } from '@opsportal/plugin-ops-node';
+import { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { CAPACITY_KIND, CapacityService } from './CapacityService';
 import { readCapacityConfig } from './config';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 const databases = TestDatabases.create({
   ids: ['POSTGRES_15', 'MYSQL_8', 'SQLITE_3'],
@@ -73,9 +74,15 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
   });
   afterAll(() => cloudwatch.close());
 
-  async function setup(options: { entities?: Entity[] } = {}) {
-    const knex = await databases.init(id);
-    await applyDatabaseMigrations(knex);
+  async function setup(
+    options: {
+      entities?: Entity[];
+      knex?: Knex;
+      provider?: MetricsProvider;
+    } = {},
+  ) {
+    const knex = options.knex ?? (await databases.init(id));
+    if (!options.knex) await applyDatabaseMigrations(knex);
     let now = ANCHOR;
     const clock = { now: () => new Date(now) };
     const snapshots = new DatabaseSnapshotStore(knex, clock);
@@ -84,7 +91,7 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
       endpoint: cloudwatch.url,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 2,
-      requestTimeoutMs: 20_000,
+      requestTimeoutMs: 120_000,
       concurrency: 4,
       logger: mockServices.logger.mock(),
     });
@@ -115,11 +122,12 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
       snapshots,
       catalog,
       auth: mockServices.auth(),
-      metrics: provider,
+      metrics: options.provider ?? provider,
       logger: mockServices.logger.mock(),
       clock,
     });
     return {
+      knex,
       service,
       snapshots,
       requests,
@@ -241,28 +249,28 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
         ),
       ).toEqual([]);
     });
-  });
 
-  it('keeps serving the last good data, with its age and the error, when CloudWatch fails', async () => {
-    const { service, advance } = await setup();
-    await service.refreshAll();
-    advance(60 * 60_000);
-    cloudwatch.faults.push({ kind: 'access-denied' });
+    it('keeps serving the last good data, with its age and the error, when CloudWatch fails', async () => {
+      // Last in this block: it moves the clock and fails a refresh.
+      const { service, advance } = refreshed;
+      advance(60 * 60_000);
+      cloudwatch.faults.push({ kind: 'access-denied' });
 
-    const result = await service.refreshAll();
+      const result = await service.refreshAll();
 
-    expect(result.failed).toBe(5);
-    const snapshot = await service.getEntityCapacity(SEARCH, '7d', user);
-    expect(snapshot.stale).toBe(true);
-    expect(snapshot.error).toMatch(/AccessDenied.*not authorized/);
-    expect(snapshot.fetchedAt).toBe(new Date(ANCHOR).toISOString());
-    expect(snapshot.data!.metrics.find(m => m.id === 'cpu')!.triggers30d).toBe(
-      3,
-    );
-    const review = await service.getReview(user);
-    expect(review.rows[0]).toEqual(
-      expect.objectContaining({ entityRef: SEARCH, stale: true }),
-    );
+      expect(result.failed).toBe(5);
+      const snapshot = await service.getEntityCapacity(SEARCH, '7d', user);
+      expect(snapshot.stale).toBe(true);
+      expect(snapshot.error).toMatch(/AccessDenied.*not authorized/);
+      expect(snapshot.fetchedAt).toBe(new Date(ANCHOR).toISOString());
+      expect(
+        snapshot.data!.metrics.find(m => m.id === 'cpu')!.triggers30d,
+      ).toBe(3);
+      const review = await service.getReview(user);
+      expect(review.rows[0]).toEqual(
+        expect.objectContaining({ entityRef: SEARCH, stale: true }),
+      );
+    });
   });
 
   it('fetches on demand a service that was never refreshed, once for concurrent readers', async () => {
@@ -283,18 +291,39 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
   });
 
   it('answers only for entities the user can see, and drops services gone from the catalog', async () => {
-    const all = exampleServices();
-    const { service } = await setup({ entities: all });
-    await service.refreshAll();
+    const first = await setup();
+    await first.service.getEntityCapacity(SEARCH, '30d', user);
+    expect(await first.snapshots.get(CAPACITY_KIND, SEARCH)).toBeDefined();
+
+    // The same database, a catalog without search-service (deleted, or not
+    // visible to this user), and no CloudWatch to ask.
+    const unreachable: MetricsProvider = {
+      id: 'down',
+      getMetricData: async () => {
+        throw new Error('CloudWatch is not reachable');
+      },
+    };
     const fewer = await setup({
-      entities: all.filter(e => e.metadata.name !== 'search-service'),
+      knex: first.knex,
+      entities: exampleServices().filter(
+        e => e.metadata.name !== 'search-service',
+      ),
+      provider: unreachable,
     });
-    // The same database: the second service sees the first one's snapshots.
     const review = await fewer.service.getReview(user);
     expect(review.rows.map(r => r.entityRef)).not.toContain(SEARCH);
+    // The others were never fetched: they are listed with the error.
+    expect(review.rows).toHaveLength(4);
+    expect(review.rows[0]).toEqual(
+      expect.objectContaining({
+        stale: true,
+        error: 'CloudWatch is not reachable',
+      }),
+    );
     await expect(
       fewer.service.getEntityCapacity(SEARCH, '30d', user),
     ).rejects.toThrow(/No entity component:default\/search-service/);
+
     await fewer.service.refreshAll();
     expect(await fewer.snapshots.get(CAPACITY_KIND, SEARCH)).toBeUndefined();
   });

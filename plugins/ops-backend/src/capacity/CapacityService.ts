@@ -39,6 +39,21 @@ export const CAPACITY_KIND = 'capacity';
 /** Snapshot kind of an entity's row in the capacity review (small). */
 export const CAPACITY_REVIEW_KIND = 'capacity-review';
 
+/** Entities with any capacity annotation (catalog filters in a list are OR-ed). */
+function capacityFilter() {
+  return CAPACITY_ANNOTATIONS.map(key => ({
+    [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS,
+  }));
+}
+
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+];
+
 /** What the refresh stores per entity. */
 export interface CapacityDetail {
   entityRef: string;
@@ -88,18 +103,7 @@ export class CapacityService {
     const { catalog, auth, snapshots, logger } = this.options;
     const started = Date.now();
     const { items } = await catalog.getEntities(
-      {
-        filter: CAPACITY_ANNOTATIONS.map(key => ({
-          [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS,
-        })),
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'metadata.annotations',
-        ],
-      },
+      { filter: capacityFilter(), fields: ENTITY_FIELDS },
       { credentials: await auth.getOwnServiceCredentials() },
     );
     const targets = items
@@ -229,43 +233,50 @@ export class CapacityService {
     };
   }
 
-  /** The capacity review: every service the user may see, soonest limit first. */
+  /**
+   * The capacity review: every service with capacity annotations that the
+   * user may see, soonest limit first. Services never refreshed yet (new in
+   * the catalog since the last run) are fetched now, in one batch.
+   */
   async getReview(credentials: BackstageCredentials): Promise<CapacityReview> {
-    const stored = await this.options.snapshots.list<CapacitySummary>(
-      CAPACITY_REVIEW_KIND,
+    const { catalog, snapshots } = this.options;
+    const { items } = await catalog.getEntities(
+      { filter: capacityFilter(), fields: ENTITY_FIELDS },
+      { credentials },
     );
-    const visible = new Map<string, Entity>();
-    for (let i = 0; i < stored.length; i += 500) {
-      const refs = stored.slice(i, i + 500).map(s => s.key);
-      const { items } = await this.options.catalog.getEntitiesByRefs(
-        {
-          entityRefs: refs,
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.title',
-          ],
-        },
-        { credentials },
-      );
-      items.forEach((entity, index) => {
-        if (entity) visible.set(refs[index], entity);
+    const entities = new Map(items.map(e => [stringifyEntityRef(e), e]));
+    const refs = [...entities.keys()];
+    let stored = await snapshots.getMany<CapacitySummary>(
+      CAPACITY_REVIEW_KIND,
+      refs,
+    );
+    const missing = refs.filter(ref => !stored.has(ref));
+    if (missing.length > 0) {
+      const targets = missing
+        .map(ref => capacityTarget(entities.get(ref)!, this.options.config))
+        .filter((t): t is CapacityTarget => t !== undefined);
+      await this.inFlight.do(`review:${missing.sort().join(',')}`, async () => {
+        await this.refreshTargets(targets);
       });
+      stored = await snapshots.getMany<CapacitySummary>(
+        CAPACITY_REVIEW_KIND,
+        refs,
+      );
     }
-    const rows: CapacityReviewRow[] = stored
-      .filter(s => visible.has(s.key))
-      .map(s => ({
-        entityRef: s.key,
-        title: visible.get(s.key)!.metadata.title ?? s.data?.title,
-        metrics: s.data?.metrics ?? [],
-        binding: s.data?.binding,
-        triggers30d: s.data?.triggers30d ?? 0,
-        computedAt: s.data?.computedAt,
-        fetchedAt: s.fetchedAt,
-        stale: s.stale,
-        error: s.error,
-      }));
+    const rows: CapacityReviewRow[] = refs.map(ref => {
+      const s = stored.get(ref);
+      return {
+        entityRef: ref,
+        title: entities.get(ref)!.metadata.title ?? s?.data?.title,
+        metrics: s?.data?.metrics ?? [],
+        binding: s?.data?.binding,
+        triggers30d: s?.data?.triggers30d ?? 0,
+        computedAt: s?.data?.computedAt,
+        fetchedAt: s?.fetchedAt,
+        stale: s?.stale ?? true,
+        error: s?.error,
+      };
+    });
     return {
       generatedAt: this.options.clock.now().toISOString(),
       rows: rankCapacityReview(rows),
