@@ -42,5 +42,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@opsportal/plugin-ops-backend'));
 backend.add(import('@opsportal/plugin-ops-backend-module-cloudwatch'));
 backend.add(import('@opsportal/plugin-ops-backend-module-pagerduty'));
+// Development only: an example change history for the KPIs (docs/kpis.md).
+backend.add(import('./modules/exampleChangeHistory'));
 
 backend.start();

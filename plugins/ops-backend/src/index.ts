@@ -6,3 +6,8 @@
  */
 
 export { opsPlugin as default } from './plugin';
+
+// The change-request store, for tooling around the plugin's database (e.g.
+// the demo backend's example change history).
+export { DatabaseChangeRequestStore } from './changes/ChangeRequestStore';
+export type { ChangeRequestStore } from './changes/ChangeRequestStore';

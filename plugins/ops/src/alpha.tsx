@@ -20,6 +20,11 @@ import {
   entityTeamOnCallContent,
   onCallPage,
 } from './components/oncall/extensions';
+import {
+  entityKpiCard,
+  entityTeamKpiContent,
+  overviewPage,
+} from './components/kpis/extensions';
 import ShowChart from '@material-ui/icons/ShowChart';
 import { capacityRouteRef } from './routes';
 import { isCapacityAvailable } from './components/capacity/helpers';
@@ -183,6 +188,9 @@ export default createFrontendPlugin({
   pluginId: 'ops',
   info: { packageJson: () => import('../package.json') },
   extensions: [
+    overviewPage,
+    entityKpiCard,
+    entityTeamKpiContent,
     entityCapacityCard,
     entityCapacityContent,
     capacityPage,

@@ -39,3 +39,10 @@ export {
 } from './plugin';
 export { isRunbooksAvailable } from './components/runbooks/helpers';
 export { runbooksRouteRef } from './routes';
+export { OpsOverviewPage, EntityKpiCard, EntityTeamKpiContent } from './plugin';
+export {
+  isKpisAvailable,
+  isTeamKpisAvailable,
+} from './components/kpis/helpers';
+export { overviewRouteRef } from './routes';
+export type { KpiQuery } from './api';

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
 import { onCallRouteRef } from './routes';
+import { overviewRouteRef } from './routes';
 import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
 import { rootRouteRef, runbooksRouteRef } from './routes';
@@ -30,6 +31,7 @@ export const opsPlugin = createPlugin({
     root: rootRouteRef,
     capacity: capacityRouteRef,
     runbooks: runbooksRouteRef,
+    overview: overviewRouteRef,
   },
 });
 
@@ -229,5 +231,48 @@ export const OnCallPage = opsPlugin.provide(
     name: 'OnCallPage',
     component: () => import('./components/oncall').then(m => m.OnCallPage),
     mountPoint: onCallRouteRef,
+  }),
+);
+
+/**
+ * Page: the operations overview — the platform's KPIs as the seed's two
+ * tables, SLO summary, open P1/P2 incidents, on-call now, upcoming changes
+ * and maintenance windows, services at capacity risk. Mount it at `/`.
+ * @public
+ */
+export const OpsOverviewPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'OpsOverviewPage',
+    component: () => import('./components/kpis').then(m => m.OpsOverviewPage),
+    mountPoint: overviewRouteRef,
+  }),
+);
+
+/**
+ * Entity card: the entity's operational KPIs over 30 / 90 days or a month,
+ * each with target, status, trend and a small history. Show it where
+ * `isKpisAvailable(entity)`.
+ * @public
+ */
+export const EntityKpiCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKpiCard',
+    component: {
+      lazy: () => import('./components/kpis').then(m => m.EntityKpiCard),
+    },
+  }),
+);
+
+/**
+ * Group tab content: the team's KPIs over the services it owns or is on
+ * call for. Mount it at `kpis` with `isTeamKpisAvailable` as the condition.
+ * @public
+ */
+export const EntityTeamKpiContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamKpiContent',
+    component: {
+      lazy: () => import('./components/kpis').then(m => m.TeamKpiContent),
+    },
   }),
 );

@@ -14,3 +14,6 @@ export const runbooksRouteRef = createRouteRef({ id: 'ops.runbooks' });
 
 /** The platform on-call page (`/on-call`). @public */
 export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });
+
+/** The operations overview, the suite's landing page. @public */
+export const overviewRouteRef = createRouteRef({ id: 'ops.overview' });

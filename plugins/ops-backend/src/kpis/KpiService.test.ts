@@ -323,6 +323,6 @@ describe('KpiService', () => {
       severityLabel: 'High',
     });
     expect(overview.onCall).toEqual({ error: 'PagerDuty answered 500' });
-    expect(overview.capacity.unavailable).toMatch(/capacity/);
+    expect(overview.changes.unavailable).toMatch(/Change management/);
   });
 });

@@ -285,7 +285,7 @@ export class KpiService {
     const until = new Date(
       now.getTime() + this.options.config.upcomingDays * DAY,
     );
-    const [slos, incidents, onCall, changes, capacity] = await Promise.all([
+    const [slos, incidents, onCall, changes] = await Promise.all([
       section(
         sources.slos && (() => sources.slos!(credentials)),
         'The SLO feature is not installed',
@@ -309,10 +309,6 @@ export class KpiService {
           })),
         'Change management is not installed',
       ),
-      section(
-        sources.capacity && (() => sources.capacity!(credentials)),
-        'The capacity feature is not installed',
-      ),
     ]);
     return {
       generatedAt: now.toISOString(),
@@ -320,7 +316,6 @@ export class KpiService {
       incidents,
       onCall,
       changes,
-      capacity,
     };
   }
 

@@ -4,10 +4,7 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  activeChangeStatuses,
-  CapacityReview,
-} from '@opsportal/plugin-ops-common';
+import { activeChangeStatuses } from '@opsportal/plugin-ops-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { ChangeRequestService } from '../changes';
@@ -23,7 +20,6 @@ import {
   availabilitySourceFromSlo,
   changeSourceFromStore,
   incidentSourceFromOnCall,
-  OverviewSources,
 } from './sources';
 
 export { KpiService } from './KpiService';
@@ -40,8 +36,6 @@ export interface KpisFeatureOptions {
   oncall?: OnCallService;
   slo?: SloService;
   changes?: ChangeRequestService;
-  /** The capacity review, when the capacity feature is installed. */
-  capacityReview?: OverviewSources['capacity'];
   clock?: Clock;
 }
 
@@ -64,7 +58,6 @@ export function createKpisFeature(options: KpisFeatureOptions): {
           reader: oncall,
           snapshots: options.snapshots,
           windowDays: readOnCallConfig(options.config).incidentWindowDays,
-          now: () => clock.now(),
         })
       : undefined,
     availability: slo
@@ -111,11 +104,6 @@ export function createKpisFeature(options: KpisFeatureOptions): {
             };
           }
         : undefined,
-      capacity: options.capacityReview as
-        | ((
-            ...args: Parameters<NonNullable<OverviewSources['capacity']>>
-          ) => Promise<CapacityReview>)
-        | undefined,
     },
   });
   return {

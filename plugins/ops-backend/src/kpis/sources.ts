@@ -8,7 +8,6 @@ import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AssessedIncident,
-  CapacityReview,
   ChangeMeasureRecord,
   changeRequestReadPermission,
   ChangeRequestSummary,
@@ -109,7 +108,6 @@ export function incidentSourceFromOnCall(options: {
   reader: IncidentsReader & Pick<OnCallService, 'getEntityIncidents'>;
   snapshots: SnapshotStore;
   windowDays: number;
-  now: () => Date;
 }): KpiIncidentSource {
   return {
     async incidents(entityRefs, since, until, credentials) {
@@ -131,9 +129,8 @@ export function incidentSourceFromOnCall(options: {
         since,
         until,
       });
-      const kept = new Date(
-        options.now().getTime() - options.windowDays * 86_400_000,
-      );
+      // The on-call feature keeps `windowDays` of incidents before now.
+      const kept = new Date(until.getTime() - options.windowDays * 86_400_000);
       return {
         byEntity,
         freshness: {
@@ -283,5 +280,4 @@ export interface OverviewSources {
     upcoming: ChangeRequestSummary[];
     calendar: MaintenanceCalendar;
   }>;
-  capacity?(credentials: BackstageCredentials): Promise<CapacityReview>;
 }

@@ -122,6 +122,10 @@ function within(iso: string, r: { start: number; end: number }): boolean {
   return t >= r.start && t < r.end;
 }
 
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -330,9 +334,10 @@ function uptimeMeasurement(
   return {
     value: good / total,
     sample: total,
-    basis: `${(total - good).toLocaleString('en-US')} of ${total.toLocaleString(
-      'en-US',
-    )} requests failed, ${plural(days, 'day')} with data`,
+    basis: `${count(total - good)} of ${count(total)} requests failed, ${plural(
+      days,
+      'day',
+    )} with data`,
     ...(span.partialFrom ? { partialFrom: span.partialFrom } : {}),
   };
 }

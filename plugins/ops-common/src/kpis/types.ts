@@ -1,4 +1,3 @@
-import type { CapacityReview } from '../capacity';
 import type { ChangeRequestSummary, MaintenanceCalendar } from '../changes';
 import type { Freshness } from '../freshness';
 import type { AssessedIncident, Severity } from '../incidents';
@@ -69,5 +68,4 @@ export interface OpsOverview {
     days: number;
     calendar: MaintenanceCalendar;
   }>;
-  capacity: OverviewSection<CapacityReview>;
 }

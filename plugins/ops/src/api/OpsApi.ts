@@ -21,6 +21,13 @@ import type {
   RunbookDocument,
 } from '@opsportal/plugin-ops-common';
 
+import type {
+  KpiPeriod,
+  KpiReport,
+  KpiScopeKind,
+  OpsOverview,
+} from '@opsportal/plugin-ops-common';
+
 /**
  * The ops backend as the frontend sees it. One method per endpoint; each
  * feature folder adds its own.
@@ -57,6 +64,21 @@ export interface OpsApi {
   getRunbookDocument(entityRef: string, id: string): Promise<RunbookDocument>;
   /** Runbook coverage per service and team (runbooks feature). */
   getRunbookCoverage(): Promise<RunbookCoverageReport>;
+
+  /** KPIs of the platform, a team or an entity over a period (KPI feature). */
+  getKpis(query: KpiQuery): Promise<KpiReport>;
+  /** The operations overview: SLOs, open incidents, on-call, upcoming changes (KPI feature). */
+  getOverview(): Promise<OpsOverview>;
+}
+
+/** Query of {@link OpsApi.getKpis}. @public */
+export interface KpiQuery {
+  scope: KpiScopeKind;
+  /** The entity (scope `entity`) or Group (scope `team`). */
+  entityRef?: string;
+  period: KpiPeriod;
+  /** YYYY-MM, for period `month`; the current month when absent. */
+  month?: string;
 }
 
 /** Body of {@link OpsApi.triggerIncident}. @public */

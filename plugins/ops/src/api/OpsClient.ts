@@ -24,6 +24,8 @@ import type {
   RunbookDocument,
 } from '@opsportal/plugin-ops-common';
 import { OpsApi } from './OpsApi';
+import type { KpiQuery } from './OpsApi';
+import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 
 /**
  * {@link OpsApi} over HTTP: discovery finds the backend, fetchApi adds the
@@ -115,6 +117,21 @@ export class OpsClient implements OpsApi {
    * The one place requests are made: path relative to /api/ops, query
    * parameters encoded, JSON in and out, failures as ResponseError.
    */
+  getKpis(query: KpiQuery): Promise<KpiReport> {
+    return this.request<KpiReport>('/kpis', {
+      query: {
+        scope: query.scope,
+        entityRef: query.entityRef,
+        period: query.period,
+        month: query.month,
+      },
+    });
+  }
+
+  getOverview(): Promise<OpsOverview> {
+    return this.request<OpsOverview>('/overview');
+  }
+
   private async request<T>(
     path: string,
     options: {

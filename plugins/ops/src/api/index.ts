@@ -2,3 +2,4 @@ export { opsApiRef } from './OpsApi';
 export type { OpsApi } from './OpsApi';
 export { OpsClient } from './OpsClient';
 export type { TriggerIncidentRequest } from './OpsApi';
+export type { KpiQuery } from './OpsApi';

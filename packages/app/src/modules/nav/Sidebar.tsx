@@ -33,6 +33,7 @@ export const SidebarContent = NavContentBlueprint.make({
           </SidebarGroup>
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
+            {nav.take('page:ops/overview')}
             {nav.take('page:catalog')}
             <SidebarDivider />
             <SidebarScrollWrapper>
