@@ -1,5 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
 /**
  * The demo portal. Plugins are discovered from this package's dependencies
@@ -7,5 +8,5 @@ import { navModule } from './modules/nav';
  * `@opsportal/plugin-ops`.
  */
 export default createApp({
-  features: [navModule],
+  features: [navModule, signInModule],
 });

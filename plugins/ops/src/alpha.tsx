@@ -14,6 +14,8 @@ import {
   convertLegacyRouteRef,
 } from '@backstage/core-compat-api';
 import { OpsClient, opsApiRef } from './api';
+import SwapHoriz from '@material-ui/icons/SwapHoriz';
+import { changesRouteRef } from './routes';
 import {
   entityIncidentsCard,
   entityOnCallCard,
@@ -180,6 +182,36 @@ const capacityPage = PageBlueprint.make({
   },
 });
 
+/** Entity tab: the entity's change requests and "Request change". */
+const entityChangesContent = EntityContentBlueprint.make({
+  name: 'changes',
+  params: {
+    path: 'changes',
+    title: 'Changes',
+    filter: 'kind:component,resource,system',
+    loader: () =>
+      import('./components/changes').then(m =>
+        compatWrapper(<m.EntityChangesContent />),
+      ),
+  },
+});
+
+/** Page: change management (list, calendar, form, detail). */
+const changesPage = PageBlueprint.make({
+  name: 'changes',
+  params: {
+    path: '/changes',
+    title: 'Changes',
+    icon: <SwapHoriz />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(changesRouteRef),
+    loader: () =>
+      import('./components/changes').then(m =>
+        compatWrapper(<m.ChangesPage />),
+      ),
+  },
+});
+
 /**
  * The ops portal for Backstage's new frontend system.
  * @alpha
@@ -206,5 +238,7 @@ export default createFrontendPlugin({
     entityRunbooksCard,
     entityRunbooksContent,
     runbooksPage,
+    entityChangesContent,
+    changesPage,
   ],
 });

@@ -27,6 +27,8 @@ export {
 } from './components/oncall/helpers';
 export { onCallRouteRef } from './routes';
 export type { TriggerIncidentRequest } from './api';
+export { ChangesPage, EntityChangesContent } from './plugin';
+export { changesRouteRef } from './routes';
 export { opsApiRef, OpsClient } from './api';
 export type { OpsApi } from './api';
 export { EntitySloCard, EntitySloContent, SloPage } from './plugin';

@@ -12,6 +12,7 @@ import { overviewRouteRef } from './routes';
 import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
 import { rootRouteRef, runbooksRouteRef } from './routes';
+import { changesRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -31,6 +32,7 @@ export const opsPlugin = createPlugin({
     root: rootRouteRef,
     capacity: capacityRouteRef,
     runbooks: runbooksRouteRef,
+    changes: changesRouteRef,
     overview: overviewRouteRef,
   },
 });
@@ -273,6 +275,35 @@ export const EntityTeamKpiContent = opsPlugin.provide(
     name: 'EntityTeamKpiContent',
     component: {
       lazy: () => import('./components/kpis').then(m => m.TeamKpiContent),
+    },
+  }),
+);
+
+/**
+ * Page: change management (list with filters, calendar with maintenance
+ * windows and freezes, the change request form and detail pages). Mount it
+ * at `/changes`.
+ * @public
+ */
+export const ChangesPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'ChangesPage',
+    component: () => import('./components/changes').then(m => m.ChangesPage),
+    mountPoint: changesRouteRef,
+  }),
+);
+
+/**
+ * Entity tab content: the entity's change requests and a "Request change"
+ * button with the entity filled in. Mount it at `changes`.
+ * @public
+ */
+export const EntityChangesContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityChangesContent',
+    component: {
+      lazy: () =>
+        import('./components/changes').then(m => m.EntityChangesContent),
     },
   }),
 );

@@ -12,6 +12,9 @@ export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
 /** The runbook coverage page (`/runbooks`). @public */
 export const runbooksRouteRef = createRouteRef({ id: 'ops.runbooks' });
 
+/** The change requests page (list, calendar, form, detail). @public */
+export const changesRouteRef = createRouteRef({ id: 'ops.changes' });
+
 /** The platform on-call page (`/on-call`). @public */
 export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });
 

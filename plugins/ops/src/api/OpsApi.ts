@@ -5,6 +5,16 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  ChangeMeasuresReport,
+  ChangePolicy,
+  ChangeRequestDetail,
+  ChangeRequestList,
+  ChangeTransitionInput,
+  CreateChangeRequestInput,
+  MaintenanceCalendar,
+  UpdateChangeRequest,
+} from '@opsportal/plugin-ops-common';
+import type {
   EntityIncidentsResponse,
   EntityOnCallResponse,
   PlatformOnCallResponse,
@@ -35,6 +45,31 @@ import type {
  */
 export interface OpsApi {
   getHealth(): Promise<OpsHealth>;
+
+  /** Change requests, filtered and paged (changes feature). */
+  listChangeRequests(query: ChangeRequestListQuery): Promise<ChangeRequestList>;
+  /** One change request with history and the caller's actions (changes feature). */
+  getChangeRequest(id: string): Promise<ChangeRequestDetail>;
+  /** Files a change request, optionally submitting or starting it (changes feature). */
+  createChangeRequest(
+    body: CreateChangeRequestInput,
+  ): Promise<ChangeRequestDetail>;
+  /** Edits a draft at the version read (changes feature). */
+  updateChangeRequest(
+    id: string,
+    body: UpdateChangeRequest,
+  ): Promise<ChangeRequestDetail>;
+  /** Moves a change request along its workflow (changes feature). */
+  transitionChangeRequest(
+    id: string,
+    body: ChangeTransitionInput,
+  ): Promise<ChangeRequestDetail>;
+  /** Maintenance windows and freezes in a range (changes feature). */
+  getMaintenanceCalendar(from: Date, to: Date): Promise<MaintenanceCalendar>;
+  /** The change policy in force (changes feature). */
+  getChangePolicy(): Promise<ChangePolicy>;
+  /** Change measures of changes implemented in a range (changes feature). */
+  getChangeMeasures(from: Date, to: Date): Promise<ChangeMeasuresReport>;
 
   /** Who is on call for an entity: its services' escalation chains, a team's rotations (on-call feature). */
   getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse>;
@@ -79,6 +114,27 @@ export interface KpiQuery {
   period: KpiPeriod;
   /** YYYY-MM, for period `month`; the current month when absent. */
   month?: string;
+}
+
+/** Body of {@link OpsApi.triggerIncident}. @public */
+export interface TriggerIncidentRequest {
+  entityRef: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+}
+
+/** Query of {@link OpsApi.listChangeRequests}. @public */
+export interface ChangeRequestListQuery {
+  entityRef?: string[];
+  status?: string[];
+  category?: string[];
+  requester?: string[];
+  plannedFrom?: string;
+  plannedTo?: string;
+  sort?: 'plannedStart' | 'createdAt' | 'updatedAt';
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
 }
 
 /** Body of {@link OpsApi.triggerIncident}. @public */

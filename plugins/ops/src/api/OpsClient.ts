@@ -7,6 +7,17 @@ import type {
 import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  ChangeMeasuresReport,
+  ChangePolicy,
+  ChangeRequestDetail,
+  ChangeRequestList,
+  ChangeTransitionInput,
+  CreateChangeRequestInput,
+  MaintenanceCalendar,
+  UpdateChangeRequest,
+} from '@opsportal/plugin-ops-common';
+import type { ChangeRequestListQuery } from './OpsApi';
+import type {
   EntityIncidentsResponse,
   EntityOnCallResponse,
   PlatformOnCallResponse,
@@ -43,6 +54,63 @@ export class OpsClient implements OpsApi {
 
   getHealth(): Promise<OpsHealth> {
     return this.request<OpsHealth>('/health');
+  }
+
+  listChangeRequests(query: ChangeRequestListQuery): Promise<ChangeRequestList> {
+    return this.request<ChangeRequestList>('/change-requests', {
+      query: { ...query },
+    });
+  }
+
+  getChangeRequest(id: string): Promise<ChangeRequestDetail> {
+    return this.request<ChangeRequestDetail>(
+      `/change-requests/${encodeURIComponent(id)}`,
+    );
+  }
+
+  createChangeRequest(
+    body: CreateChangeRequestInput,
+  ): Promise<ChangeRequestDetail> {
+    return this.request<ChangeRequestDetail>('/change-requests', {
+      method: 'POST',
+      body,
+    });
+  }
+
+  updateChangeRequest(
+    id: string,
+    body: UpdateChangeRequest,
+  ): Promise<ChangeRequestDetail> {
+    return this.request<ChangeRequestDetail>(
+      `/change-requests/${encodeURIComponent(id)}`,
+      { method: 'PATCH', body },
+    );
+  }
+
+  transitionChangeRequest(
+    id: string,
+    body: ChangeTransitionInput,
+  ): Promise<ChangeRequestDetail> {
+    return this.request<ChangeRequestDetail>(
+      `/change-requests/${encodeURIComponent(id)}/transitions`,
+      { method: 'POST', body },
+    );
+  }
+
+  getMaintenanceCalendar(from: Date, to: Date): Promise<MaintenanceCalendar> {
+    return this.request<MaintenanceCalendar>('/maintenance-windows', {
+      query: { from: from.toISOString(), to: to.toISOString() },
+    });
+  }
+
+  getChangePolicy(): Promise<ChangePolicy> {
+    return this.request<ChangePolicy>('/change-policy');
+  }
+
+  getChangeMeasures(from: Date, to: Date): Promise<ChangeMeasuresReport> {
+    return this.request<ChangeMeasuresReport>('/change-measures', {
+      query: { from: from.toISOString(), to: to.toISOString() },
+    });
   }
 
   getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse> {

@@ -1,5 +1,5 @@
 export { opsApiRef } from './OpsApi';
-export type { OpsApi } from './OpsApi';
+export type { OpsApi, ChangeRequestListQuery } from './OpsApi';
 export { OpsClient } from './OpsClient';
 export type { TriggerIncidentRequest } from './OpsApi';
 export type { KpiQuery } from './OpsApi';
