@@ -127,7 +127,10 @@ export const changeCategoryGuidance: Record<
  * @public
  */
 export function checkChangePolicy(
-  change: Pick<ChangeRequestFields, 'category' | 'plannedStart' | 'plannedEnd'> &
+  change: Pick<
+    ChangeRequestFields,
+    'category' | 'plannedStart' | 'plannedEnd'
+  > &
     Partial<
       Pick<
         ChangeRequestFields,
