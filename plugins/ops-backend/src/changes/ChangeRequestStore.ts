@@ -470,7 +470,14 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
 
   async listImplemented(from: Date, to: Date): Promise<ChangeMeasureRecord[]> {
     const rows: ChangeRow[] = await this.knex(CHANGES)
-      .select('id', 'category', 'outcome', 'submitted_at', 'finished_at')
+      .select(
+        'id',
+        'category',
+        'standard_type',
+        'outcome',
+        'submitted_at',
+        'finished_at',
+      )
       .where('finished_at', '>=', from)
       .andWhere('finished_at', '<', to)
       .whereNotNull('outcome');
@@ -478,6 +485,7 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
     return rows.map(r => ({
       id: formatChangeId(r.id),
       category: r.category as ChangeCategory,
+      standardType: r.standard_type ?? undefined,
       outcome: r.outcome as ChangeOutcome,
       entityRefs: refs.get(r.id) ?? [],
       submittedAt: iso(r.submitted_at),

@@ -10,6 +10,8 @@ import { ChangeCategory, ChangeOutcome } from './model';
 export interface ChangeMeasureRecord {
   id: string;
   category: ChangeCategory;
+  /** The standard-change type of a standard change. */
+  standardType?: string;
   outcome: ChangeOutcome;
   entityRefs: string[];
   /** ISO 8601: when the change was submitted (emergency: started). */
