@@ -1,5 +1,5 @@
+import { Link } from '@backstage/core-components';
 import { Fragment } from 'react';
-import { Link as RouterLink } from 'react-router-dom';
 import { DateTime } from 'luxon';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
@@ -19,7 +19,7 @@ const useStyles = makeStyles(theme => ({
   chips: {
     display: 'flex',
     gap: theme.spacing(0.5),
-    minWidth: 150,
+    minWidth: 120,
     paddingTop: theme.spacing(0.75),
   },
   name: { fontFamily: 'monospace', fontSize: '0.9rem' },
@@ -135,21 +135,21 @@ export function AlarmRunbookLinks(props: {
   }
   return (
     <>
-      Runbook:{' '}
+      {alarm.runbooks.length === 1 ? 'Runbook:' : 'Runbooks:'}{' '}
       {alarm.runbooks.map((link, index) => {
         const href = link.url ? safeHref(link.url) : undefined;
         return (
           <Fragment key={link.runbookId ?? link.url}>
             {index > 0 && ', '}
             {link.runbookId && (
-              <RouterLink to={props.runbookHref(link.runbookId)}>
-                {link.title}
-              </RouterLink>
+              <Link to={props.runbookHref(link.runbookId)}>
+                {link.title.replace(/^runbook:\s*/i, '')}
+              </Link>
             )}
             {!link.runbookId && href && (
-              <a href={href} target="_blank" rel="noopener noreferrer">
+              <Link to={href} target="_blank" rel="noopener noreferrer">
                 {hostAndPath(href)}
-              </a>
+              </Link>
             )}
           </Fragment>
         );

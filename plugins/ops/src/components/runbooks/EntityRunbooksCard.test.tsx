@@ -15,6 +15,9 @@ import {
 } from './__fixtures__/payment';
 import { Entity } from '@backstage/catalog-model';
 
+// The machine running the tests is shared; rendering MUI can be slow.
+jest.setTimeout(30_000);
+
 async function renderCard(
   entity: Entity,
   getEntityRunbooks: () => Promise<EntityRunbooks>,
@@ -49,7 +52,7 @@ describe('EntityRunbooksCard', () => {
     );
     expect(
       within(runbooks).getByRole('link', {
-        name: 'Runbook: payment gateway timeouts',
+        name: 'Runbook: payment gateway timeouts, Opens in a new window',
       }),
     ).toHaveAttribute(
       'href',
@@ -73,6 +76,23 @@ describe('EntityRunbooksCard', () => {
     expect(
       within(firing).getByLabelText('Severity P1 (critical)'),
     ).toBeInTheDocument();
+    // A link runbook opens where it lives; the description's link too.
+    const gateway = within(alarms).getByRole('listitem', {
+      name: /^payment-service-gateway-timeouts/,
+    });
+    expect(
+      within(gateway).getByRole('link', {
+        name: 'payment gateway timeouts, Opens in a new window',
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://runbooks.ecommerce-platform.example/payment-service/gateway-timeouts',
+    );
+    expect(
+      within(gateway).getByRole('link', {
+        name: 'wiki.example/runbooks/gateway, Opens in a new window',
+      }),
+    ).toHaveAttribute('href', 'https://wiki.example/runbooks/gateway');
     expect(
       screen.getByRole('heading', { name: /^Alarms \(3\)/ }),
     ).toHaveTextContent('Alarms (3) · 1 without a runbook');

@@ -11,6 +11,7 @@ import { OpsCard } from '../shared';
 import { AlarmList } from './AlarmList';
 import { combinedFreshness, describeCounts } from './freshness';
 import {
+  alarmRunbookHref,
   isRunbooksAvailable,
   matchesSearch,
   RUNBOOKS_TAB_PATH,
@@ -121,7 +122,10 @@ export function EntityRunbooksCard() {
                   No CloudWatch alarm starts with the entity's alarm prefix.
                 </Typography>
               )}
-              <AlarmList alarms={alarms} runbookHref={runbookHref} />
+              <AlarmList
+                alarms={alarms}
+                runbookHref={alarmRunbookHref(view.runbooks, runbookHref)}
+              />
             </section>
           )}
         </>

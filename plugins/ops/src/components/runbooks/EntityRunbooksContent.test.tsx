@@ -12,6 +12,9 @@ import {
   processingFailuresDocument,
 } from './__fixtures__/payment';
 
+// The machine running the tests is shared; rendering MUI can be slow.
+jest.setTimeout(30_000);
+
 describe('EntityRunbooksContent', () => {
   it('reads the runbook named in the address, with its contents and alarms', async () => {
     const getRunbookDocument = jest.fn(async () => processingFailuresDocument);

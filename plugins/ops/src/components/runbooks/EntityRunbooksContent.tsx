@@ -15,12 +15,12 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
-import { RunbookListItem } from '@opsportal/plugin-ops-common';
+import { RunbookBlock, RunbookListItem } from '@opsportal/plugin-ops-common';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
 import { AlarmList, AlarmStateChip, SeverityChip } from './AlarmList';
 import { combinedFreshness, describeCounts } from './freshness';
-import { matchesSearch, useRunbookHref } from './helpers';
+import { alarmRunbookHref, matchesSearch, useRunbookHref } from './helpers';
 import { RunbookDocumentView, RunbookToc } from './RunbookDocumentView';
 import { describeUpdated } from './RunbookListView';
 import { RunbookProblems } from './RunbookProblems';
@@ -75,7 +75,11 @@ function RunbookNav(props: {
               selected={props.selected === runbook.id}
               aria-current={props.selected === runbook.id ? 'page' : undefined}
             >
-              <ListItemText primary={runbook.title} secondary={secondary} />
+              <ListItemText
+                primary={runbook.title}
+                secondary={secondary}
+                primaryTypographyProps={{ style: { whiteSpace: 'normal' } }}
+              />
             </ListItem>
           );
         }
@@ -91,6 +95,7 @@ function RunbookNav(props: {
           >
             <ListItemText
               primary={runbook.title}
+              primaryTypographyProps={{ style: { whiteSpace: 'normal' } }}
               secondary={
                 <span className={classes.external}>
                   {runbook.source === 'techdocs' ? 'TechDocs' : 'external link'}
@@ -102,6 +107,20 @@ function RunbookNav(props: {
       })}
     </List>
   );
+}
+
+/** Drops a leading level-1 heading that only repeats the card's title. */
+function withoutRepeatedTitle(
+  blocks: RunbookBlock[],
+  title: string,
+): RunbookBlock[] {
+  const [first, ...rest] = blocks;
+  if (first?.type !== 'heading' || first.level !== 1) return blocks;
+  const text = first.children
+    .map(c => ('text' in c ? c.text : ''))
+    .join('')
+    .trim();
+  return text === title.trim() ? rest : blocks;
 }
 
 function RunbookReader(props: {
@@ -174,7 +193,7 @@ function RunbookReader(props: {
             </div>
           )}
           <RunbookDocumentView
-            blocks={doc.value.blocks}
+            blocks={withoutRepeatedTitle(doc.value.blocks, runbook.title)}
             targets={{ runbookHref: props.runbookHref }}
           />
         </>
@@ -270,7 +289,7 @@ export function EntityRunbooksContent() {
           >
             <AlarmList
               alarms={view.alarms}
-              runbookHref={runbookHref}
+              runbookHref={alarmRunbookHref(view.runbooks, runbookHref)}
               showReason
             />
           </OpsCard>

@@ -1,5 +1,5 @@
+import { Link } from '@backstage/core-components';
 import { Fragment, MouseEvent, ReactNode, useState } from 'react';
-import { Link as RouterLink } from 'react-router-dom';
 import IconButton from '@material-ui/core/IconButton';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -214,9 +214,9 @@ function RunbookLink(props: {
   const { node, targets, children } = props;
   if (node.runbookId) {
     return (
-      <RouterLink to={targets.runbookHref(node.runbookId, node.anchor)}>
+      <Link to={targets.runbookHref(node.runbookId, node.anchor)}>
         {children}
-      </RouterLink>
+      </Link>
     );
   }
   if (node.anchor) {
@@ -234,12 +234,12 @@ function RunbookLink(props: {
   const href = safeHref(node.href);
   if (!href) return <>{children}</>;
   if (href.startsWith('/')) {
-    return <RouterLink to={href}>{children}</RouterLink>;
+    return <Link to={href}>{children}</Link>;
   }
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer">
+    <Link to={href} target="_blank" rel="noopener noreferrer">
       {children}
-    </a>
+    </Link>
   );
 }
 

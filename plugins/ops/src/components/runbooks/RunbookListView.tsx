@@ -1,4 +1,4 @@
-import { Link as RouterLink } from 'react-router-dom';
+import { Link } from '@backstage/core-components';
 import { DateTime } from 'luxon';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
@@ -38,19 +38,15 @@ export function RunbookTitleLink(props: {
 }) {
   const { runbook } = props;
   if (runbook.source === 'markdown') {
-    return (
-      <RouterLink to={props.runbookHref(runbook.id)}>
-        {runbook.title}
-      </RouterLink>
-    );
+    return <Link to={props.runbookHref(runbook.id)}>{runbook.title}</Link>;
   }
   if (runbook.url?.startsWith('/')) {
-    return <RouterLink to={runbook.url}>{runbook.title}</RouterLink>;
+    return <Link to={runbook.url}>{runbook.title}</Link>;
   }
   return (
-    <a href={runbook.url} target="_blank" rel="noopener noreferrer">
+    <Link to={runbook.url ?? ''} target="_blank" rel="noopener noreferrer">
       {runbook.title}
-    </a>
+    </Link>
   );
 }
 
@@ -97,6 +93,7 @@ export function RunbookListView(props: {
                 </>
               }
               secondary={details.join(' · ')}
+              secondaryTypographyProps={{ style: { overflowWrap: 'anywhere' } }}
             />
           </ListItem>
         );

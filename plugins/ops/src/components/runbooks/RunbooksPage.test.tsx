@@ -5,6 +5,9 @@ import { opsApiRef } from '../../api';
 import { RunbooksPage } from './RunbooksPage';
 import { coverageReport } from './__fixtures__/payment';
 
+// The machine running the tests is shared; rendering MUI can be slow.
+jest.setTimeout(30_000);
+
 describe('RunbooksPage', () => {
   it('shows coverage per team and service, the alarms lacking runbooks and stale runbooks', async () => {
     await renderInTestApp(

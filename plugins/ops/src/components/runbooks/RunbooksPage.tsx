@@ -1,7 +1,7 @@
-import { Link as RouterLink } from 'react-router-dom';
 import {
   Content,
   Header,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -93,7 +93,7 @@ function ServiceRow(props: { service: RunbookCoverageService }) {
         {service.noRunbookSource ? (
           <EntityRefLink entityRef={service.entityRef} title={service.title} />
         ) : (
-          <RouterLink to={runbooksPath}>{service.title}</RouterLink>
+          <Link to={runbooksPath}>{service.title}</Link>
         )}
         {service.freshness.error && (
           <Typography variant="caption" color="error" component="div">

@@ -7,6 +7,9 @@ import {
 import plugin from '../../alpha';
 import { bareEntity, paymentEntity } from './__fixtures__/payment';
 
+// The machine running the tests is shared; rendering MUI can be slow.
+jest.setTimeout(30_000);
+
 describe('runbooks in the new frontend system', () => {
   it('adds a Runbooks tab to entities that have runbooks or alarms', () => {
     const tester = createExtensionTester(

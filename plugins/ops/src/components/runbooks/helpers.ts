@@ -61,3 +61,19 @@ export function matchesSearch(
   const text = haystack.filter(Boolean).join(' ').toLowerCase();
   return words.every(word => text.includes(word));
 }
+
+/**
+ * Where an alarm's runbook link goes: the reader tab for a markdown runbook,
+ * the runbook's own address for a link or TechDocs page.
+ */
+export function alarmRunbookHref(
+  runbooks: RunbookListItem[],
+  runbookHref: (id: string) => string,
+) {
+  return (id: string) => {
+    const runbook = runbooks.find(r => r.id === id);
+    return runbook && runbook.source !== 'markdown' && runbook.url
+      ? runbook.url
+      : runbookHref(id);
+  };
+}

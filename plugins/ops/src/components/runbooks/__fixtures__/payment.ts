@@ -111,6 +111,11 @@ export const paymentRunbooks: EntityRunbooks = {
       runbookUrls: ['https://wiki.example/runbooks/gateway'],
       runbooks: [
         {
+          runbookId: 'link-payment-gateway-timeouts',
+          title: 'Runbook: payment gateway timeouts',
+          via: 'front-matter',
+        },
+        {
           url: 'https://wiki.example/runbooks/gateway',
           title: 'https://wiki.example/runbooks/gateway',
           via: 'description',
