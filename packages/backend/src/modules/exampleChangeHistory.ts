@@ -50,17 +50,27 @@ interface PastChange {
   outcome: ChangeOutcome;
 }
 
+/** About 2 % rolled back, 2 % failed. */
+function outcomeOf(roll: number): ChangeOutcome {
+  if (roll < 0.02) return 'rolled-back';
+  return roll < 0.04 ? 'failed' : 'successful';
+}
+
+const FINISH = {
+  successful: { action: 'complete', status: 'completed' },
+  failed: { action: 'fail', status: 'failed' },
+  'rolled-back': { action: 'roll-back', status: 'rolled-back' },
+} as const;
+
 function history(now: number): PastChange[] {
   const next = random(20260301);
   const changes: PastChange[] = [];
   for (let d = 56; d >= 1; d--) {
     const day = Math.floor((now - d * DAY) / DAY) * DAY;
     const weekend = [0, 6].includes(new Date(day).getUTCDay());
-    const deployments = weekend
-      ? next() < 0.5
-        ? 1
-        : 0
-      : 2 + Math.floor(next() * 2);
+    // Two or three a working day, now and then one at a weekend.
+    let deployments = 2 + Math.floor(next() * 2);
+    if (weekend) deployments = next() < 0.5 ? 1 : 0;
     for (let i = 0; i < deployments; i++) {
       const service = SERVICES[Math.floor(next() * SERVICES.length)];
       const roll = next();
@@ -71,8 +81,7 @@ function history(now: number): PastChange[] {
         service,
         start: new Date(day + (14 + i * 2) * HOUR),
         minutes: 20 + Math.floor(next() * 25),
-        outcome:
-          roll < 0.02 ? 'rolled-back' : roll < 0.04 ? 'failed' : 'successful',
+        outcome: outcomeOf(roll),
       });
     }
     if (!weekend && next() < 0.3) {
@@ -177,23 +186,17 @@ export default createBackendModule({
                 },
               ],
             });
+            // Emergency changes await their review once implemented.
             const to =
               c.category === 'emergency'
                 ? 'review-pending'
-                : c.outcome === 'successful'
-                ? 'completed'
-                : c.outcome;
+                : FINISH[c.outcome].status;
             await store.transition({
               dbId: parseChangeId(created.id)!,
               expectedVersion: created.version,
               set: { status: to, outcome: c.outcome, finishedAt: end },
               step: {
-                action:
-                  c.outcome === 'successful'
-                    ? 'complete'
-                    : c.outcome === 'failed'
-                    ? 'fail'
-                    : 'roll-back',
+                action: FINISH[c.outcome].action,
                 fromStatus: 'in-progress',
                 toStatus: to,
               },

@@ -184,7 +184,8 @@ function service(overrides: Partial<KpiServiceOptions> = {}) {
     changes: changeSource,
     teams: {
       async servicesOf(ref) {
-        return ref === SRE ? [ORDER, PAYMENT] : [];
+        // payment-service has two PagerDuty services: named twice.
+        return ref === SRE ? [ORDER, PAYMENT, PAYMENT] : [];
       },
     },
     ...overrides,

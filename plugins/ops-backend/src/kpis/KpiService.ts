@@ -449,7 +449,8 @@ export class KpiService {
       ? await this.options.teams.servicesOf(entityRef, credentials)
       : [];
     const ownedRefs = new Set(owned.items.map(refOf));
-    const extra = onCallRefs.filter(r => !ownedRefs.has(r));
+    // A service with two PagerDuty services is named twice: once is enough.
+    const extra = [...new Set(onCallRefs)].filter(r => !ownedRefs.has(r));
     const more = extra.length
       ? (
           await catalog.getEntitiesByRefs(

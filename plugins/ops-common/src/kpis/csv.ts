@@ -1,5 +1,6 @@
 import { kpiDefinition } from './definitions';
 import { formatKpiTarget, formatKpiValue } from './format';
+import type { KpiTrend } from './evaluate';
 import type { KpiReport } from './types';
 
 function cell(value: string | number | undefined): string {
@@ -8,6 +9,12 @@ function cell(value: string | number | undefined): string {
   // Quote what a spreadsheet would split or read as a formula.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function trendText(trend: KpiTrend | undefined): string {
+  if (!trend) return '';
+  if (trend.better === undefined) return trend.direction;
+  return `${trend.direction} (${trend.better ? 'better' : 'worse'})`;
 }
 
 const HEADER = [
@@ -57,15 +64,7 @@ export function kpiReportsToCsv(reports: KpiReport[]): string {
           formatKpiValue(kpi.id, kpi.previous.value, {
             atLeast: kpi.previous.atLeast,
           }),
-          kpi.trend
-            ? `${kpi.trend.direction}${
-                kpi.trend.better === undefined
-                  ? ''
-                  : kpi.trend.better
-                  ? ' (better)'
-                  : ' (worse)'
-              }`
-            : '',
+          trendText(kpi.trend),
           kpi.basis,
           kpi.partialFrom,
         ]

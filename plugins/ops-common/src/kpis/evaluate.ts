@@ -122,7 +122,7 @@ function within(iso: string, r: { start: number; end: number }): boolean {
   return t >= r.start && t < r.end;
 }
 
-function count(n: number): string {
+function whole(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
@@ -330,11 +330,12 @@ function uptimeMeasurement(
   const good = inRange.reduce((n, p) => n + p.good, 0);
   const total = inRange.reduce((n, p) => n + p.total, 0);
   if (total === 0) return noData('no requests measured in the period');
-  const days = inRange.filter(p => p.total > 0).length;
+  // Buckets of several entities end at the same times: count the times.
+  const days = new Set(inRange.filter(p => p.total > 0).map(p => p.at)).size;
   return {
     value: good / total,
     sample: total,
-    basis: `${count(total - good)} of ${count(total)} requests failed, ${plural(
+    basis: `${whole(total - good)} of ${whole(total)} requests failed, ${plural(
       days,
       'day',
     )} with data`,

@@ -22,6 +22,11 @@ const march = {
   end: '2026-03-31T00:00:00.000Z',
 };
 
+function statusOf(fields: Partial<IncidentRecord>): IncidentRecord['status'] {
+  if (fields.resolvedAt) return 'resolved';
+  return fields.acknowledgedAt ? 'acknowledged' : 'triggered';
+}
+
 function incident(
   id: string,
   fields: Partial<IncidentRecord> & Pick<IncidentRecord, 'createdAt'>,
@@ -30,11 +35,7 @@ function incident(
     {
       id,
       title: `Incident ${id}`,
-      status: fields.resolvedAt
-        ? 'resolved'
-        : fields.acknowledgedAt
-        ? 'acknowledged'
-        : 'triggered',
+      status: statusOf(fields),
       serviceId: 'PSVORDR',
       assignees: [],
       ...fields,

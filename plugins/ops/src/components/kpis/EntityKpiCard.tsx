@@ -55,6 +55,7 @@ export function EntityKpiCard() {
           <KpiTable
             kpis={report.kpis}
             label={`Operational KPIs of ${report.title}`}
+            compact
           />
           {report.sources
             .filter(s => !s.available && s.note)

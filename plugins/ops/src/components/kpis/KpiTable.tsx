@@ -18,16 +18,27 @@ import { CSSProperties } from 'react';
 import { Line, LineChart, YAxis } from 'recharts';
 
 const useStyles = makeStyles(theme => ({
+  scroll: { overflowX: 'auto' },
+  nameCell: { minWidth: 150 },
   name: { fontWeight: 500 },
+  basisCell: { minWidth: 140 },
   basis: { display: 'block', color: theme.palette.text.secondary },
   value: { fontWeight: 600, whiteSpace: 'nowrap' },
   nowrap: { whiteSpace: 'nowrap' },
   better: { color: theme.palette.success?.main ?? '#2e7d32' },
   worse: { color: theme.palette.error.main },
   flat: { color: theme.palette.text.secondary },
-  met: { color: theme.palette.success?.main ?? '#2e7d32', fontWeight: 600 },
-  missed: { color: theme.palette.error.main, fontWeight: 600 },
-  'no-data': { color: theme.palette.text.secondary },
+  met: {
+    color: theme.palette.success?.main ?? '#2e7d32',
+    fontWeight: 600,
+    whiteSpace: 'nowrap',
+  },
+  missed: {
+    color: theme.palette.error.main,
+    fontWeight: 600,
+    whiteSpace: 'nowrap',
+  },
+  'no-data': { color: theme.palette.text.secondary, whiteSpace: 'nowrap' },
   arrow: { fontSize: '1.2rem', lineHeight: 1, marginRight: theme.spacing(0.5) },
 }));
 
@@ -35,6 +46,15 @@ const STATUS_TEXT: Record<KpiStatus, string> = {
   met: 'Met',
   missed: 'Missed',
   'no-data': 'No data',
+};
+
+const srOnly: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
 };
 
 function day(iso: string): string {
@@ -54,17 +74,15 @@ function Trend(props: { kpi: KpiResult }) {
     );
   }
   const arrow = { up: '↑', down: '↓', flat: '→' }[trend.direction];
-  const verdict =
-    trend.better === undefined ? '' : trend.better ? ', better' : ', worse';
+  let verdict = '';
+  let tone = classes.flat;
+  if (trend.better !== undefined) {
+    verdict = trend.better ? ', better' : ', worse';
+    tone = trend.better ? classes.better : classes.worse;
+  }
   const label = `${
     { up: 'Up', down: 'Down', flat: 'Unchanged' }[trend.direction]
   } from ${trend.previousText}${verdict}`;
-  const tone =
-    trend.better === undefined
-      ? classes.flat
-      : trend.better
-      ? classes.better
-      : classes.worse;
   return (
     <Typography
       variant="body2"
@@ -80,17 +98,8 @@ function Trend(props: { kpi: KpiResult }) {
   );
 }
 
-const srOnly: CSSProperties = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-};
-
 /** A small history chart; the values are its accessible name and tooltip. */
-function History(props: { kpi: KpiResult }) {
+function History(props: { kpi: KpiResult; width: number }) {
   const { kpi } = props;
   const points = kpi.history.map(h => ({
     at: h.at,
@@ -115,7 +124,7 @@ function History(props: { kpi: KpiResult }) {
   }
   return (
     <div role="img" aria-label={label} title={text}>
-      <LineChart width={110} height={32} data={points}>
+      <LineChart width={props.width} height={32} data={points}>
         <YAxis hide domain={['auto', 'auto']} />
         <Line
           type="monotone"
@@ -143,66 +152,83 @@ export function KpiTable(props: {
   label: string;
   showHistory?: boolean;
   showBasis?: boolean;
+  /** Narrower, for cards beside others. */
+  compact?: boolean;
 }) {
-  const { table, label, showHistory = true, showBasis = true } = props;
+  const {
+    table,
+    label,
+    showHistory = true,
+    showBasis = true,
+    compact = false,
+  } = props;
   const classes = useStyles();
   const kpis = table
     ? props.kpis.filter(k => kpiDefinition(k.id).table === table)
     : props.kpis;
   return (
-    <Table size="small" aria-label={label}>
-      <TableHead>
-        <TableRow>
-          <TableCell>KPI</TableCell>
-          <TableCell>Target</TableCell>
-          <TableCell>Current</TableCell>
-          <TableCell>Trend</TableCell>
-          <TableCell>Status</TableCell>
-          {showHistory && <TableCell>History</TableCell>}
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {kpis.map(kpi => {
-          const definition = kpiDefinition(kpi.id);
-          return (
-            <TableRow key={kpi.id} data-kpi={kpi.id}>
-              <TableCell component="th" scope="row" role="rowheader">
-                <span className={classes.name} title={definition.definition}>
-                  {definition.name}
-                </span>
-              </TableCell>
-              <TableCell className={classes.nowrap}>
-                {formatKpiTarget(kpi.id, kpi.target)}
-              </TableCell>
-              <TableCell>
-                <span className={classes.value}>
-                  {formatKpiValue(kpi.id, kpi.value, { atLeast: kpi.atLeast })}
-                </span>
-                {showBasis && (
-                  <Typography variant="caption" className={classes.basis}>
-                    {kpi.basis}
-                    {kpi.partialFrom &&
-                      ` (data from ${day(kpi.partialFrom)} only)`}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                <Trend kpi={kpi} />
-              </TableCell>
-              <TableCell>
-                <span className={classes[kpi.status]}>
-                  {STATUS_TEXT[kpi.status]}
-                </span>
-              </TableCell>
-              {showHistory && (
-                <TableCell>
-                  <History kpi={kpi} />
+    <div className={classes.scroll}>
+      <Table size="small" aria-label={label}>
+        <TableHead>
+          <TableRow>
+            <TableCell>KPI</TableCell>
+            <TableCell>Target</TableCell>
+            <TableCell>Current</TableCell>
+            <TableCell>Trend</TableCell>
+            <TableCell>Status</TableCell>
+            {showHistory && <TableCell>History</TableCell>}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {kpis.map(kpi => {
+            const definition = kpiDefinition(kpi.id);
+            return (
+              <TableRow key={kpi.id} data-kpi={kpi.id}>
+                <TableCell
+                  component="th"
+                  scope="row"
+                  role="rowheader"
+                  className={classes.nameCell}
+                >
+                  <span className={classes.name} title={definition.definition}>
+                    {definition.name}
+                  </span>
                 </TableCell>
-              )}
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+                <TableCell className={classes.nowrap}>
+                  {formatKpiTarget(kpi.id, kpi.target)}
+                </TableCell>
+                <TableCell className={classes.basisCell}>
+                  <span className={classes.value}>
+                    {formatKpiValue(kpi.id, kpi.value, {
+                      atLeast: kpi.atLeast,
+                    })}
+                  </span>
+                  {showBasis && (
+                    <Typography variant="caption" className={classes.basis}>
+                      {kpi.basis}
+                      {kpi.partialFrom &&
+                        ` (data from ${day(kpi.partialFrom)} only)`}
+                    </Typography>
+                  )}
+                </TableCell>
+                <TableCell>
+                  <Trend kpi={kpi} />
+                </TableCell>
+                <TableCell>
+                  <span className={classes[kpi.status]}>
+                    {STATUS_TEXT[kpi.status]}
+                  </span>
+                </TableCell>
+                {showHistory && (
+                  <TableCell>
+                    <History kpi={kpi} width={compact ? 72 : 110} />
+                  </TableCell>
+                )}
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </div>
   );
 }

@@ -52,7 +52,7 @@ export function OpsOverviewPage() {
           <Grid item xs={12}>
             <KpiToolbar value={period} onChange={setPeriod} report={report} />
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12} xl={6}>
             <OpsCard title="System reliability" {...kpiCard}>
               {report && (
                 <KpiTable
@@ -63,7 +63,7 @@ export function OpsOverviewPage() {
               )}
             </OpsCard>
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12} xl={6}>
             <OpsCard
               title="Operational efficiency"
               {...kpiCard}

@@ -14,8 +14,20 @@ import {
   OverviewSection,
 } from '@opsportal/plugin-ops-common';
 import { DateTime } from 'luxon';
+import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import { OpsCard } from '../shared';
+
+const useStyles = makeStyles({
+  // Column headers on one line; cells wrap.
+  table: { '& thead th': { whiteSpace: 'nowrap' } },
+});
+
+const RESPONSE_NOTE: Record<string, string> = {
+  met: ' (met)',
+  missed: ' (missed)',
+  overdue: ' (missed)',
+};
 
 function when(iso: string, zone?: string): string {
   return DateTime.fromISO(iso, zone ? { zone } : {})
@@ -45,6 +57,7 @@ function SectionCard<T>(props: {
   children: (data: T) => ReactNode;
 }) {
   const { section } = props;
+  const classes = useStyles();
   const data = section?.data;
   let empty: ReactNode;
   if (section?.unavailable) {
@@ -68,7 +81,9 @@ function SectionCard<T>(props: {
           : undefined
       }
     >
-      {data !== undefined && props.children(data)}
+      <div className={classes.table}>
+        {data !== undefined && props.children(data)}
+      </div>
     </OpsCard>
   );
 }
@@ -128,11 +143,7 @@ export function OpenIncidentsSection(props: Loaded) {
                     ? 'Acknowledged'
                     : 'Not acknowledged'}
                   {' · '}target {i.responseTarget}
-                  {i.response === 'missed' || i.response === 'overdue'
-                    ? ' (missed)'
-                    : i.response === 'met'
-                    ? ' (met)'
-                    : ''}
+                  {RESPONSE_NOTE[i.response]}
                 </TableCell>
               </TableRow>
             ))}

@@ -44,7 +44,7 @@ export function TeamKpiContent() {
       <Grid item xs={12}>
         <KpiToolbar value={period} onChange={setPeriod} report={report} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={6}>
         <OpsCard
           title="System reliability"
           subheader={report?.period.label}
@@ -59,7 +59,7 @@ export function TeamKpiContent() {
           )}
         </OpsCard>
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={6}>
         <OpsCard
           title="Operational efficiency"
           subheader={report?.period.label}
