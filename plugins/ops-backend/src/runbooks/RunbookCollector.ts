@@ -158,11 +158,7 @@ export class RunbookCollector {
           title: fm.title ?? rendered.firstHeading ?? titleFromName(file.name),
           owner: fm.owner ?? owner,
           lastUpdated: fm.lastUpdated ?? file.lastModified?.toISOString(),
-          lastUpdatedFrom: fm.lastUpdated
-            ? 'front-matter'
-            : file.lastModified
-            ? 'file'
-            : undefined,
+          lastUpdatedFrom: updatedFrom(fm.lastUpdated, file.lastModified),
           alarms: fm.alarms,
           ...(fm.severity ? { severity: fm.severity } : {}),
           name: file.name,
@@ -248,6 +244,14 @@ export class RunbookCollector {
 
     return { runbooks, bodies, problems };
   }
+}
+
+function updatedFrom(
+  frontMatterDate: string | undefined,
+  fileDate: Date | undefined,
+): RunbookSummary['lastUpdatedFrom'] {
+  if (frontMatterDate) return 'front-matter';
+  return fileDate ? 'file' : undefined;
 }
 
 function entityOwner(entity: Entity): string | undefined {

@@ -204,7 +204,10 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     const provider = new CloudWatchProvider({
       region: 'us-east-1',
       endpoint: cloudwatch.url,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: async () => ({
+        accessKeyId: 'test',
+        secretAccessKey: 'test',
+      }),
       maxAttempts: 1,
       requestTimeoutMs: 5_000,
       concurrency: 2,
@@ -244,10 +247,34 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     expect(
       view.runbooks.map(r => [r.id, r.source, r.title, r.owner, r.stale]),
     ).toEqual([
-      ['db-failover', 'markdown', 'Database failover', 'group:default/dev-team', true],
-      ['high-memory', 'markdown', 'Memory above 90 %', 'group:default/dev-team', false],
-      ['processing-failures', 'markdown', 'Payment failures above 5 %', 'group:default/sre-team', false],
-      ['link-gateway-timeouts', 'link', 'Runbook: gateway timeouts', 'group:default/dev-team', false],
+      [
+        'db-failover',
+        'markdown',
+        'Database failover',
+        'group:default/dev-team',
+        true,
+      ],
+      [
+        'high-memory',
+        'markdown',
+        'Memory above 90 %',
+        'group:default/dev-team',
+        false,
+      ],
+      [
+        'processing-failures',
+        'markdown',
+        'Payment failures above 5 %',
+        'group:default/sre-team',
+        false,
+      ],
+      [
+        'link-gateway-timeouts',
+        'link',
+        'Runbook: gateway timeouts',
+        'group:default/dev-team',
+        false,
+      ],
     ]);
     expect(view.runbooks[2]).toMatchObject({
       lastUpdated: '2026-10-14',
@@ -267,10 +294,22 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
         a.runbooks.map(l => l.runbookId ?? l.url),
       ]),
     ).toEqual([
-      ['pay-processing-failures', 'ALARM', 'P1', 'tag', ['processing-failures']],
+      [
+        'pay-processing-failures',
+        'ALARM',
+        'P1',
+        'tag',
+        ['processing-failures'],
+      ],
       ['pay-queue-backlog', 'INSUFFICIENT_DATA', 'P3', 'tag', []],
       ['pay-high-memory', 'OK', 'P2', 'tag', ['high-memory']],
-      ['pay-gateway-timeouts', 'OK', 'P3', 'default', ['link-gateway-timeouts']],
+      [
+        'pay-gateway-timeouts',
+        'OK',
+        'P3',
+        'default',
+        ['link-gateway-timeouts'],
+      ],
     ]);
     expect(view.alarms[0].since).toBe('2026-11-25T11:20:00.000Z');
     expect(view.counts).toEqual({
@@ -318,7 +357,11 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     });
     expect(doc.alarms.map(a => a.name)).toEqual(['pay-processing-failures']);
     await expect(
-      service.getDocument('component:default/pay', 'link-gateway-timeouts', user),
+      service.getDocument(
+        'component:default/pay',
+        'link-gateway-timeouts',
+        user,
+      ),
     ).rejects.toThrow(/not a markdown runbook/);
     await expect(
       service.getDocument('component:default/pay', 'nope', user),
@@ -327,8 +370,14 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
 
   it('shows what is wrong with bad files and locations instead of failing', async () => {
     await write('runbooks/pay/huge.md', `# Huge\n${'x'.repeat(8192)}`);
-    await write('runbooks/pay/logo.md', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1]));
-    await write('runbooks/pay/broken.md', '---\ntitle: [oops\n---\n# Broken but readable\n');
+    await write(
+      'runbooks/pay/logo.md',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1]),
+    );
+    await write(
+      'runbooks/pay/broken.md',
+      '---\ntitle: [oops\n---\n# Broken but readable\n',
+    );
     await fs.writeFile(path.join(os.tmpdir(), 'ops-outside.md'), '# secret');
     const { service } = await setup([
       entity('pay', {
@@ -347,11 +396,25 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
       'Payment failures above 5 %',
     ]);
     expect(view.problems).toEqual([
-      { location: 'huge.md', message: expect.stringMatching(/over the 4096-byte limit/) },
+      {
+        location: 'huge.md',
+        message: expect.stringMatching(/over the 4096-byte limit/),
+      },
       { location: 'logo.md', message: 'logo.md is a binary file, not text' },
-      { location: 'broken.md', message: expect.stringMatching(/^front matter is not valid YAML/) },
-      { location: '../runbooks/missing/', message: expect.stringMatching(/^could not be read: .*does not exist/) },
-      { location: expect.stringMatching(/^file:/), message: expect.stringMatching(/outside component:default\/pay's own location/) },
+      {
+        location: 'broken.md',
+        message: expect.stringMatching(/^front matter is not valid YAML/),
+      },
+      {
+        location: '../runbooks/missing/',
+        message: expect.stringMatching(/^could not be read: .*does not exist/),
+      },
+      {
+        location: expect.stringMatching(/^file:/),
+        message: expect.stringMatching(
+          /outside component:default\/pay's own location/,
+        ),
+      },
     ]);
   });
 
@@ -397,7 +460,10 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
       setNow('2026-11-25T12:30:00.000Z');
       await service.refreshRunbooks();
 
-      const view = await service.getEntityRunbooks('component:default/remote', user);
+      const view = await service.getEntityRunbooks(
+        'component:default/remote',
+        user,
+      );
 
       expect(view.runbooks.map(r => r.title)).toEqual(['Gateway timeouts']);
       expect(view.problems).toEqual([
@@ -408,7 +474,11 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
           ),
         },
       ]);
-      const doc = await service.getDocument('component:default/remote', 'gateway', user);
+      const doc = await service.getDocument(
+        'component:default/remote',
+        'gateway',
+        user,
+      );
       expect(doc.runbook.title).toBe('Gateway timeouts');
     } finally {
       await new Promise(r => server.close(r));
@@ -482,10 +552,18 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
       entityRef: 'component:default/pay',
       title: 'Payment Service',
       alarmsWithoutRunbook: [
-        { name: 'pay-queue-backlog', severity: 'P3', state: 'INSUFFICIENT_DATA' },
+        {
+          name: 'pay-queue-backlog',
+          severity: 'P3',
+          state: 'INSUFFICIENT_DATA',
+        },
       ],
       staleRunbooks: [
-        { id: 'db-failover', title: 'Database failover', lastUpdated: '2025-12-10' },
+        {
+          id: 'db-failover',
+          title: 'Database failover',
+          lastUpdated: '2025-12-10',
+        },
       ],
     });
     expect(report.services[1]).toMatchObject({
@@ -493,7 +571,9 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
       runbooks: 0,
       noRunbookSource: true,
     });
-    expect(report.teams.map(t => [t.owner, t.services, t.alarmsWithoutRunbook])).toEqual([
+    expect(
+      report.teams.map(t => [t.owner, t.services, t.alarmsWithoutRunbook]),
+    ).toEqual([
       ['group:default/dev-team', 1, 1],
       ['group:default/sre-team', 1, 0],
     ]);
@@ -509,7 +589,8 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     expect(page.documents).toContainEqual(
       expect.objectContaining({
         title: 'Payment failures above 5 %',
-        location: '/catalog/default/component/pay/runbooks?runbook=processing-failures',
+        location:
+          '/catalog/default/component/pay/runbooks?runbook=processing-failures',
         entityRef: 'component:default/pay',
         entityTitle: 'Payment Service',
         text: expect.stringContaining('kubectl rollout undo deployment/pay'),
@@ -530,10 +611,13 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     await service.refreshAlarms();
     await service.refreshAlarms();
 
-    expect(cloudwatch.stats.describeAlarmsCalls - before.describeAlarmsCalls).toBe(2);
+    expect(
+      cloudwatch.stats.describeAlarmsCalls - before.describeAlarmsCalls,
+    ).toBe(2);
     // Four alarms of the entity, tags cached by the provider after the first refresh.
     expect(
-      cloudwatch.stats.listTagsForResourceCalls - before.listTagsForResourceCalls,
+      cloudwatch.stats.listTagsForResourceCalls -
+        before.listTagsForResourceCalls,
     ).toBe(4);
     const describeBodies = cloudwatch.requests
       .filter(r => String(r.headers['x-amz-target']).endsWith('DescribeAlarms'))

@@ -163,7 +163,13 @@ describe('renderRunbook', () => {
       { id: 'step', level: 3, text: 'Step' },
       { id: 'check-2', level: 2, text: 'Check' },
     ]);
-    expect(result.headings).toEqual(['Title', 'Check', 'Step', 'Check', 'Deep']);
+    expect(result.headings).toEqual([
+      'Title',
+      'Check',
+      'Step',
+      'Check',
+      'Deep',
+    ]);
   });
 
   it('keeps command blocks with their language, lists and tables', () => {
@@ -215,7 +221,8 @@ describe('renderRunbook', () => {
       '[db](./db-failover.md#during-the-failover) [top](#Check-It) [other](../../etc/passwd) [img](diagram.png) ![d](diagram.png)',
       {
         name: 'payment/failures.md',
-        baseUrl: 'https://git.example/org/repo/blob/main/runbooks/payment/failures.md',
+        baseUrl:
+          'https://git.example/org/repo/blob/main/runbooks/payment/failures.md',
         runbookIdByName: new Map([['payment/db-failover.md', 'db-failover']]),
       },
     );
@@ -224,7 +231,9 @@ describe('renderRunbook', () => {
       { runbookId: 'db-failover', anchor: 'during-the-failover' },
       { anchor: 'check-it' },
       { href: 'https://git.example/org/repo/blob/main/etc/passwd' },
-      { href: 'https://git.example/org/repo/blob/main/runbooks/payment/diagram.png' },
+      {
+        href: 'https://git.example/org/repo/blob/main/runbooks/payment/diagram.png',
+      },
     ]);
     expect(images).toEqual([
       'https://git.example/org/repo/blob/main/runbooks/payment/diagram.png',

@@ -80,9 +80,7 @@ describe('runbooks routes', () => {
               cloudwatch: { region: 'us-east-1', endpoint: cloudwatch.url },
               runbooks: {
                 alarms: {
-                  severityRules: [
-                    { pattern: '*-replica-lag', severity: 'P3' },
-                  ],
+                  severityRules: [{ pattern: '*-replica-lag', severity: 'P3' }],
                   defaultSeverity: 'P4',
                 },
               },
@@ -111,7 +109,9 @@ describe('runbooks routes', () => {
     expect(missing.body.error.message).toBe('entityRef is required');
 
     const wrong = await request(server)
-      .get('/api/ops/runbooks/document?entityRef=component:default/payment-service')
+      .get(
+        '/api/ops/runbooks/document?entityRef=component:default/payment-service',
+      )
       .set('Authorization', userHeader);
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.message).toBe('id is required');
@@ -125,7 +125,9 @@ describe('runbooks routes', () => {
   it("lists payment-service's runbooks from examples/ and flags its alarm without one", async () => {
     const server = await start();
     const res = await request(server)
-      .get('/api/ops/runbooks/entity?entityRef=component:default/payment-service')
+      .get(
+        '/api/ops/runbooks/entity?entityRef=component:default/payment-service',
+      )
       .set('Authorization', userHeader);
 
     expect(res.status).toBe(200);
@@ -139,19 +141,19 @@ describe('runbooks routes', () => {
     ]);
     expect(body.problems).toEqual([]);
     const byName = new Map(body.alarms.map(a => [a.name, a]));
-    expect(byName.get('payment-service-events-queue-backlog')?.runbooks).toEqual(
-      [],
-    );
-    expect(body.counts.alarmsWithoutRunbook).toBe(1);
     expect(
-      byName.get('payment-service-processing-failures')?.runbooks,
-    ).toEqual([
-      {
-        runbookId: 'payment-processing-failures',
-        title: 'Payment processing failures above 5 %',
-        via: 'front-matter',
-      },
-    ]);
+      byName.get('payment-service-events-queue-backlog')?.runbooks,
+    ).toEqual([]);
+    expect(body.counts.alarmsWithoutRunbook).toBe(1);
+    expect(byName.get('payment-service-processing-failures')?.runbooks).toEqual(
+      [
+        {
+          runbookId: 'payment-processing-failures',
+          title: 'Payment processing failures above 5 %',
+          via: 'front-matter',
+        },
+      ],
+    );
     expect(byName.get('payment-service-high-memory')?.runbooks).toEqual([
       {
         runbookId: 'high-memory',
@@ -213,7 +215,9 @@ describe('runbooks routes', () => {
 
     // Read once so that the snapshots exist.
     await request(server)
-      .get('/api/ops/runbooks/entity?entityRef=component:default/payment-service')
+      .get(
+        '/api/ops/runbooks/entity?entityRef=component:default/payment-service',
+      )
       .set('Authorization', userHeader);
     const asService = await request(server)
       .get('/api/ops/runbooks/search-documents')

@@ -70,12 +70,11 @@ const SEVERITY_WORD: Record<AlarmSeverity, string> = {
 /** The alarm's state as a coloured chip that also reads as text. */
 export function AlarmStateChip(props: { state: RunbookAlarm['state'] }) {
   const classes = useStyles();
-  const className =
-    props.state === 'ALARM'
-      ? classes.alarm
-      : props.state === 'OK'
-      ? classes.ok
-      : classes.nodata;
+  const className = {
+    ALARM: classes.alarm,
+    OK: classes.ok,
+    INSUFFICIENT_DATA: classes.nodata,
+  }[props.state];
   return (
     <Chip
       size="small"

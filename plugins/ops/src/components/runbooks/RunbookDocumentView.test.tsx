@@ -23,6 +23,7 @@ describe('RunbookDocumentView', () => {
           { type: 'text', text: '<img src=x onerror="window.pwned = true">' },
           {
             type: 'link',
+            // eslint-disable-next-line no-script-url
             href: 'javascript:window.pwned=true',
             children: [{ type: 'text', text: 'js link' }],
           },
@@ -36,6 +37,7 @@ describe('RunbookDocumentView', () => {
             href: 'data:text/html,<script>alert(1)</script>',
             children: [{ type: 'text', text: 'data link' }],
           },
+          // eslint-disable-next-line no-script-url
           { type: 'image', src: 'javascript:alert(1)', alt: 'bad image' },
           {
             type: 'link',

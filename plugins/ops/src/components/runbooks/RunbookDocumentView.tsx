@@ -117,6 +117,8 @@ export function CommandBlock(props: { text: string; language?: string }) {
     <div className={classes.command}>
       <pre
         className={classes.pre}
+        // A scrollable block must be reachable by keyboard to scroll it (WCAG 2.1.1).
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={0}
         aria-label={props.language ? `${props.language} commands` : 'Commands'}
       >
