@@ -287,5 +287,42 @@ export interface Config {
       /** Days ahead the overview shows planned changes and maintenance windows (1–90). Default 14. */
       upcomingDays?: number;
     };
+    /** Runbooks and the alarms they cover (docs/runbooks.md). */
+    runbooks?: {
+      /** Minutes between two reads of every entity's runbooks (one replica at a time). Default 30. */
+      refreshMinutes?: number;
+      /** A runbook last updated longer ago than this many days is flagged stale. Default 180. */
+      staleAfterDays?: number;
+      /** Largest markdown runbook read, in bytes; larger files are reported, not read. Default 262144. */
+      maxFileBytes?: number;
+      /** Most markdown files read from one runbooks folder. Default 50. */
+      maxFiles?: number;
+      /** Where the app serves TechDocs, for links to TechDocs runbook pages. Default `/docs`. */
+      techdocsBasePath?: string;
+      /** The CloudWatch alarms of entities (`opsportal.dev/alarm-prefix`). */
+      alarms?: {
+        /** Minutes between two reads of the alarms. Default 2. */
+        refreshMinutes?: number;
+        /**
+         * Tag whose value is an alarm's severity (`P1`–`P4`, `SEV1`–`SEV4`,
+         * critical/high/medium/low). Empty string: tags are not read. Default `Severity`.
+         */
+        severityTag?: string;
+        /** Severity of alarms whose name matches, when they carry no severity tag; first match wins. */
+        severityRules?: Array<{
+          /** Alarm name with `*` wildcards, e.g. `*-replica-lag`. */
+          pattern: string;
+          /** `P1`, `P2`, `P3` or `P4`. */
+          severity: string;
+        }>;
+        /** Severity of alarms with neither tag nor matching rule. Default `P3`. */
+        defaultSeverity?: string;
+        /**
+         * Above this many alarm prefixes in one region, all the region's
+         * alarms are listed in one paged scan instead of one call per prefix. Default 25.
+         */
+        scanThreshold?: number;
+      };
+    };
   };
 }
