@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FakePagerDuty, startFakePagerDuty } from '@internal/fake-upstreams';
@@ -39,7 +40,9 @@ describe('KPI routes', () => {
   });
   afterAll(() => pagerduty.close());
 
-  async function start(credentials = mockCredentials.user()) {
+  async function start(
+    credentials: BackstageCredentials = mockCredentials.user(),
+  ) {
     const { server } = await startTestBackend({
       features: [
         opsPlugin,

@@ -152,7 +152,7 @@ export function KpiTable(props: {
   label: string;
   showHistory?: boolean;
   showBasis?: boolean;
-  /** Narrower, for cards beside others. */
+  /** Narrower, for cards beside others: the history goes under the value. */
   compact?: boolean;
 }) {
   const {
@@ -176,7 +176,7 @@ export function KpiTable(props: {
             <TableCell>Current</TableCell>
             <TableCell>Trend</TableCell>
             <TableCell>Status</TableCell>
-            {showHistory && <TableCell>History</TableCell>}
+            {showHistory && !compact && <TableCell>History</TableCell>}
           </TableRow>
         </TableHead>
         <TableBody>
@@ -210,6 +210,7 @@ export function KpiTable(props: {
                         ` (data from ${day(kpi.partialFrom)} only)`}
                     </Typography>
                   )}
+                  {showHistory && compact && <History kpi={kpi} width={100} />}
                 </TableCell>
                 <TableCell>
                   <Trend kpi={kpi} />
@@ -219,9 +220,9 @@ export function KpiTable(props: {
                     {STATUS_TEXT[kpi.status]}
                   </span>
                 </TableCell>
-                {showHistory && (
+                {showHistory && !compact && (
                   <TableCell>
-                    <History kpi={kpi} width={compact ? 72 : 110} />
+                    <History kpi={kpi} width={110} />
                   </TableCell>
                 )}
               </TableRow>
