@@ -59,6 +59,11 @@ export interface Shape {
   weekend: number;
   /** Standard deviation of one-minute samples. */
   noise: number;
+  /**
+   * Standard deviation of a slower wander shared by all samples of an hour
+   * (traffic is busier some hours than the pattern says). Default 0.
+   */
+  hourlyNoise?: number;
   min?: number;
   max?: number;
   bursts?: Burst[];
@@ -85,6 +90,14 @@ export interface CapacityServiceSpec {
   /** Median response time in seconds; p95 and p99 are multiples. */
   latency: Shape;
   queueDepth?: Shape;
+}
+
+/**
+ * Noise is kept within 2.5 standard deviations, so that the story's
+ * breaches are the ones it tells and noise never adds one.
+ */
+function bounded(z: number): number {
+  return Math.max(-2.5, Math.min(2.5, z));
 }
 
 /** Value of a shape's smooth part (trend + daily + weekly) at time t. */
@@ -144,9 +157,17 @@ export function shapeGenerator(
       if (bucketStart < to && end > from) return undefined;
     }
     const samples = Math.max(1, periodSeconds / 60);
-    const base = smooth(shape, anchor, bucketStart + periodMs / 2);
+    const hours = Math.max(1, periodSeconds / 3600);
+    const wander = shape.hourlyNoise
+      ? (bounded(
+          normal(`${id}|hour|${Math.floor(bucketStart / HOUR)}|${hours}`),
+        ) *
+          shape.hourlyNoise) /
+        Math.sqrt(hours)
+      : 0;
+    const base = smooth(shape, anchor, bucketStart + periodMs / 2) + wander;
     const { lift, peak } = burstLift(shape, bucketStart, end, base);
-    const z = normal(`${id}|${periodSeconds}|${bucketStart}`);
+    const z = bounded(normal(`${id}|${periodSeconds}|${bucketStart}`));
     switch (stat) {
       case 'SampleCount':
         return samples;
@@ -158,9 +179,7 @@ export function shapeGenerator(
       case 'Maximum':
         return clamp(
           shape,
-          base +
-            peak +
-            Math.abs(z) * shape.noise * (1 + Math.log(samples) / 2),
+          base + peak + Math.abs(z) * shape.noise * (1 + Math.log(samples) / 2),
         );
       case 'Minimum':
         return clamp(shape, base - Math.abs(z) * shape.noise);
@@ -277,6 +296,7 @@ const quiet = (level: number, extra: Partial<Shape> = {}): Shape => ({
   daily: level * 0.15,
   weekend: -level * 0.05,
   noise: level * 0.04,
+  hourlyNoise: level * 0.02,
   min: 0,
   max: 100,
   ...extra,
@@ -299,7 +319,8 @@ export function platformCapacitySpecs(anchor: number): CapacityServiceSpec[] {
           growthPerWeek: 1.5,
           daily: 8,
           weekend: -3,
-          noise: 3,
+          noise: 2,
+          hourlyNoise: 1,
           min: 0,
           max: 100,
           bursts: [

@@ -173,9 +173,10 @@ export function CapacityChart(props: {
             <Area
               dataKey="band"
               name="Forecast band (80 %)"
-              stroke="none"
+              stroke={theme.palette.primary.light}
+              strokeOpacity={0.6}
               fill={theme.palette.primary.light}
-              fillOpacity={0.3}
+              fillOpacity={0.35}
               isAnimationActive={false}
               connectNulls
             />

@@ -35,23 +35,36 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** Growth per week in words: "+1.52 percentage points a week" or "+3.1 req/s a week (+1.4 %)". */
-export function describeGrowth(metric: {
-  growth?: CapacityMetricView['growth'];
-  unit: CapacityMetricView['unit'];
-}): string {
+/**
+ * Growth per week in words: "+1.52 percentage points a week", "+3.1 req/s a
+ * week (+1.4 %)", or "flat" when it rounds to nothing. `short` gives
+ * "+1.52 pts/week" for tables.
+ */
+export function describeGrowth(
+  metric: {
+    growth?: CapacityMetricView['growth'];
+    unit: CapacityMetricView['unit'];
+  },
+  options: { short?: boolean } = {},
+): string {
   const growth = metric.growth;
   if (!growth) return '–';
-  const sign = growth.perWeek > 0 ? '+' : growth.perWeek < 0 ? '−' : '';
-  const abs = Math.abs(growth.perWeek);
+  const perWeek = options.short ? '/week' : ' a week';
   if (metric.unit === 'percent') {
-    return `${sign}${abs.toFixed(2)} percentage points a week`;
+    if (Math.abs(growth.perWeek) < 0.005) return 'flat';
+    const sign = growth.perWeek > 0 ? '+' : '−';
+    const amount = Math.abs(growth.perWeek).toFixed(2);
+    return options.short
+      ? `${sign}${amount} pts${perWeek}`
+      : `${sign}${amount} percentage points${perWeek}`;
   }
-  const relative =
-    growth.percentPerWeek === undefined
-      ? ''
-      : ` (${sign}${Math.abs(growth.percentPerWeek).toFixed(1)} %)`;
-  return `${sign}${formatCapacityValue(abs, metric.unit)} a week${relative}`;
+  const relative = growth.percentPerWeek;
+  if (relative !== undefined && Math.abs(relative) < 0.05) return 'flat';
+  const sign = growth.perWeek > 0 ? '+' : growth.perWeek < 0 ? '−' : '';
+  const amount = formatCapacityValue(Math.abs(growth.perWeek), metric.unit);
+  return `${sign}${amount}${perWeek}${
+    relative === undefined ? '' : ` (${sign}${Math.abs(relative).toFixed(1)} %)`
+  }`;
 }
 
 /** Headroom in words: "6.2 % below the 70.0 % limit" or "4.0 % above it". */

@@ -40,6 +40,14 @@ const useStyles = makeStyles(theme => ({
   stale: { color: theme.palette.warning.dark },
   trend: { display: 'inline-flex', alignItems: 'center', gap: 4 },
   summary: { marginBottom: theme.spacing(2) },
+  scroll: { overflowX: 'auto' },
+  // Break lines between words only, never inside one.
+  table: {
+    '& th, & td': { wordBreak: 'normal', overflowWrap: 'normal' },
+  },
+  nowrap: { whiteSpace: 'nowrap' },
+  service: { minWidth: 120 },
+  days: { minWidth: 120 },
 }));
 
 function TrendIcon({ row }: { row: CapacityReviewRow }) {
@@ -56,8 +64,12 @@ function TrendIcon({ row }: { row: CapacityReviewRow }) {
 export function CapacityReviewTable({ review }: { review: CapacityReview }) {
   const classes = useStyles();
   return (
-    <Paper variant="outlined">
-      <Table size="small" aria-label="Services ranked by days to limit">
+    <Paper variant="outlined" className={classes.scroll}>
+      <Table
+        size="small"
+        aria-label="Services ranked by days to limit"
+        className={classes.table}
+      >
         <TableHead>
           <TableRow>
             <TableCell>Rank</TableCell>
@@ -82,17 +94,23 @@ export function CapacityReviewTable({ review }: { review: CapacityReview }) {
             return (
               <TableRow key={row.entityRef}>
                 <TableCell>{index + 1}</TableCell>
-                <TableCell component="th" scope="row">
+                <TableCell
+                  component="th"
+                  scope="row"
+                  className={classes.service}
+                >
                   <EntityRefLink entityRef={row.entityRef} title={row.title} />
                 </TableCell>
                 <TableCell>{b?.label ?? '–'}</TableCell>
-                <TableCell align="right">
+                <TableCell align="right" className={classes.nowrap}>
                   {b ? formatCapacityValue(b.peak7d, b.unit) : '–'}
                 </TableCell>
-                <TableCell align="right">
+                <TableCell align="right" className={classes.nowrap}>
                   {b ? formatCapacityValue(b.limit, b.unit) : '–'}
                 </TableCell>
-                <TableCell className={soon ? classes.urgent : undefined}>
+                <TableCell
+                  className={`${classes.days} ${soon ? classes.urgent : ''}`}
+                >
                   {b ? timeToLimit(b.forecast) : '–'}
                 </TableCell>
                 <TableCell>
@@ -101,11 +119,11 @@ export function CapacityReviewTable({ review }: { review: CapacityReview }) {
                     ? b.forecast.confidence
                     : '–'}
                 </TableCell>
-                <TableCell>
+                <TableCell className={classes.nowrap}>
                   {b ? (
                     <span className={classes.trend}>
                       <TrendIcon row={row} />
-                      {describeGrowth(b)}
+                      {describeGrowth(b, { short: true })}
                     </span>
                   ) : (
                     '–'

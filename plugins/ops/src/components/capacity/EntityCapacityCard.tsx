@@ -80,7 +80,11 @@ export function EntityCapacityCard() {
               height={160}
             />
           )}
-          <Table size="small" aria-label="Time to limit per metric">
+          <Table
+            size="small"
+            aria-label="Time to limit per metric"
+            style={{ marginTop: 8 }}
+          >
             <TableHead>
               <TableRow>
                 <TableCell>Metric</TableCell>
@@ -96,10 +100,10 @@ export function EntityCapacityCard() {
                   <TableCell component="th" scope="row">
                     {m.label}
                   </TableCell>
-                  <TableCell align="right">
+                  <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
                     {formatCapacityValue(m.peak7d, m.unit)}
                   </TableCell>
-                  <TableCell align="right">
+                  <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
                     {formatCapacityValue(ruleLimit(m.rule), m.unit)}
                   </TableCell>
                   <TableCell>{timeToLimit(m.forecast)}</TableCell>

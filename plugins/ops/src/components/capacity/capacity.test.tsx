@@ -235,7 +235,7 @@ describe('Capacity review page', () => {
     expect(rows[0]).toHaveTextContent(/^1Search Service/);
     expect(rows[0]).toHaveTextContent('CPU utilisation');
     expect(rows[0]).toHaveTextContent(formatDay(cpuForecast.crossingAt));
-    expect(rows[0]).toHaveTextContent(/\+1\.\d\d percentage points a week/);
+    expect(rows[0]).toHaveTextContent(/\+1\.\d\d pts\/week/);
     expect(rows[1]).toHaveTextContent(/^2Order Service/);
     expect(rows[1]).toHaveTextContent(/stale: AccessDeniedException/);
     expect(screen.getByRole('status')).toHaveTextContent(
