@@ -16,6 +16,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   PermissionCriteria,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
@@ -25,9 +26,9 @@ import {
   availableChangeActions,
   blockingFindings,
   ChangeActor,
+  ChangeHistoryEntry,
   ChangeMeasuresReport,
   changeMeasuresReport,
-  ChangePermissionKind,
   ChangePolicy,
   ChangeRequest,
   ChangeRequestDetail,
@@ -72,6 +73,9 @@ export interface CallContext {
   credentials: BackstageCredentials<BackstageUserPrincipal>;
   request?: Request;
 }
+
+const accessKinds = ['read', 'update', 'approve', 'review'] as const;
+type Access = Record<(typeof accessKinds)[number], boolean>;
 
 const permissionOf = {
   read: changeRequestReadPermission,
@@ -156,6 +160,7 @@ export class ChangeRequestService {
       await this.checkEntitiesExist(fields.entityRefs, ctx);
 
       const now = this.deps.clock.now();
+      const decisions = await this.decisionsFor(ctx);
       const steps: Array<HistoryStep & { set: StatusChange }> = [
         { action: 'create', toStatus: 'draft', set: { status: 'draft' } },
       ];
@@ -163,7 +168,7 @@ export class ChangeRequestService {
         // Filing and acting in one go: the workflow and the policy decide as
         // they would for the same change saved as a draft first.
         const draft = this.asDraft(fields, requester, now);
-        const may = await this.permissionsFor(draft, ctx);
+        const may = this.mayOn(decisions, draft);
         const next = decideTransition(
           draft,
           action,
@@ -193,7 +198,16 @@ export class ChangeRequestService {
         steps,
       });
       await this.afterTransition(change, action);
-      return this.detailOf(change, ctx);
+      const history = steps.map((step, i) => ({
+        version: i + 1,
+        actor: requester,
+        at: change.createdAt,
+        action: step.action,
+        fromStatus: step.fromStatus,
+        toStatus: step.toStatus,
+        comment: step.comment,
+      }));
+      return this.detailOf(change, ctx, { decisions, history });
     });
   }
 
@@ -207,11 +221,11 @@ export class ChangeRequestService {
 
   async get(id: string, ctx: CallContext): Promise<ChangeRequestDetail> {
     const change = await this.load(id);
-    const may = await this.permissionsFor(change, ctx, true);
-    if (!may.read) {
+    const decisions = await this.decisionsFor(ctx);
+    if (!this.mayOn(decisions, change).read) {
       throw new NotAllowedError(`You may not see ${change.id}`);
     }
-    return this.detailOf(change, ctx, may);
+    return this.detailOf(change, ctx, { decisions });
   }
 
   async update(
@@ -226,7 +240,8 @@ export class ChangeRequestService {
       async () => {
         const { version, ...fields } = patch;
         const change = await this.load(id);
-        const may = await this.permissionsFor(change, ctx, true);
+        const decisions = await this.decisionsFor(ctx);
+        const may = this.mayOn(decisions, change);
         if (!may.read || !may.update) {
           throw new NotAllowedError(`You may not edit ${change.id}`);
         }
@@ -254,7 +269,7 @@ export class ChangeRequestService {
           comment: `Edited ${Object.keys(fields).join(', ')}`,
           now: this.deps.clock.now(),
         });
-        return this.detailOf(updated, ctx);
+        return this.detailOf(updated, ctx, { decisions });
       },
     );
   }
@@ -271,7 +286,8 @@ export class ChangeRequestService {
       async () => {
         const change = await this.load(id);
         const actorRef = ctx.credentials.principal.userEntityRef;
-        const may = await this.permissionsFor(change, ctx, true);
+        const decisions = await this.decisionsFor(ctx);
+        const may = this.mayOn(decisions, change);
         if (!may.read) {
           throw new NotAllowedError(`You may not see ${change.id}`);
         }
@@ -336,7 +352,21 @@ export class ChangeRequestService {
         } else {
           await this.afterTransition(updated, input.action, input.comment);
         }
-        return this.detailOf(updated, ctx);
+        return this.detailOf(updated, ctx, {
+          decisions,
+          history: [
+            ...history,
+            {
+              version: input.version + 1,
+              actor: actorRef,
+              at: now.toISOString(),
+              action: input.action,
+              fromStatus: change.status,
+              toStatus: decision.to,
+              comment: input.comment?.trim() || undefined,
+            },
+          ],
+        });
       },
     );
   }
@@ -415,11 +445,15 @@ export class ChangeRequestService {
   private async detailOf(
     change: ChangeRequest,
     ctx: CallContext,
-    known?: Record<ChangePermissionKind | 'read', boolean>,
+    known: {
+      decisions?: PolicyDecision[];
+      history?: ChangeHistoryEntry[];
+    } = {},
   ): Promise<ChangeRequestDetail> {
-    const may = known ?? (await this.permissionsFor(change, ctx, true));
+    const decisions = known.decisions ?? (await this.decisionsFor(ctx));
+    const may = this.mayOn(decisions, change);
     const dbId = parseChangeId(change.id)!;
-    const history = await this.deps.store.history(dbId);
+    const history = known.history ?? (await this.deps.store.history(dbId));
     const approvals = currentApprovals(history);
     const required = requiredApprovals(
       change.category,
@@ -430,14 +464,16 @@ export class ChangeRequestService {
       userEntityRef: ctx.credentials.principal.userEntityRef,
       may,
     };
-    const filter = await this.readFilter(ctx);
-    const conflicts = await this.deps.store.findOverlapping({
-      entityRefs: change.entityRefs,
-      plannedStart: change.plannedStart,
-      plannedEnd: change.plannedEnd,
-      excludeDbId: dbId,
-      filter,
-    });
+    const conflicts =
+      decisions[0].result === AuthorizeResult.DENY
+        ? []
+        : await this.deps.store.findOverlapping({
+            entityRefs: change.entityRefs,
+            plannedStart: change.plannedStart,
+            plannedEnd: change.plannedEnd,
+            excludeDbId: dbId,
+            filter: this.readFilterOf(decisions[0]),
+          });
     return {
       change,
       history,
@@ -459,25 +495,34 @@ export class ChangeRequestService {
     };
   }
 
-  /** What the caller may do with one change request. */
-  private async permissionsFor(
-    change: ChangeRequest,
-    ctx: CallContext,
-    withRead: boolean = false,
-  ): Promise<Record<ChangePermissionKind | 'read', boolean>> {
-    const kinds = ['read', 'update', 'approve', 'review'] as const;
-    const decisions = await this.deps.permissions.authorizeConditional(
-      kinds.map(kind => ({ permission: permissionOf[kind] })),
+  /**
+   * The caller's decisions on the change-request permissions, asked once per
+   * request; conditional ones are applied to each version of the change.
+   */
+  private async decisionsFor(ctx: CallContext): Promise<PolicyDecision[]> {
+    return this.deps.permissions.authorizeConditional(
+      accessKinds.map(kind => ({ permission: permissionOf[kind] })),
       { credentials: ctx.credentials },
     );
-    const result = Object.fromEntries(
-      kinds.map((kind, i) => [
+  }
+
+  /** What the decisions allow on one change request. */
+  private mayOn(decisions: PolicyDecision[], change: ChangeRequest): Access {
+    return Object.fromEntries(
+      accessKinds.map((kind, i) => [
         kind,
         this.authorizeResource(decisions[i], change),
       ]),
-    ) as Record<ChangePermissionKind | 'read', boolean>;
-    if (!withRead) result.read = true;
-    return result;
+    ) as Access;
+  }
+
+  /** The read decision as a list filter (undefined: no filter). */
+  private readFilterOf(
+    decision: PolicyDecision,
+  ): PermissionCriteria<ChangeRequestFilter> | undefined {
+    return decision.result === AuthorizeResult.CONDITIONAL
+      ? this.toFilter(decision.conditions)
+      : undefined;
   }
 
   /** The read permission as a list filter; throws when reading is denied. */
@@ -491,9 +536,7 @@ export class ChangeRequestService {
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('You may not see change requests');
     }
-    return decision.result === AuthorizeResult.CONDITIONAL
-      ? this.toFilter(decision.conditions)
-      : undefined;
+    return this.readFilterOf(decision);
   }
 
   /** The policy's word on an action: submissions and starts. */

@@ -96,6 +96,8 @@ describe.each(databases.eachSupportedId())(
         submittedAt: '2026-11-25T12:00:00.000Z',
       });
       const dbId = Number(change.id.slice(4)) - 1000;
+      // What create answers is what is stored.
+      expect(await store.get(dbId)).toEqual(change);
       expect(await store.history(dbId)).toEqual([
         expect.objectContaining({
           version: 1,
@@ -146,6 +148,21 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toThrow(ConflictError);
       expect((await store.get(dbId))?.status).toBe('submitted');
       expect(await store.history(dbId)).toHaveLength(2);
+      // The entity filter follows the new status.
+      const byEntityAndStatus = (status: 'draft' | 'submitted') =>
+        store.list({
+          entityRef: ['component:default/payment-service'],
+          status: [status],
+          sort: 'createdAt',
+          order: 'desc',
+          limit: 200,
+        });
+      expect(
+        (await byEntityAndStatus('submitted')).items.map(c => c.id),
+      ).toContain(draft.id);
+      expect(
+        (await byEntityAndStatus('draft')).items.map(c => c.id),
+      ).not.toContain(draft.id);
     });
 
     it('lets exactly one of many concurrent writers win, and keeps the history complete', async () => {

@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
+  activeChangeStatuses,
   ChangeAction,
   ChangeApproval,
   ChangeCategory,
@@ -253,7 +254,11 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
       const row = await trx(CHANGES).where({ uid }).first('id');
       const id = Number(row.id);
       await trx(ENTITIES).insert(
-        fields.entityRefs.map(ref => ({ change_id: id, entity_ref: ref })),
+        fields.entityRefs.map(ref => ({
+          change_id: id,
+          entity_ref: ref,
+          status: last.status,
+        })),
       );
       await trx(HISTORY).insert(
         steps.map((step, i) => ({
@@ -269,7 +274,33 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
       );
       return id;
     });
-    return (await this.get(dbId))!;
+    // What was just written, without reading it back.
+    const at = now.toISOString();
+    return {
+      id: formatChangeId(dbId),
+      title: fields.title,
+      description: fields.description,
+      category: fields.category,
+      risk: fields.risk,
+      standardType: fields.standardType ?? undefined,
+      justification: fields.justification ?? undefined,
+      entityRefs: [...fields.entityRefs].sort(),
+      plannedStart: new Date(fields.plannedStart).toISOString(),
+      plannedEnd: new Date(fields.plannedEnd).toISOString(),
+      implementationPlan: fields.implementationPlan,
+      rollbackPlan: fields.rollbackPlan,
+      testPlan: fields.testPlan,
+      requester,
+      status: last.status,
+      outcome: last.outcome,
+      version: steps.length,
+      createdAt: at,
+      updatedAt: at,
+      submittedAt: steps
+        .find(s => s.set.submittedAt)
+        ?.set.submittedAt?.toISOString(),
+      startedAt: steps.find(s => s.set.startedAt)?.set.startedAt?.toISOString(),
+    };
   }
 
   async get(dbId: number): Promise<ChangeRequest | undefined> {
@@ -305,12 +336,12 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
     const qb = this.knex(CHANGES).select(summaryColumns);
 
     if (query.entityRef?.length) {
-      qb.whereIn(
-        'id',
-        this.knex(ENTITIES)
-          .select('change_id')
-          .whereIn('entity_ref', query.entityRef),
-      );
+      // One index (entity, status) finds the few candidates.
+      const candidates = this.knex(ENTITIES)
+        .select('change_id')
+        .whereIn('entity_ref', query.entityRef);
+      if (query.status?.length) candidates.whereIn('status', query.status);
+      qb.whereIn('id', candidates);
     }
     if (query.status?.length) qb.whereIn('status', query.status);
     if (query.category?.length) qb.whereIn('category', query.category);
@@ -390,7 +421,11 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
       if (fields.entityRefs) {
         await trx(ENTITIES).where({ change_id: dbId }).delete();
         await trx(ENTITIES).insert(
-          fields.entityRefs.map(ref => ({ change_id: dbId, entity_ref: ref })),
+          fields.entityRefs.map(ref => ({
+            change_id: dbId,
+            entity_ref: ref,
+            status: current.status,
+          })),
         );
       }
       await trx(HISTORY).insert({
@@ -425,6 +460,9 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
         ...(set.finishedAt && { finished_at: set.finishedAt }),
         updated_at: now,
       });
+      await trx(ENTITIES)
+        .where({ change_id: dbId })
+        .update({ status: set.status });
       await trx(HISTORY).insert({
         change_id: dbId,
         version: expectedVersion + 1,
@@ -452,9 +490,10 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
         'id',
         this.knex(ENTITIES)
           .select('change_id')
-          .whereIn('entity_ref', options.entityRefs),
+          .whereIn('entity_ref', options.entityRefs)
+          .whereIn('status', activeChangeStatuses),
       )
-      .whereIn('status', ['submitted', 'approved', 'in-progress'])
+      .whereIn('status', activeChangeStatuses)
       .where('planned_start', '<', new Date(options.plannedEnd))
       .where('planned_end', '>', new Date(options.plannedStart))
       .orderBy('planned_start', 'asc')
