@@ -45,6 +45,7 @@ import {
   UpstreamIncident,
 } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
+import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
 import { collectOnCall, OnCallSnapshotData, OnCallTarget } from './collect';
 import { OnCallConfig } from './config';
@@ -160,13 +161,19 @@ function toTarget(entity: Entity): OnCallTarget {
  * keep one snapshot per annotated entity (on-call: escalation chains now and
  * rotations for the coming weeks; incidents: open ones and those of the
  * window); page views read the snapshots. A miss is fetched once for all
- * callers (and batched with other misses), and a failed refresh leaves the
+ * callers (and batched with other misses); until this instance has run a
+ * full refresh, a miss runs one (it costs about as many upstream requests
+ * as a single entity, as requests are batched). A failed refresh leaves the
  * last good data in place with its age and the error.
  */
 export class OnCallService implements IncidentsReader {
   private readonly clock: Clock;
   private readonly onCallMisses: MissBatcher<true>;
   private readonly incidentMisses: MissBatcher<true>;
+  /** Full refreshes in flight, shared by the scheduled task and cold misses. */
+  private readonly fullRefreshes = new SingleFlight<Map<string, true>>();
+  /** Which full refreshes this instance has completed (warm: misses are targeted). */
+  private readonly warm = { oncall: false, incidents: false };
 
   constructor(private readonly options: OnCallServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -189,6 +196,29 @@ export class OnCallService implements IncidentsReader {
    * `only`). Returns the keys refreshed successfully.
    */
   async refreshOnCall(only?: string[]): Promise<Map<string, true>> {
+    if (only) return this.collectOnCall(only);
+    return this.fullRefreshes.do('oncall', async () => {
+      try {
+        return await this.collectOnCall();
+      } finally {
+        this.warm.oncall = true;
+      }
+    });
+  }
+
+  /** Refreshes the incident snapshots of every annotated entity (or only of `only`). */
+  async refreshIncidents(only?: string[]): Promise<Map<string, true>> {
+    if (only) return this.collectIncidents(only);
+    return this.fullRefreshes.do('incidents', async () => {
+      try {
+        return await this.collectIncidents();
+      } finally {
+        this.warm.incidents = true;
+      }
+    });
+  }
+
+  private async collectOnCall(only?: string[]): Promise<Map<string, true>> {
     const provider = this.options.onCall;
     const done = new Map<string, true>();
     if (!provider) return done;
@@ -235,8 +265,7 @@ export class OnCallService implements IncidentsReader {
     return done;
   }
 
-  /** Refreshes the incident snapshots of every annotated entity (or only of `only`). */
-  async refreshIncidents(only?: string[]): Promise<Map<string, true>> {
+  private async collectIncidents(only?: string[]): Promise<Map<string, true>> {
     const provider = this.options.incidents;
     const done = new Map<string, true>();
     if (!provider) return done;
@@ -328,7 +357,8 @@ export class OnCallService implements IncidentsReader {
       {
         hasProvider: this.options.onCall !== undefined,
         upToDate: data => sameIds(data, ids),
-        miss: () => this.onCallMisses.get(key),
+        miss: () =>
+          this.warm.oncall ? this.onCallMisses.get(key) : this.refreshOnCall(),
       },
     );
     if (!snapshot) {
@@ -411,7 +441,10 @@ export class OnCallService implements IncidentsReader {
               scheduleIds: [],
             },
           ),
-        miss: () => this.incidentMisses.get(key),
+        miss: () =>
+          this.warm.incidents
+            ? this.incidentMisses.get(key)
+            : this.refreshIncidents(),
       },
     );
     const stored = snapshot?.data;
