@@ -34,7 +34,7 @@ const useStyles = makeStyles(theme => ({
     margin: theme.spacing(0, 0, 2, 0),
   },
   figure: { margin: 0 },
-  figureValue: { fontSize: '1.5rem', fontWeight: 600, margin: 0 },
+  figureValue: { fontSize: '1.25rem', fontWeight: 600, margin: 0 },
   met: { color: theme.palette.success?.main ?? '#2e7d32' },
   missed: { color: theme.palette.error.main },
   open: {
@@ -126,9 +126,9 @@ export function OpenIncidents(props: { incidents: AssessedIncident[] }) {
             {i.htmlUrl ? <Link to={i.htmlUrl}>{i.title}</Link> : i.title}
           </Typography>
           <Typography variant="caption" component="div">
-            {i.status === 'acknowledged' ? 'Acknowledged' : 'Triggered'}{' '}
-            {formatWhen(i.createdAt)} on {i.serviceName ?? i.serviceId} ·
-            Respond within {i.responseTarget} ·{' '}
+            {i.status === 'acknowledged' ? 'Acknowledged' : 'Not acknowledged'}{' '}
+            · raised {formatWhen(i.createdAt)} on {i.serviceName ?? i.serviceId}{' '}
+            · Respond within {i.responseTarget} ·{' '}
             <StatusText status={i.response}>{responseText(i)}</StatusText>
             {i.assignees.length > 0 &&
               ` · assigned to ${i.assignees.map(a => a.name).join(', ')}`}

@@ -74,7 +74,7 @@ export function TeamOnCallContent() {
           )}
         </OpsCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} md={5}>
         <OpsCard
           title="Services the team answers for"
           subheader="Owned by the team, or paging through its escalation policy"
@@ -117,7 +117,7 @@ export function TeamOnCallContent() {
           )}
         </OpsCard>
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12} md={7}>
         <EntityIncidentsCard />
       </Grid>
     </Grid>
