@@ -90,7 +90,9 @@ export function OpsSignInPage(props: SignInPageProps) {
         }
         ErrorComponent={({ error }) => (
           <Page themeId="home">
-            <Header title={configApi.getString('app.title')} />
+            <Header
+              title={configApi.getOptionalString('app.title') ?? 'Backstage'}
+            />
             <Content>
               <ErrorPanel
                 title="Could not sign in"
@@ -112,7 +114,7 @@ export function OpsSignInPage(props: SignInPageProps) {
 
   return (
     <Page themeId="home">
-      <Header title={configApi.getString('app.title')} />
+      <Header title={configApi.getOptionalString('app.title') ?? 'Backstage'} />
       <Content>
         <Grid container spacing={3}>
           <Grid item xs={12} md={4}>
