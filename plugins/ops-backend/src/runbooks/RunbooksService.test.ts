@@ -535,8 +535,12 @@ describe.each(databases.eachSupportedId())('RunbooksService on %s', id => {
     const bare = entity('bare', {});
     bare.spec = { type: 'service', owner: 'group:default/sre-team' };
     const { service } = await setup([payment(), bare], { staleAfterDays: 180 });
-    await service.refreshRunbooks();
-    await service.refreshAlarms();
+    // Only entities with a runbook or alarm source are read.
+    expect(await service.refreshRunbooks()).toEqual({
+      entities: 1,
+      runbooks: 4,
+    });
+    expect(await service.refreshAlarms()).toEqual({ alarms: 4 });
 
     const report = await service.getCoverage(user);
 

@@ -199,7 +199,8 @@ export class RunbooksService {
     const entities = await this.entitiesWithSources();
     let runbooks = 0;
     await eachLimited(entities, REFRESH_CONCURRENCY, async entity => {
-      runbooks += await this.refreshEntityRunbooks(entity);
+      const count = await this.refreshEntityRunbooks(entity);
+      runbooks += count;
     });
     const keys = entities.map(e => stringifyEntityRef(e));
     await this.snapshots.retain(RUNBOOKS_KIND, keys);
