@@ -406,7 +406,7 @@ async function test() {
   log('Formatting (prettier)');
   yarn(['prettier:check']);
   log('Type check');
-  yarn(['tsc:full']);
+  yarn(['tsc', '--incremental', 'false']);
   log('Unit and database tests');
   yarn(['test:unit', '--ci'], {
     env: toolEnv({ ...dbEnv, CI: 'true', BACKSTAGE_TEST_DISABLE_DOCKER: '1' }),

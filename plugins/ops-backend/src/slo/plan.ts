@@ -178,12 +178,9 @@ function recipeOf(item: PlanItem, options: PlanOptions): Recipe | undefined {
   if (info.timeSlice) {
     // Time slices (or a threshold metric's datapoints) over the window.
     const slice = parseDurationShorthand(info.timeSlice.window)!;
-    const coarse =
-      W % DAY_S === 0 && DAY_S % slice === 0
-        ? DAY_S
-        : W % HOUR_S === 0 && HOUR_S % slice === 0
-        ? HOUR_S
-        : slice;
+    let coarse = slice;
+    if (W % DAY_S === 0 && DAY_S % slice === 0) coarse = DAY_S;
+    else if (W % HOUR_S === 0 && HOUR_S % slice === 0) coarse = HOUR_S;
     const build = (
       values: (number | undefined)[],
       isGood: (v: number) => boolean,

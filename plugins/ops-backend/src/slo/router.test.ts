@@ -82,10 +82,12 @@ describe('SLO routes', () => {
   afterAll(() => cloudwatch.close());
 
   it('needs a signed-in user', async () => {
-    await request(server)
-      .get('/api/ops/slos/entity/component/default/payment-service')
-      .expect(401);
-    await request(server).get('/api/ops/slos').expect(401);
+    const entity = await request(server).get(
+      '/api/ops/slos/entity/component/default/payment-service',
+    );
+    expect(entity.status).toBe(401);
+    const list = await request(server).get('/api/ops/slos');
+    expect(list.status).toBe(401);
   });
 
   it("answers an entity's SLOs, evaluating them on first sight", async () => {

@@ -192,6 +192,19 @@ export interface OpenSloOptions {
  * metrics. Every problem is reported with the line at fault; an invalid SLO
  * is left out, the others are kept.
  */
+
+const OPS: Record<string, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
+
+/**
+ * The finest period CloudWatch keeps for a whole window: 1 minute for 15
+ * days, 5 minutes for 63 days, 1 hour beyond.
+ */
+function finestPeriodSeconds(windowSeconds: number): number {
+  if (windowSeconds <= 15 * 86_400) return 60;
+  if (windowSeconds <= 63 * 86_400) return 300;
+  return 3600;
+}
+
 export function parseOpenSlo(
   text: string,
   options: OpenSloOptions,
@@ -702,19 +715,9 @@ export function parseOpenSlo(
         } else {
           // Occurrences of a threshold metric: each datapoint at the finest
           // period CloudWatch keeps for the whole window is one occurrence.
-          sliceSeconds =
-            windowSeconds <= 15 * 86_400
-              ? 60
-              : windowSeconds <= 63 * 86_400
-              ? 300
-              : 3600;
+          sliceSeconds = finestPeriodSeconds(windowSeconds);
         }
-        const minimum =
-          windowSeconds > 63 * 86_400
-            ? 3600
-            : windowSeconds > 15 * 86_400
-            ? 300
-            : 60;
+        const minimum = finestPeriodSeconds(windowSeconds);
         if (
           sliceSeconds % minimum !== 0 ||
           windowSeconds % sliceSeconds !== 0
@@ -840,8 +843,6 @@ export function parseOpenSlo(
   }
   return { definitions, problems };
 }
-
-const OPS: Record<string, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
 
 function ratioText(sli: {
   good?: CloudWatchMetricStat[];

@@ -89,7 +89,7 @@ export const analyses = [
 
 export function entityCapacity(
   range: CapacityRange,
-  freshness: Partial<Snapshot<unknown>> = {},
+  freshness: Partial<Omit<Snapshot<unknown>, 'data'>> = {},
 ): Snapshot<EntityCapacity> {
   return {
     data: {
