@@ -117,11 +117,6 @@ export interface KpiResult extends KpiMeasurement {
   history: KpiHistoryPoint[];
 }
 
-function within(iso: string, r: { start: number; end: number }): boolean {
-  const t = Date.parse(iso);
-  return t >= r.start && t < r.end;
-}
-
 function whole(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
@@ -155,17 +150,92 @@ function withPartial(
   return span.partialFrom ? { ...m, partialFrom: span.partialFrom } : m;
 }
 
-/** Unique incidents (a team's services may share an incident's service). */
-function unique(incidents: AssessedIncident[]): AssessedIncident[] {
-  const seen = new Map<string, AssessedIncident>();
-  for (const i of incidents) seen.set(i.id, i);
-  return [...seen.values()];
+/** An incident with its times parsed once. */
+interface TimedIncident {
+  incident: AssessedIncident;
+  created: number;
+  /** Resolution, or `now` for open incidents. */
+  end: number;
+  failure: boolean;
+}
+
+/**
+ * The inputs with every time parsed once and sorted, so that each window
+ * (the period, the previous one, every history point) takes its part by
+ * binary search instead of scanning and parsing everything again.
+ */
+interface PreparedInputs {
+  incidents?: TimedIncident[];
+  failures: TimedIncident[];
+  availability?: { at: number; good: number; total: number }[];
+  changes?: { finished: number; record: ChangeMeasureRecord }[];
+  deployments?: { at: number; record: KpiDeploymentRecord }[];
+  since: NonNullable<KpiInputs['since']>;
+}
+
+/** First index whose key is >= value (keys ascending). */
+function lowerBound<T>(items: T[], value: number, key: (t: T) => number) {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(items[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The items whose key is in [start, end). */
+function slice<T>(
+  items: T[],
+  r: { start: number; end: number },
+  key: (t: T) => number,
+): T[] {
+  return items.slice(
+    lowerBound(items, r.start, key),
+    lowerBound(items, r.end, key),
+  );
+}
+
+function prepare(
+  inputs: KpiInputs,
+  options: KpiEvaluationOptions,
+): PreparedInputs {
+  const failureSeverities = options.failureSeverities ?? ['P1', 'P2'];
+  const now = options.now.getTime();
+  let incidents: TimedIncident[] | undefined;
+  if (inputs.incidents) {
+    // A team's services may report the same incident: keep it once.
+    const byId = new Map<string, AssessedIncident>();
+    for (const i of inputs.incidents) byId.set(i.id, i);
+    incidents = [...byId.values()]
+      .map(incident => ({
+        incident,
+        created: Date.parse(incident.createdAt),
+        end: incident.resolvedAt ? Date.parse(incident.resolvedAt) : now,
+        failure: failureSeverities.includes(incident.severity),
+      }))
+      .sort((a, b) => a.created - b.created);
+  }
+  return {
+    incidents,
+    failures: incidents?.filter(i => i.failure) ?? [],
+    availability: inputs.availability
+      ?.map(p => ({ at: Date.parse(p.at), good: p.good, total: p.total }))
+      .sort((a, b) => a.at - b.at),
+    changes: inputs.changes
+      ?.map(record => ({ finished: Date.parse(record.finishedAt), record }))
+      .sort((a, b) => a.finished - b.finished),
+    deployments: inputs.deployments
+      ?.map(record => ({ at: Date.parse(record.at), record }))
+      .sort((a, b) => a.at - b.at),
+    since: inputs.since ?? {},
+  };
 }
 
 function incidentMeasurements(
-  all: AssessedIncident[] | undefined,
+  prepared: PreparedInputs,
   r: KpiRange,
-  inputs: KpiInputs,
   options: KpiEvaluationOptions,
 ): Pick<
   Record<KpiId, KpiMeasurement>,
@@ -175,7 +245,8 @@ function incidentMeasurements(
   | 'alertResponseTime'
   | 'incidentResolutionTime'
 > {
-  const span = all ? covered(r, inputs.since?.incidents) : undefined;
+  const all = prepared.incidents;
+  const span = all ? covered(r, prepared.since.incidents) : undefined;
   if (!all || !span) {
     const basis = all
       ? 'no incident data for this period'
@@ -188,35 +259,25 @@ function incidentMeasurements(
       incidentResolutionTime: noData(basis),
     };
   }
-  const incidents = unique(all);
-  const created = incidents.filter(i => within(i.createdAt, span));
-  const summary = summarizeIncidents(created, {
-    since: new Date(span.start),
-    until: new Date(span.end),
-  });
-  const failureSeverities = options.failureSeverities ?? ['P1', 'P2'];
-  const isFailure = (i: AssessedIncident) =>
-    failureSeverities.includes(i.severity);
-  const failures = created.filter(isFailure);
-  const failureSummary = summarizeIncidents(failures, {
-    since: new Date(span.start),
-    until: new Date(span.end),
-  });
+  const timed = slice(all, span, i => i.created);
+  const created = timed.map(i => i.incident);
+  const window = { since: new Date(span.start), until: new Date(span.end) };
+  const summary = summarizeIncidents(created, window);
+  const failures = timed.filter(i => i.failure).map(i => i.incident);
+  const failureSummary = summarizeIncidents(failures, window);
 
-  // Time in failure: every failure interval clipped to the range, merged so
-  // that overlapping failures count once.
-  const now = options.now.getTime();
-  const intervals = incidents
-    .filter(isFailure)
-    .map(i => [
-      Math.max(Date.parse(i.createdAt), span.start),
-      Math.min(i.resolvedAt ? Date.parse(i.resolvedAt) : now, span.end),
-    ])
-    .filter(([a, b]) => b > a)
-    .sort((a, b) => a[0] - b[0]);
+  // Time in failure: every failure from creation to resolution (open ones
+  // until now), clipped to the range, merged so overlaps count once.
+  const candidates = prepared.failures.slice(
+    0,
+    lowerBound(prepared.failures, span.end, i => i.created),
+  );
   let down = 0;
   let reach = -Infinity;
-  for (const [a, b] of intervals) {
+  for (const f of candidates) {
+    const a = Math.max(f.created, span.start);
+    const b = Math.min(f.end, span.end);
+    if (b <= a) continue;
     const from = Math.max(a, reach);
     if (b > from) down += b - from;
     reach = Math.max(reach, b);
@@ -315,18 +376,18 @@ function incidentMeasurements(
 }
 
 function uptimeMeasurement(
-  points: KpiAvailabilityPoint[] | undefined,
+  points: PreparedInputs['availability'],
   r: KpiRange,
   since: string | undefined,
 ): KpiMeasurement {
   if (!points) return noData('no availability SLO');
   const span = covered(r, since);
   if (!span) return noData('no availability data for this period');
-  // A bucket counts for the range that holds its end.
-  const inRange = points.filter(p => {
-    const t = Date.parse(p.at);
-    return t > span.start && t <= span.end;
-  });
+  // A bucket counts for the range that holds its end: (start, end].
+  const inRange = points.slice(
+    lowerBound(points, span.start + 1, p => p.at),
+    lowerBound(points, span.end + 1, p => p.at),
+  );
   const good = inRange.reduce((n, p) => n + p.good, 0);
   const total = inRange.reduce((n, p) => n + p.total, 0);
   if (total === 0) return noData('no requests measured in the period');
@@ -344,8 +405,8 @@ function uptimeMeasurement(
 }
 
 function changeMeasurements(
-  changes: ChangeMeasureRecord[] | undefined,
-  deployments: KpiDeploymentRecord[] | undefined,
+  changes: PreparedInputs['changes'],
+  deployments: PreparedInputs['deployments'],
   r: KpiRange,
   since: string | undefined,
 ): Pick<
@@ -373,7 +434,9 @@ function changeMeasurements(
     | 'deploymentSuccessRate'
   >;
   if (changes) {
-    const implemented = changes.filter(c => within(c.finishedAt, span));
+    const implemented = slice(changes, span, c => c.finished).map(
+      c => c.record,
+    );
     const m = computeChangeMeasures(implemented);
     const none = noData('no change implemented in the period');
     result.changeSuccessRate =
@@ -403,7 +466,7 @@ function changeMeasurements(
     result.rollbackRate = noData(basis);
   }
   if (deployments) {
-    const done = deployments.filter(d => within(d.at, span));
+    const done = slice(deployments, span, d => d.at).map(d => d.record);
     const days = (span.end - span.start) / DAY;
     const events = done.filter(d => d.source === 'change-event').length;
     result.deploymentFrequency = {
@@ -433,26 +496,34 @@ function changeMeasurements(
   return result;
 }
 
+function measurePrepared(
+  prepared: PreparedInputs,
+  r: KpiRange,
+  options: KpiEvaluationOptions,
+): Record<KpiId, KpiMeasurement> {
+  return {
+    uptime: uptimeMeasurement(
+      prepared.availability,
+      r,
+      prepared.since.availability,
+    ),
+    ...incidentMeasurements(prepared, r, options),
+    ...changeMeasurements(
+      prepared.changes,
+      prepared.deployments,
+      r,
+      prepared.since.changes,
+    ),
+  };
+}
+
 /** Every KPI over one range. @public */
 export function measureKpis(
   inputs: KpiInputs,
   r: KpiRange,
   options: KpiEvaluationOptions,
 ): Record<KpiId, KpiMeasurement> {
-  return {
-    uptime: uptimeMeasurement(
-      inputs.availability,
-      r,
-      inputs.since?.availability,
-    ),
-    ...incidentMeasurements(inputs.incidents, r, inputs, options),
-    ...changeMeasurements(
-      inputs.changes,
-      inputs.deployments,
-      r,
-      inputs.since?.changes,
-    ),
-  };
+  return measurePrepared(prepare(inputs, options), r, options);
 }
 
 /** Whether a value meets its target, as the KPI's comparison says. @public */
@@ -510,11 +581,12 @@ export function evaluateKpis(
   options: KpiEvaluationOptions & { targets?: Partial<KpiTargets> },
 ): KpiResult[] {
   const targets = { ...DEFAULT_KPI_TARGETS, ...options.targets };
-  const current = measureKpis(inputs, ranges.current, options);
-  const previous = measureKpis(inputs, ranges.previous, options);
+  const prepared = prepare(inputs, options);
+  const current = measurePrepared(prepared, ranges.current, options);
+  const previous = measurePrepared(prepared, ranges.previous, options);
   const history = ranges.history.map(r => ({
     at: r.end,
-    values: measureKpis(inputs, r, options),
+    values: measurePrepared(prepared, r, options),
   }));
   return KPI_DEFINITIONS.map(definition => {
     const id = definition.id;
