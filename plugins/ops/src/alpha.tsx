@@ -1,6 +1,5 @@
 import {
   ApiBlueprint,
-  PageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -13,9 +12,15 @@ import {
   compatWrapper,
   convertLegacyRouteRef,
 } from '@backstage/core-compat-api';
-import { OpsClient, opsApiRef } from './api';
 import SwapHoriz from '@material-ui/icons/SwapHoriz';
 import { changesRouteRef } from './routes';
+import { OpsClient, opsApiRef } from './api';
+import ShowChart from '@material-ui/icons/ShowChart';
+import { capacityRouteRef } from './routes';
+import { isCapacityAvailable } from './components/capacity/helpers';
+import TrackChanges from '@material-ui/icons/TrackChanges';
+import { isSloAvailable } from './components/slo/helpers';
+import { sloRouteRef } from './routes';
 import {
   entityIncidentsCard,
   entityOnCallCard,
@@ -27,12 +32,7 @@ import {
   entityTeamKpiContent,
   overviewPage,
 } from './components/kpis/extensions';
-import ShowChart from '@material-ui/icons/ShowChart';
-import { capacityRouteRef } from './routes';
-import { isCapacityAvailable } from './components/capacity/helpers';
-import TrackChanges from '@material-ui/icons/TrackChanges';
-import { isSloAvailable } from './components/slo/helpers';
-import { sloRouteRef } from './routes';
+import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import LibraryBooks from '@material-ui/icons/LibraryBooks';
 import { isRunbooksAvailable } from './components/runbooks/helpers';
 import { runbooksRouteRef } from './routes';
@@ -57,44 +57,6 @@ const entityOpsSetupCard = EntityCardBlueprint.make({
       import('./components/EntityOpsSetupCard').then(m =>
         compatWrapper(<m.EntityOpsSetupCard />),
       ),
-  },
-});
-
-/** Entity card: SLOs with error budgets, burn-rate alerts and burn-down. */
-const entitySloCard = EntityCardBlueprint.make({
-  name: 'slo',
-  params: {
-    filter: isSloAvailable,
-    loader: () =>
-      import('./components/slo').then(m => compatWrapper(<m.EntitySloCard />)),
-  },
-});
-
-/** Entity tab: every SLO window by window, alert rules, recorded history. */
-const entitySloContent = EntityContentBlueprint.make({
-  name: 'slo',
-  params: {
-    path: 'slos',
-    title: 'SLOs',
-    filter: isSloAvailable,
-    loader: () =>
-      import('./components/slo').then(m =>
-        compatWrapper(<m.EntitySloContent />),
-      ),
-  },
-});
-
-/** Page: the platform objective and every service by error budget left. */
-const sloPage = PageBlueprint.make({
-  name: 'slo',
-  params: {
-    path: '/slos',
-    title: 'SLOs',
-    icon: <TrackChanges />,
-    noHeader: true,
-    routeRef: convertLegacyRouteRef(sloRouteRef),
-    loader: () =>
-      import('./components/slo').then(m => compatWrapper(<m.SloPage />)),
   },
 });
 
@@ -140,6 +102,74 @@ const runbooksPage = PageBlueprint.make({
   },
 });
 
+/** Entity tab: the entity's change requests and "Request change". */
+const entityChangesContent = EntityContentBlueprint.make({
+  name: 'changes',
+  params: {
+    path: 'changes',
+    title: 'Changes',
+    filter: 'kind:component,resource,system',
+    loader: () =>
+      import('./components/changes').then(m =>
+        compatWrapper(<m.EntityChangesContent />),
+      ),
+  },
+});
+
+/** Page: change management (list, calendar, form, detail). */
+const changesPage = PageBlueprint.make({
+  name: 'changes',
+  params: {
+    path: '/changes',
+    title: 'Changes',
+    icon: <SwapHoriz />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(changesRouteRef),
+    loader: () =>
+      import('./components/changes').then(m =>
+        compatWrapper(<m.ChangesPage />),
+      ),
+  },
+});
+
+/** Entity card: SLOs with error budgets, burn-rate alerts and burn-down. */
+const entitySloCard = EntityCardBlueprint.make({
+  name: 'slo',
+  params: {
+    filter: isSloAvailable,
+    loader: () =>
+      import('./components/slo').then(m => compatWrapper(<m.EntitySloCard />)),
+  },
+});
+
+/** Entity tab: every SLO window by window, alert rules, recorded history. */
+const entitySloContent = EntityContentBlueprint.make({
+  name: 'slo',
+  params: {
+    path: 'slos',
+    title: 'SLOs',
+    filter: isSloAvailable,
+    loader: () =>
+      import('./components/slo').then(m =>
+        compatWrapper(<m.EntitySloContent />),
+      ),
+  },
+});
+
+/** Page: the platform objective and every service by error budget left. */
+const sloPage = PageBlueprint.make({
+  name: 'slo',
+  params: {
+    path: '/slos',
+    title: 'SLOs',
+    icon: <TrackChanges />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(sloRouteRef),
+    loader: () =>
+      import('./components/slo').then(m => compatWrapper(<m.SloPage />)),
+  },
+});
+
 /** Entity card: first limit, 30-day chart, time to limit (or how to add one). */
 const entityCapacityCard = EntityCardBlueprint.make({
   name: 'capacity',
@@ -178,36 +208,6 @@ const capacityPage = PageBlueprint.make({
     loader: () =>
       import('./components/capacity').then(m =>
         compatWrapper(<m.CapacityReviewPage />),
-      ),
-  },
-});
-
-/** Entity tab: the entity's change requests and "Request change". */
-const entityChangesContent = EntityContentBlueprint.make({
-  name: 'changes',
-  params: {
-    path: 'changes',
-    title: 'Changes',
-    filter: 'kind:component,resource,system',
-    loader: () =>
-      import('./components/changes').then(m =>
-        compatWrapper(<m.EntityChangesContent />),
-      ),
-  },
-});
-
-/** Page: change management (list, calendar, form, detail). */
-const changesPage = PageBlueprint.make({
-  name: 'changes',
-  params: {
-    path: '/changes',
-    title: 'Changes',
-    icon: <SwapHoriz />,
-    noHeader: true,
-    routeRef: convertLegacyRouteRef(changesRouteRef),
-    loader: () =>
-      import('./components/changes').then(m =>
-        compatWrapper(<m.ChangesPage />),
       ),
   },
 });

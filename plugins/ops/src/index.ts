@@ -15,6 +15,15 @@ export {
 export { isCapacityAvailable } from './components/capacity/helpers';
 export { capacityRouteRef } from './routes';
 export {
+  EntityRunbooksCard,
+  EntityRunbooksContent,
+  RunbooksPage,
+} from './plugin';
+export { isRunbooksAvailable } from './components/runbooks/helpers';
+export { runbooksRouteRef } from './routes';
+export { ChangesPage, EntityChangesContent } from './plugin';
+export { changesRouteRef } from './routes';
+export {
   EntityOnCallCard,
   EntityIncidentsCard,
   EntityTeamOnCallContent,
@@ -27,20 +36,11 @@ export {
 } from './components/oncall/helpers';
 export { onCallRouteRef } from './routes';
 export type { TriggerIncidentRequest } from './api';
-export { ChangesPage, EntityChangesContent } from './plugin';
-export { changesRouteRef } from './routes';
 export { opsApiRef, OpsClient } from './api';
 export type { OpsApi } from './api';
 export { EntitySloCard, EntitySloContent, SloPage } from './plugin';
 export { isSloAvailable } from './components/slo/helpers';
 export { sloRouteRef } from './routes';
-export {
-  EntityRunbooksCard,
-  EntityRunbooksContent,
-  RunbooksPage,
-} from './plugin';
-export { isRunbooksAvailable } from './components/runbooks/helpers';
-export { runbooksRouteRef } from './routes';
 export { OpsOverviewPage, EntityKpiCard, EntityTeamKpiContent } from './plugin';
 export {
   isKpisAvailable,

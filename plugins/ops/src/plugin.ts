@@ -1,18 +1,17 @@
 import {
   createApiFactory,
   createComponentExtension,
-  createPlugin,
   createRoutableExtension,
+  createPlugin,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { OpsClient, opsApiRef } from './api';
-import { onCallRouteRef } from './routes';
-import { overviewRouteRef } from './routes';
 import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
-import { rootRouteRef, runbooksRouteRef } from './routes';
-import { changesRouteRef } from './routes';
+import { changesRouteRef, rootRouteRef, runbooksRouteRef } from './routes';
+import { onCallRouteRef } from './routes';
+import { overviewRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -50,47 +49,6 @@ export const EntityOpsSetupCard = opsPlugin.provide(
           m => m.EntityOpsSetupCard,
         ),
     },
-  }),
-);
-
-/**
- * Entity card: SLOs with error budgets, burn-rate alerts and burn-down.
- * Show it where `isSloAvailable(entity)`.
- * @public
- */
-export const EntitySloCard = opsPlugin.provide(
-  createComponentExtension({
-    name: 'EntitySloCard',
-    component: {
-      lazy: () => import('./components/slo').then(m => m.EntitySloCard),
-    },
-  }),
-);
-
-/**
- * Entity tab content: every SLO window by window, the alert rules and the
- * recorded history.
- * @public
- */
-export const EntitySloContent = opsPlugin.provide(
-  createComponentExtension({
-    name: 'EntitySloContent',
-    component: {
-      lazy: () => import('./components/slo').then(m => m.EntitySloContent),
-    },
-  }),
-);
-
-/**
- * The platform SLO page: the overall objective and every service by error
- * budget left. Mount it at /slos.
- * @public
- */
-export const SloPage = opsPlugin.provide(
-  createRoutableExtension({
-    name: 'SloPage',
-    component: () => import('./components/slo').then(m => m.SloPage),
-    mountPoint: sloRouteRef,
   }),
 );
 
@@ -137,45 +95,31 @@ export const RunbooksPage = opsPlugin.provide(
 );
 
 /**
- * Entity card: the metric that reaches its limit first, charted with its
- * forecast, and every metric's time to limit and triggers.
+ * Page: change management (list with filters, calendar with maintenance
+ * windows and freezes, the change request form and detail pages). Mount it
+ * at `/changes`.
  * @public
  */
-export const EntityCapacityCard = opsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityCapacityCard',
-    component: {
-      lazy: () =>
-        import('./components/capacity').then(m => m.EntityCapacityCard),
-    },
-  }),
-);
-
-/**
- * Entity tab content: capacity charts for 7, 30 or 90 days with thresholds,
- * trigger episodes, forecast bands, headroom, days to limit and autoscaling.
- * @public
- */
-export const EntityCapacityContent = opsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityCapacityContent',
-    component: {
-      lazy: () =>
-        import('./components/capacity').then(m => m.EntityCapacityContent),
-    },
-  }),
-);
-
-/**
- * The capacity review page: every service ranked by days to limit, CSV export.
- * @public
- */
-export const CapacityReviewPage = opsPlugin.provide(
+export const ChangesPage = opsPlugin.provide(
   createRoutableExtension({
-    name: 'CapacityReviewPage',
-    component: () =>
-      import('./components/capacity').then(m => m.CapacityReviewPage),
-    mountPoint: capacityRouteRef,
+    name: 'ChangesPage',
+    component: () => import('./components/changes').then(m => m.ChangesPage),
+    mountPoint: changesRouteRef,
+  }),
+);
+
+/**
+ * Entity tab content: the entity's change requests and a "Request change"
+ * button with the entity filled in. Mount it at `changes`.
+ * @public
+ */
+export const EntityChangesContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityChangesContent',
+    component: {
+      lazy: () =>
+        import('./components/changes').then(m => m.EntityChangesContent),
+    },
   }),
 );
 
@@ -237,6 +181,90 @@ export const OnCallPage = opsPlugin.provide(
 );
 
 /**
+ * Entity card: SLOs with error budgets, burn-rate alerts and burn-down.
+ * Show it where `isSloAvailable(entity)`.
+ * @public
+ */
+export const EntitySloCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloCard',
+    component: {
+      lazy: () => import('./components/slo').then(m => m.EntitySloCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: every SLO window by window, the alert rules and the
+ * recorded history.
+ * @public
+ */
+export const EntitySloContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySloContent',
+    component: {
+      lazy: () => import('./components/slo').then(m => m.EntitySloContent),
+    },
+  }),
+);
+
+/**
+ * The platform SLO page: the overall objective and every service by error
+ * budget left. Mount it at /slos.
+ * @public
+ */
+export const SloPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'SloPage',
+    component: () => import('./components/slo').then(m => m.SloPage),
+    mountPoint: sloRouteRef,
+  }),
+);
+
+/**
+ * Entity card: the metric that reaches its limit first, charted with its
+ * forecast, and every metric's time to limit and triggers.
+ * @public
+ */
+export const EntityCapacityCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCapacityCard',
+    component: {
+      lazy: () =>
+        import('./components/capacity').then(m => m.EntityCapacityCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content: capacity charts for 7, 30 or 90 days with thresholds,
+ * trigger episodes, forecast bands, headroom, days to limit and autoscaling.
+ * @public
+ */
+export const EntityCapacityContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCapacityContent',
+    component: {
+      lazy: () =>
+        import('./components/capacity').then(m => m.EntityCapacityContent),
+    },
+  }),
+);
+
+/**
+ * The capacity review page: every service ranked by days to limit, CSV export.
+ * @public
+ */
+export const CapacityReviewPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'CapacityReviewPage',
+    component: () =>
+      import('./components/capacity').then(m => m.CapacityReviewPage),
+    mountPoint: capacityRouteRef,
+  }),
+);
+
+/**
  * Page: the operations overview — the platform's KPIs as the seed's two
  * tables, SLO summary, open P1/P2 incidents, on-call now, upcoming changes
  * and maintenance windows, services at capacity risk. Mount it at `/`.
@@ -275,35 +303,6 @@ export const EntityTeamKpiContent = opsPlugin.provide(
     name: 'EntityTeamKpiContent',
     component: {
       lazy: () => import('./components/kpis').then(m => m.TeamKpiContent),
-    },
-  }),
-);
-
-/**
- * Page: change management (list with filters, calendar with maintenance
- * windows and freezes, the change request form and detail pages). Mount it
- * at `/changes`.
- * @public
- */
-export const ChangesPage = opsPlugin.provide(
-  createRoutableExtension({
-    name: 'ChangesPage',
-    component: () => import('./components/changes').then(m => m.ChangesPage),
-    mountPoint: changesRouteRef,
-  }),
-);
-
-/**
- * Entity tab content: the entity's change requests and a "Request change"
- * button with the entity filled in. Mount it at `changes`.
- * @public
- */
-export const EntityChangesContent = opsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityChangesContent',
-    component: {
-      lazy: () =>
-        import('./components/changes').then(m => m.EntityChangesContent),
     },
   }),
 );

@@ -6,9 +6,6 @@ export const rootRouteRef = createRouteRef({ id: 'ops' });
 /** The capacity review page (`/capacity`). @public */
 export const capacityRouteRef = createRouteRef({ id: 'ops.capacity' });
 
-/** The platform SLO page. @public */
-export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
-
 /** The runbook coverage page (`/runbooks`). @public */
 export const runbooksRouteRef = createRouteRef({ id: 'ops.runbooks' });
 
@@ -17,6 +14,9 @@ export const changesRouteRef = createRouteRef({ id: 'ops.changes' });
 
 /** The platform on-call page (`/on-call`). @public */
 export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });
+
+/** The platform SLO page. @public */
+export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
 
 /** The operations overview, the suite's landing page. @public */
 export const overviewRouteRef = createRouteRef({ id: 'ops.overview' });

@@ -256,9 +256,9 @@ describe.each(databases.eachSupportedId())('CapacityService on %s', id => {
       advance(60 * 60_000);
       cloudwatch.faults.push({ kind: 'access-denied' });
 
-      const result = await service.refreshAll();
+      const failedRun = await service.refreshAll();
 
-      expect(result.failed).toBe(5);
+      expect(failedRun.failed).toBe(5);
       const snapshot = await service.getEntityCapacity(SEARCH, '7d', user);
       expect(snapshot.stale).toBe(true);
       expect(snapshot.error).toMatch(/AccessDenied.*not authorized/);

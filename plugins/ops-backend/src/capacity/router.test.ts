@@ -83,11 +83,12 @@ describe('capacity routes', () => {
   afterAll(() => cloudwatch.close());
 
   it('needs a signed-in user', async () => {
-    await request(server)
+    const entity = await request(server)
       .get('/api/ops/capacity/entity')
-      .query({ entityRef: 'component:default/search-service' })
-      .expect(401);
-    await request(server).get('/api/ops/capacity/review').expect(401);
+      .query({ entityRef: 'component:default/search-service' });
+    expect(entity.status).toBe(401);
+    const review = await request(server).get('/api/ops/capacity/review');
+    expect(review.status).toBe(401);
   });
 
   it('names the field that is wrong', async () => {

@@ -341,7 +341,7 @@ export function forecastCrossing(
       ...base,
       status: 'no-limit-in-sight',
       earliestAt: iso(earliest),
-      confidence: lower(confidence, downgrade),
+      confidence: downgradeConfidence(confidence, downgrade),
     };
   }
 
@@ -359,7 +359,7 @@ export function forecastCrossing(
     earliestAt: iso(earliest),
     latestAt: iso(latest),
     daysToLimit,
-    confidence: lower(confidence, downgrade),
+    confidence: downgradeConfidence(confidence, downgrade),
   };
 }
 
@@ -386,7 +386,7 @@ export function growthPerWeek(
   };
 }
 
-function lower(
+function downgradeConfidence(
   confidence: ForecastConfidence,
   downgrade: boolean,
 ): ForecastConfidence {
@@ -450,14 +450,16 @@ function decompose(
     for (let i = 0; i < n; i++) {
       detrended[i] = y[i] - lineAt(trend, start + (i + 0.5) * HOUR_MS);
     }
+    const weeklyNow = weekly;
     if (daily) {
       daily = profile(detrended, hourIndex, 24, i =>
-        weekly ? weekly[dayIndex[i]] : 0,
+        weeklyNow ? weeklyNow[dayIndex[i]] : 0,
       );
     }
+    const dailyNow = daily;
     if (weekly) {
       weekly = profile(detrended, dayIndex, 7, i =>
-        daily ? daily[hourIndex[i]] : 0,
+        dailyNow ? dailyNow[hourIndex[i]] : 0,
       );
     }
     fillSeasonal();

@@ -71,7 +71,8 @@ function against(
   now: number,
 ): TargetStatus {
   if (deadline === undefined) return 'none';
-  if (happenedAt !== undefined) return happenedAt <= deadline ? 'met' : 'missed';
+  if (happenedAt !== undefined)
+    return happenedAt <= deadline ? 'met' : 'missed';
   return now > deadline ? 'overdue' : 'pending';
 }
 

@@ -150,7 +150,10 @@ describe('assessIncident', () => {
       ...DEFAULT_INCIDENT_POLICY,
       severities: {
         ...DEFAULT_INCIDENT_POLICY.severities,
-        P1: { ...DEFAULT_INCIDENT_POLICY.severities.P1, resolveWithinMinutes: 60 },
+        P1: {
+          ...DEFAULT_INCIDENT_POLICY.severities.P1,
+          resolveWithinMinutes: 60,
+        },
       },
     };
     const late = assessIncident(

@@ -1,4 +1,8 @@
-import { escalationLevelLabel, hasPagerDutyAnnotations, pagerDutyIdsOf } from '.';
+import {
+  escalationLevelLabel,
+  hasPagerDutyAnnotations,
+  pagerDutyIdsOf,
+} from '.';
 
 describe('pagerDutyIdsOf', () => {
   it('reads several comma-separated ids per annotation, without duplicates', () => {

@@ -5,6 +5,17 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  CapacityRange,
+  CapacityReview,
+  EntityCapacity,
+  Snapshot,
+} from '@opsportal/plugin-ops-common';
+import type {
+  EntityIncidentsResponse,
+  EntityOnCallResponse,
+  PlatformOnCallResponse,
+} from '@opsportal/plugin-ops-common';
+import type {
   ChangeMeasuresReport,
   ChangePolicy,
   ChangeRequestDetail,
@@ -13,17 +24,6 @@ import type {
   CreateChangeRequestInput,
   MaintenanceCalendar,
   UpdateChangeRequest,
-} from '@opsportal/plugin-ops-common';
-import type {
-  EntityIncidentsResponse,
-  EntityOnCallResponse,
-  PlatformOnCallResponse,
-} from '@opsportal/plugin-ops-common';
-import type {
-  CapacityRange,
-  CapacityReview,
-  EntityCapacity,
-  Snapshot,
 } from '@opsportal/plugin-ops-common';
 import type {
   EntityRunbooks,
@@ -45,6 +45,30 @@ import type {
  */
 export interface OpsApi {
   getHealth(): Promise<OpsHealth>;
+
+  /** An entity's capacity charts, triggers and forecasts for a range (capacity feature). */
+  getEntityCapacity(
+    entityRef: string,
+    range: CapacityRange,
+  ): Promise<Snapshot<EntityCapacity | undefined>>;
+  /** Every service ranked by days to its first limit (capacity feature). */
+  getCapacityReview(): Promise<CapacityReview>;
+
+  /** An entity's SLOs with error budgets and burn rates (SLO feature). */
+  getEntitySlos(entityRef: string): Promise<EntitySlosResponse>;
+  /** Every entity with SLOs, least budget left first (SLO feature). */
+  getPlatformSlos(): Promise<PlatformSlosResponse>;
+
+  /** Who is on call for an entity: its services' escalation chains, a team's rotations (on-call feature). */
+  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse>;
+  /** Who is on call for every service and team (on-call feature). */
+  getPlatformOnCall(): Promise<PlatformOnCallResponse>;
+  /** Open and recent incidents of an entity against their severity targets (on-call feature). */
+  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse>;
+  /** Opens an incident on the entity's PagerDuty service, when enabled (on-call feature). */
+  triggerIncident(
+    request: TriggerIncidentRequest,
+  ): Promise<{ dedupKey: string }>;
 
   /** Change requests, filtered and paged (changes feature). */
   listChangeRequests(query: ChangeRequestListQuery): Promise<ChangeRequestList>;
@@ -71,28 +95,6 @@ export interface OpsApi {
   /** Change measures of changes implemented in a range (changes feature). */
   getChangeMeasures(from: Date, to: Date): Promise<ChangeMeasuresReport>;
 
-  /** Who is on call for an entity: its services' escalation chains, a team's rotations (on-call feature). */
-  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse>;
-  /** Who is on call for every service and team (on-call feature). */
-  getPlatformOnCall(): Promise<PlatformOnCallResponse>;
-  /** Open and recent incidents of an entity against their severity targets (on-call feature). */
-  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse>;
-  /** Opens an incident on the entity's PagerDuty service, when enabled (on-call feature). */
-  triggerIncident(request: TriggerIncidentRequest): Promise<{ dedupKey: string }>;
-
-  /** An entity's capacity charts, triggers and forecasts for a range (capacity feature). */
-  getEntityCapacity(
-    entityRef: string,
-    range: CapacityRange,
-  ): Promise<Snapshot<EntityCapacity | undefined>>;
-  /** Every service ranked by days to its first limit (capacity feature). */
-  getCapacityReview(): Promise<CapacityReview>;
-
-  /** An entity's SLOs with error budgets and burn rates (SLO feature). */
-  getEntitySlos(entityRef: string): Promise<EntitySlosResponse>;
-  /** Every entity with SLOs, least budget left first (SLO feature). */
-  getPlatformSlos(): Promise<PlatformSlosResponse>;
-
   /** Runbooks of an entity with its alarms, linked (runbooks feature). */
   getEntityRunbooks(entityRef: string): Promise<EntityRunbooks>;
   /** One markdown runbook of an entity, rendered (runbooks feature). */
@@ -114,13 +116,6 @@ export interface KpiQuery {
   period: KpiPeriod;
   /** YYYY-MM, for period `month`; the current month when absent. */
   month?: string;
-}
-
-/** Body of {@link OpsApi.triggerIncident}. @public */
-export interface TriggerIncidentRequest {
-  entityRef: string;
-  summary: string;
-  severity: 'critical' | 'error' | 'warning' | 'info';
 }
 
 /** Query of {@link OpsApi.listChangeRequests}. @public */

@@ -7,6 +7,18 @@ import type {
 import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
+  CapacityRange,
+  CapacityReview,
+  EntityCapacity,
+  Snapshot,
+} from '@opsportal/plugin-ops-common';
+import type {
+  EntityIncidentsResponse,
+  EntityOnCallResponse,
+  PlatformOnCallResponse,
+} from '@opsportal/plugin-ops-common';
+import type { TriggerIncidentRequest } from './OpsApi';
+import type {
   ChangeMeasuresReport,
   ChangePolicy,
   ChangeRequestDetail,
@@ -16,25 +28,12 @@ import type {
   MaintenanceCalendar,
   UpdateChangeRequest,
 } from '@opsportal/plugin-ops-common';
-import type { ChangeRequestListQuery } from './OpsApi';
-import type {
-  EntityIncidentsResponse,
-  EntityOnCallResponse,
-  PlatformOnCallResponse,
-} from '@opsportal/plugin-ops-common';
-import type { TriggerIncidentRequest } from './OpsApi';
-import type {
-  CapacityRange,
-  CapacityReview,
-  EntityCapacity,
-  Snapshot,
-} from '@opsportal/plugin-ops-common';
 import type {
   EntityRunbooks,
   RunbookCoverageReport,
   RunbookDocument,
 } from '@opsportal/plugin-ops-common';
-import { OpsApi } from './OpsApi';
+import { ChangeRequestListQuery, OpsApi } from './OpsApi';
 import type { KpiQuery } from './OpsApi';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 
@@ -56,7 +55,61 @@ export class OpsClient implements OpsApi {
     return this.request<OpsHealth>('/health');
   }
 
-  listChangeRequests(query: ChangeRequestListQuery): Promise<ChangeRequestList> {
+  getEntityCapacity(
+    entityRef: string,
+    range: CapacityRange,
+  ): Promise<Snapshot<EntityCapacity | undefined>> {
+    return this.request<Snapshot<EntityCapacity | undefined>>(
+      '/capacity/entity',
+      { query: { entityRef, range } },
+    );
+  }
+
+  getCapacityReview(): Promise<CapacityReview> {
+    return this.request<CapacityReview>('/capacity/review');
+  }
+
+  getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    return this.request<EntitySlosResponse>(
+      `/slos/entity/${[kind, namespace, name]
+        .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+        .join('/')}`,
+    );
+  }
+
+  getPlatformSlos(): Promise<PlatformSlosResponse> {
+    return this.request<PlatformSlosResponse>('/slos');
+  }
+
+  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse> {
+    return this.request<EntityOnCallResponse>('/oncall/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getPlatformOnCall(): Promise<PlatformOnCallResponse> {
+    return this.request<PlatformOnCallResponse>('/oncall/platform');
+  }
+
+  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse> {
+    return this.request<EntityIncidentsResponse>('/incidents/entity', {
+      query: { entityRef },
+    });
+  }
+
+  triggerIncident(
+    request: TriggerIncidentRequest,
+  ): Promise<{ dedupKey: string }> {
+    return this.request<{ dedupKey: string }>('/incidents/trigger', {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  listChangeRequests(
+    query: ChangeRequestListQuery,
+  ): Promise<ChangeRequestList> {
     return this.request<ChangeRequestList>('/change-requests', {
       query: { ...query },
     });
@@ -113,45 +166,6 @@ export class OpsClient implements OpsApi {
     });
   }
 
-  getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse> {
-    return this.request<EntityOnCallResponse>('/oncall/entity', {
-      query: { entityRef },
-    });
-  }
-
-  getPlatformOnCall(): Promise<PlatformOnCallResponse> {
-    return this.request<PlatformOnCallResponse>('/oncall/platform');
-  }
-
-  getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse> {
-    return this.request<EntityIncidentsResponse>('/incidents/entity', {
-      query: { entityRef },
-    });
-  }
-
-  triggerIncident(
-    request: TriggerIncidentRequest,
-  ): Promise<{ dedupKey: string }> {
-    return this.request<{ dedupKey: string }>('/incidents/trigger', {
-      method: 'POST',
-      body: request,
-    });
-  }
-
-  getEntityCapacity(
-    entityRef: string,
-    range: CapacityRange,
-  ): Promise<Snapshot<EntityCapacity | undefined>> {
-    return this.request<Snapshot<EntityCapacity | undefined>>(
-      '/capacity/entity',
-      { query: { entityRef, range } },
-    );
-  }
-
-  getCapacityReview(): Promise<CapacityReview> {
-    return this.request<CapacityReview>('/capacity/review');
-  }
-
   getEntityRunbooks(entityRef: string): Promise<EntityRunbooks> {
     return this.request<EntityRunbooks>('/runbooks/entity', {
       query: { entityRef },
@@ -166,19 +180,6 @@ export class OpsClient implements OpsApi {
 
   getRunbookCoverage(): Promise<RunbookCoverageReport> {
     return this.request<RunbookCoverageReport>('/runbooks/coverage');
-  }
-
-  getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {
-    const { kind, namespace, name } = parseEntityRef(entityRef);
-    return this.request<EntitySlosResponse>(
-      `/slos/entity/${[kind, namespace, name]
-        .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-        .join('/')}`,
-    );
-  }
-
-  getPlatformSlos(): Promise<PlatformSlosResponse> {
-    return this.request<PlatformSlosResponse>('/slos');
   }
 
   /**

@@ -60,7 +60,9 @@ export function describeGrowth(
   }
   const relative = growth.percentPerWeek;
   if (relative !== undefined && Math.abs(relative) < 0.05) return 'flat';
-  const sign = growth.perWeek > 0 ? '+' : growth.perWeek < 0 ? '−' : '';
+  let sign = '';
+  if (growth.perWeek > 0) sign = '+';
+  else if (growth.perWeek < 0) sign = '−';
   const amount = formatCapacityValue(Math.abs(growth.perWeek), metric.unit);
   return `${sign}${amount}${perWeek}${
     relative === undefined ? '' : ` (${sign}${Math.abs(relative).toFixed(1)} %)`

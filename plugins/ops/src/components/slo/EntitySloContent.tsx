@@ -5,6 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import {
   SloHistoryDay,
   SloObjectiveResult,
@@ -37,8 +38,14 @@ function sourceText(result: SloObjectiveResult): string {
   } components: ${source.members.join(', ')}`;
 }
 
+const useStyles = makeStyles({
+  term: { width: '8rem', whiteSpace: 'nowrap', verticalAlign: 'top' },
+  definition: { overflowWrap: 'anywhere' },
+});
+
 /** Everything about one SLO: definition, budget, every window, the rules. */
 function ObjectiveDetails({ result }: { result: SloObjectiveResult }) {
+  const classes = useStyles();
   const { objective, status } = result;
   const unit =
     objective.budgetingMethod === 'Timeslices' || objective.timeSlice
@@ -54,13 +61,15 @@ function ObjectiveDetails({ result }: { result: SloObjectiveResult }) {
       >
         <TableBody>
           <TableRow>
-            <TableCell component="th" scope="row">
+            <TableCell component="th" scope="row" className={classes.term}>
               Indicator
             </TableCell>
-            <TableCell>{objective.indicator}</TableCell>
+            <TableCell className={classes.definition}>
+              {objective.indicator}
+            </TableCell>
           </TableRow>
           <TableRow>
-            <TableCell component="th" scope="row">
+            <TableCell component="th" scope="row" className={classes.term}>
               Budgeting
             </TableCell>
             <TableCell>
@@ -80,14 +89,14 @@ function ObjectiveDetails({ result }: { result: SloObjectiveResult }) {
             </TableCell>
           </TableRow>
           <TableRow>
-            <TableCell component="th" scope="row">
+            <TableCell component="th" scope="row" className={classes.term}>
               Defined in
             </TableCell>
             <TableCell>{sourceText(result)}</TableCell>
           </TableRow>
           {status && (
             <TableRow>
-              <TableCell component="th" scope="row">
+              <TableCell component="th" scope="row" className={classes.term}>
                 Error budget
               </TableCell>
               <TableCell>
@@ -102,7 +111,7 @@ function ObjectiveDetails({ result }: { result: SloObjectiveResult }) {
           )}
           {status && (
             <TableRow>
-              <TableCell component="th" scope="row">
+              <TableCell component="th" scope="row" className={classes.term}>
                 Data
               </TableCell>
               <TableCell>

@@ -79,7 +79,7 @@ export function SloPageContent() {
             >
               <TableHead>
                 <TableRow>
-                  <TableCell>Rank</TableCell>
+                  <TableCell style={{ whiteSpace: 'nowrap' }}>Rank</TableCell>
                   <TableCell>Service</TableCell>
                   <TableCell>Alert</TableCell>
                   <TableCell align="right">Lowest budget left</TableCell>
