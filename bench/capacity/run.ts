@@ -1,0 +1,289 @@
+/*
+ * Capacity benchmark: 1,000 services x 8 metrics x 90 days (CPU, memory,
+ * network, running pods, request rate, latency p50/p95/p99 of an EKS service
+ * behind an ALB), refreshed by the real CapacityService through the real
+ * CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP,
+ * snapshots in SQLite.
+ *
+ *   corepack yarn bench:capacity [--services 1000] [--runs 1] [--batch 100]
+ *
+ * Prints GetMetricData calls, metrics requested, datapoints, wall and CPU
+ * time, peak memory, snapshot size and read times. The fake CloudWatch runs
+ * in a child process (fake.ts) on the same cores, so its work competes with
+ * the refresh.
+ */
+import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory from 'knex';
+import { CloudWatchProvider } from '../../plugins/ops-backend-module-cloudwatch/src';
+import { applyDatabaseMigrations } from '../../plugins/ops-backend/src/database/migrations';
+import { DatabaseSnapshotStore } from '../../plugins/ops-backend/src/snapshots/SnapshotStore';
+import {
+  CAPACITY_KIND,
+  CAPACITY_REVIEW_KIND,
+  CapacityService,
+} from '../../plugins/ops-backend/src/capacity/CapacityService';
+import { readCapacityConfig } from '../../plugins/ops-backend/src/capacity/config';
+import { capacityTarget } from '../../plugins/ops-backend/src/capacity/targets';
+import { CLUSTER, LB, NAMESPACE, targetGroup } from './store';
+
+const MAX_QUERIES = 500;
+const MAX_DATAPOINTS = 100_800;
+const PRICE_PER_METRIC = 0.01 / 1000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function entities(services: number): Entity[] {
+  return Array.from({ length: services }, (_, i) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: `svc-${i}`,
+      namespace: 'default',
+      annotations: {
+        'opsportal.dev/container-service': `${CLUSTER}/${NAMESPACE}/svc-${i}`,
+        'opsportal.dev/alb': LB,
+        'opsportal.dev/alb-target-group': targetGroup(i),
+      },
+    },
+    spec: { type: 'service', owner: 'group:default/dev-team' },
+  }));
+}
+
+async function main() {
+  const services = arg('services', 1000);
+  const runs = arg('runs', 1);
+  const batch = arg('batch', 100);
+  const anchor = Math.floor(Date.now() / 60_000) * 60_000;
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--require',
+      '@backstage/cli/config/nodeTransform.cjs',
+      path.join(__dirname, 'fake.ts'),
+      String(services),
+      String(anchor),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const fakeUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', chunk => {
+      out += chunk;
+      const match = /^listening (\S+)$/m.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', code => reject(new Error(`fake exited with ${code}`)));
+  });
+
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  await applyDatabaseMigrations(knex);
+  const logger: LoggerService = {
+    info: () => {},
+    debug: () => {},
+    warn: message => process.stderr.write(`warn: ${message}\n`),
+    error: message => process.stderr.write(`error: ${message}\n`),
+    child: () => logger,
+  };
+  const clock = { now: () => new Date(anchor) };
+  const config = readCapacityConfig(
+    new ConfigReader({ ops: { capacity: { servicesPerBatch: batch } } }),
+  );
+  const provider = new CloudWatchProvider({
+    region: 'us-east-1',
+    endpoint: fakeUrl,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    maxAttempts: 3,
+    requestTimeoutMs: 300_000,
+    concurrency: 4,
+    logger,
+  });
+  const all = entities(services);
+  const snapshots = new DatabaseSnapshotStore(knex, clock);
+  const service = new CapacityService({
+    config,
+    snapshots,
+    catalog: catalogServiceMock({ entities: all }),
+    auth: mockServices.auth(),
+    metrics: provider,
+    logger,
+    clock,
+  });
+  const targets = all.map(e => capacityTarget(e, config)!);
+  const metricsPerService = targets[0].metrics.length;
+
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 20);
+  const ticks = 100;
+  const fakeCpu = () => {
+    try {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+        .split(') ')[1]
+        .split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+    } catch {
+      return NaN;
+    }
+  };
+
+  const rows: {
+    run: number;
+    ms: number;
+    cpuMs: number;
+    fakeCpuMs: number;
+    calls: number;
+    metrics: number;
+    datapoints: number;
+    failed: number;
+  }[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const before = provider.stats();
+    const cpuBefore = process.cpuUsage();
+    const fakeBefore = fakeCpu();
+    const started = process.hrtime.bigint();
+    const result = await service.refreshTargets(targets);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpuBefore);
+    sample();
+    const after = provider.stats();
+    rows.push({
+      run,
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      fakeCpuMs: fakeCpu() - fakeBefore,
+      calls: after.calls - before.calls,
+      metrics: after.metricsRequested - before.metricsRequested,
+      datapoints: after.datapoints - before.datapoints,
+      failed: result.failed,
+    });
+    process.stderr.write(`run ${run}: ${(ms / 1000).toFixed(1)} s\n`);
+  }
+  clearInterval(sampler);
+  child.kill();
+
+  // Reads: what a page view costs once snapshots exist.
+  const user = mockCredentials.user();
+  const timeIt = async (n: number, fn: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      await fn();
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)];
+  };
+  const entityMs = await timeIt(50, () =>
+    service.getEntityCapacity(
+      `component:default/svc-${Math.floor(Math.random() * services)}`,
+      '30d',
+      user,
+    ),
+  );
+  const reviewMs = await timeIt(5, () => service.getReview(user));
+  const review = await service.getReview(user);
+  const sizes = await knex('ops_snapshots')
+    .select('kind')
+    .sum({ bytes: knex.raw('length(data)') })
+    .groupBy('kind');
+  await knex.destroy();
+
+  const statuses = new Map<string, number>();
+  for (const row of review.rows) {
+    const status = row.binding?.forecast.status ?? 'none';
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  const last = rows[rows.length - 1];
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const bound = Math.max(
+    Math.ceil(last.datapoints / MAX_DATAPOINTS),
+    Math.ceil(last.metrics / MAX_QUERIES),
+  );
+  const [load1] = os.loadavg();
+  const bytesOf = (kind: string) =>
+    Number(sizes.find(r => r.kind === kind)?.bytes ?? 0);
+
+  const lines = [
+    `## Capacity (bench/capacity)`,
+    '',
+    `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs (${
+      os.cpus()[0]?.model ?? 'unknown'
+    }), Node.js ${process.version}, load average ${load1.toFixed(
+      1,
+    )} at the end (other work shared the machine). ${services} services x ${metricsPerService} metrics x 90 days: the real CapacityService and CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP in its own process, ${batch} services per provider request, snapshots in SQLite (in memory). \`corepack yarn bench:capacity\`.`,
+    '',
+    '| Refresh | Wall time | CPU, refreshing process | CPU, fake CloudWatch | GetMetricData calls | Metrics requested | Datapoints | Failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      r =>
+        `| ${r.run}${r.run === 1 ? ' (cold)' : ''} | ${s(r.ms)} | ${s(
+          r.cpuMs,
+        )} | ${s(r.fakeCpuMs)} | ${n(r.calls)} | ${n(r.metrics)} | ${n(
+          r.datapoints,
+        )} | ${r.failed} |`,
+    ),
+    '',
+    `Peak memory of the refreshing process: ${mib(peakRss)} RSS, ${mib(
+      peakHeap,
+    )} heap (SQLite included). Lower bound of calls set by CloudWatch's limits (${n(
+      last.datapoints,
+    )} datapoints / 100,800 a call, ${n(
+      last.metrics,
+    )} queries / 500): **${bound}**; measured ${last.calls} (${(
+      (last.calls / bound - 1) *
+      100
+    ).toFixed(0)} % above).`,
+    '',
+    `Snapshots: ${mib(bytesOf(CAPACITY_KIND))} of entity detail (${n(
+      bytesOf(CAPACITY_KIND) / services,
+    )} bytes a service), ${mib(
+      bytesOf(CAPACITY_REVIEW_KIND),
+    )} of review rows. Reads from snapshots (median): an entity's capacity ${entityMs.toFixed(
+      1,
+    )} ms, the review of all ${services} services ${reviewMs.toFixed(0)} ms.`,
+    '',
+    `Monthly CloudWatch cost at the default hourly refresh: ${n(
+      last.metrics,
+    )} metrics x 720 refreshes x $0.01 / 1,000 = $${(
+      last.metrics *
+      720 *
+      PRICE_PER_METRIC
+    ).toFixed(0)} (${(
+      ((last.metrics * 720 * PRICE_PER_METRIC) / services) *
+      100
+    ).toFixed(1)} cents a service).`,
+    '',
+    `Forecast outcomes of the binding metric: ${[...statuses.entries()]
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
