@@ -33,6 +33,8 @@ export const opsPlugin = createPlugin({
     runbooks: runbooksRouteRef,
     changes: changesRouteRef,
     overview: overviewRouteRef,
+    slos: sloRouteRef,
+    onCall: onCallRouteRef,
   },
 });
 
