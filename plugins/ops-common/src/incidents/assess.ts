@@ -147,11 +147,6 @@ export interface IncidentSummary {
   bySeverity: SeveritySummary[];
 }
 
-function mean(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
 /**
  * MTTA, MTTR and the response record over a window (e.g. the last 30 days).
  * Only incidents created in the window count, except `open`, which counts
@@ -161,58 +156,91 @@ function mean(values: number[]): number | undefined {
 export function summarizeIncidents(
   incidents: AssessedIncident[],
   window: { since: Date; until: Date },
+  /** The incidents' creation times in ms, when the caller has them parsed. */
+  createdMs?: readonly number[],
 ): IncidentSummary {
+  // One pass over the incidents (the KPI history calls this for many
+  // windows over large lists), summing in the incidents' order.
   const since = window.since.getTime();
   const until = window.until.getTime();
-  const inWindow = incidents.filter(i => {
-    const t = Date.parse(i.createdAt);
-    return t >= since && t <= until;
+  const tally = () => ({
+    count: 0,
+    open: 0,
+    met: 0,
+    missed: 0,
+    ttaSum: 0,
+    ttaCount: 0,
+    ttrSum: 0,
+    ttrCount: 0,
   });
-  const ttas = inWindow
-    .map(i => i.timeToAcknowledgeMs)
-    .filter((v): v is number => v !== undefined);
-  const ttrs = inWindow
-    .map(i => i.timeToResolveMs)
-    .filter((v): v is number => v !== undefined);
-  const met = inWindow.filter(i => i.response === 'met').length;
-  const missed = inWindow.filter(
-    i => i.response === 'missed' || i.response === 'overdue',
-  ).length;
-
-  const bySeverity = SEVERITIES.map(severity => {
-    const of = inWindow.filter(i => i.severity === severity);
-    const sample = incidents.find(i => i.severity === severity);
-    return {
+  const total = tally();
+  const count = (
+    sum: ReturnType<typeof tally>,
+    met: boolean,
+    missed: boolean,
+    tta: number | undefined,
+  ) => {
+    sum.count++;
+    if (met) sum.met++;
+    if (missed) sum.missed++;
+    if (tta !== undefined) {
+      sum.ttaSum += tta;
+      sum.ttaCount++;
+    }
+  };
+  const bySeverity = new Map(
+    SEVERITIES.map(severity => [
       severity,
-      label: sample?.severityLabel ?? severity,
-      responseTarget: sample?.responseTarget ?? '',
-      count: of.length,
-      open: incidents.filter(
-        i => i.severity === severity && i.status !== 'resolved',
-      ).length,
-      responseMet: of.filter(i => i.response === 'met').length,
-      responseMissed: of.filter(
-        i => i.response === 'missed' || i.response === 'overdue',
-      ).length,
-      mttaMs: mean(
-        of
-          .map(i => i.timeToAcknowledgeMs)
-          .filter((v): v is number => v !== undefined),
-      ),
-    };
-  });
+      { ...tally(), sample: undefined as AssessedIncident | undefined },
+    ]),
+  );
+  for (let n = 0; n < incidents.length; n++) {
+    const i = incidents[n];
+    const of = bySeverity.get(i.severity);
+    if (of && !of.sample) of.sample = i;
+    if (i.status !== 'resolved') {
+      total.open++;
+      if (of) of.open++;
+    }
+    const t = createdMs ? createdMs[n] : Date.parse(i.createdAt);
+    if (!(t >= since && t <= until)) continue;
+    const met = i.response === 'met';
+    const missed = i.response === 'missed' || i.response === 'overdue';
+    count(total, met, missed, i.timeToAcknowledgeMs);
+    if (of) count(of, met, missed, i.timeToAcknowledgeMs);
+    if (i.timeToResolveMs !== undefined) {
+      total.ttrSum += i.timeToResolveMs;
+      total.ttrCount++;
+    }
+  }
+  const mean = (sum: number, n: number) => (n === 0 ? undefined : sum / n);
 
   return {
     since: window.since.toISOString(),
     until: window.until.toISOString(),
-    count: inWindow.length,
-    open: incidents.filter(i => i.status !== 'resolved').length,
-    mttaMs: mean(ttas),
-    acknowledged: ttas.length,
-    mttrMs: mean(ttrs),
-    resolved: ttrs.length,
-    responseMetRatio: met + missed > 0 ? met / (met + missed) : undefined,
-    bySeverity,
+    count: total.count,
+    open: total.open,
+    mttaMs: mean(total.ttaSum, total.ttaCount),
+    acknowledged: total.ttaCount,
+    mttrMs: mean(total.ttrSum, total.ttrCount),
+    resolved: total.ttrCount,
+    responseMetRatio:
+      total.met + total.missed > 0
+        ? total.met / (total.met + total.missed)
+        : undefined,
+    bySeverity: SEVERITIES.map(severity => {
+      const of = bySeverity.get(severity)!;
+      return {
+        severity,
+        label: of.sample?.severityLabel ?? severity,
+        responseTarget: of.sample?.responseTarget ?? '',
+        count: of.count,
+        open: of.open,
+        responseMet: of.met,
+        responseMissed: of.missed,
+        mttaMs: mean(of.ttaSum, of.ttaCount),
+      };
+    }),
   };
 }
 

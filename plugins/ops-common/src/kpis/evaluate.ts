@@ -167,6 +167,8 @@ interface TimedIncident {
 interface PreparedInputs {
   incidents?: TimedIncident[];
   failures: TimedIncident[];
+  /** The longest failure (creation to resolution or now), in ms. */
+  longestFailure: number;
   availability?: { at: number; good: number; total: number }[];
   changes?: { finished: number; record: ChangeMeasureRecord }[];
   deployments?: { at: number; record: KpiDeploymentRecord }[];
@@ -217,9 +219,14 @@ function prepare(
       }))
       .sort((a, b) => a.created - b.created);
   }
+  const failures = incidents?.filter(i => i.failure) ?? [];
   return {
     incidents,
-    failures: incidents?.filter(i => i.failure) ?? [],
+    failures,
+    longestFailure: failures.reduce(
+      (longest, f) => Math.max(longest, f.end - f.created),
+      0,
+    ),
     availability: inputs.availability
       ?.map(p => ({ at: Date.parse(p.at), good: p.good, total: p.total }))
       .sort((a, b) => a.at - b.at),
@@ -262,14 +269,29 @@ function incidentMeasurements(
   const timed = slice(all, span, i => i.created);
   const created = timed.map(i => i.incident);
   const window = { since: new Date(span.start), until: new Date(span.end) };
-  const summary = summarizeIncidents(created, window);
-  const failures = timed.filter(i => i.failure).map(i => i.incident);
-  const failureSummary = summarizeIncidents(failures, window);
+  const summary = summarizeIncidents(
+    created,
+    window,
+    timed.map(i => i.created),
+  );
+  const timedFailures = timed.filter(i => i.failure);
+  const failures = timedFailures.map(i => i.incident);
+  const failureSummary = summarizeIncidents(
+    failures,
+    window,
+    timedFailures.map(i => i.created),
+  );
 
   // Time in failure: every failure from creation to resolution (open ones
   // until now), clipped to the range, merged so overlaps count once.
+  // A failure created longer before the range than the longest failure
+  // lasted ended before it.
   const candidates = prepared.failures.slice(
-    0,
+    lowerBound(
+      prepared.failures,
+      span.start - prepared.longestFailure,
+      i => i.created,
+    ),
     lowerBound(prepared.failures, span.end, i => i.created),
   );
   let down = 0;
