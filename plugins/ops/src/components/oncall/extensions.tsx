@@ -3,9 +3,13 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { compatWrapper } from '@backstage/core-compat-api';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
 import PhoneInTalk from '@material-ui/icons/PhoneInTalk';
 import { isTeamOnCallAvailable } from './helpers';
+import { onCallRouteRef } from '../../routes';
 
 /*
  * The on-call feature's extensions for the new frontend system; the plugin
@@ -50,6 +54,7 @@ export const onCallPage = PageBlueprint.make({
     title: 'On-call',
     icon: <PhoneInTalk />,
     noHeader: true,
+    routeRef: convertLegacyRouteRef(onCallRouteRef),
     loader: () => import('.').then(m => compatWrapper(<m.OnCallPage />)),
   },
 });
