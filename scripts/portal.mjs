@@ -396,6 +396,21 @@ async function e2e() {
   if (!ok) fail('End-to-end tests failed');
 }
 
+/** PagerDuty's published REST API description, which the fake checks requests against. */
+function pagerDutyContract() {
+  if (process.env.PAGERDUTY_REST_SPEC) return process.env.PAGERDUTY_REST_SPEC;
+  const inShared = path.join(
+    'shared',
+    'contracts',
+    'pagerduty',
+    'rest-openapiv3.json',
+  );
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, inShared))) return path.join(dir, inShared);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 async function test() {
   ensureNode();
   const started = Date.now();
@@ -407,9 +422,20 @@ async function test() {
   yarn(['prettier:check']);
   log('Type check');
   yarn(['tsc', '--incremental', 'false']);
+  const contract = pagerDutyContract();
+  log(
+    contract
+      ? `PagerDuty requests are checked against ${contract}`
+      : "PagerDuty's OpenAPI description (shared/contracts/pagerduty/rest-openapiv3.json) is not in a folder above the repository: set PAGERDUTY_REST_SPEC to it, or the PagerDuty contract tests fail",
+  );
   log('Unit and database tests');
   yarn(['test:unit', '--ci'], {
-    env: toolEnv({ ...dbEnv, CI: 'true', BACKSTAGE_TEST_DISABLE_DOCKER: '1' }),
+    env: toolEnv({
+      ...dbEnv,
+      ...(contract ? { PAGERDUTY_REST_SPEC: contract } : {}),
+      CI: 'true',
+      BACKSTAGE_TEST_DISABLE_DOCKER: '1',
+    }),
   });
   await e2e();
   log(`All tests passed in ${((Date.now() - started) / 60000).toFixed(1)} min`);

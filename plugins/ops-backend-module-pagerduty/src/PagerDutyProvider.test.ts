@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   createPlatformAccount,
+  defaultSpecPath,
   FakePagerDuty,
   FakePagerDutyOptions,
   startFakePagerDuty,
@@ -64,7 +65,9 @@ describe('PagerDutyProvider against the fake PagerDuty', () => {
     const checked = fake.contractChecked;
     await fake.close();
     if (!checked)
-      throw new Error('the fake did not load the OpenAPI description');
+      throw new Error(
+        `the fake did not load PagerDuty's OpenAPI description from ${defaultSpecPath()} (set PAGERDUTY_REST_SPEC to the file)`,
+      );
     if (violations.length > 0) {
       throw new Error(`non-conforming requests:\n${violations.join('\n')}`);
     }

@@ -22,21 +22,33 @@ import addFormats from 'ajv-formats';
  *   values of the declared item schema.
  */
 
-/** Where the spec is looked for unless `PAGERDUTY_REST_SPEC` says otherwise. */
+const SPEC_IN_SHARED = path.join(
+  'shared',
+  'contracts',
+  'pagerduty',
+  'rest-openapiv3.json',
+);
+
+/**
+ * Where the spec is: `PAGERDUTY_REST_SPEC` when set, else
+ * `shared/contracts/pagerduty/rest-openapiv3.json` in the nearest folder
+ * above the repository that has it (the repository's sibling `shared/` in
+ * the workspace it is developed in). The fakes only ever run from source,
+ * so `__dirname` is this file's folder.
+ */
 export function defaultSpecPath(): string {
   if (process.env.PAGERDUTY_REST_SPEC) return process.env.PAGERDUTY_REST_SPEC;
-  // The repository's sibling folder shared/ (…/main -> …/shared). The fakes
-  // only ever run from source, so __dirname is this file's folder.
   // eslint-disable-next-line no-restricted-syntax
   const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-  return path.resolve(
-    repoRoot,
-    '..',
-    'shared',
-    'contracts',
-    'pagerduty',
-    'rest-openapiv3.json',
-  );
+  let dir = path.dirname(repoRoot);
+  for (;;) {
+    const candidate = path.join(dir, SPEC_IN_SHARED);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.join(path.dirname(repoRoot), SPEC_IN_SHARED);
 }
 
 const ACCEPT = 'application/vnd.pagerduty+json;version=2';
