@@ -429,7 +429,9 @@ async function test() {
       : "PagerDuty's OpenAPI description (shared/contracts/pagerduty/rest-openapiv3.json) is not in a folder above the repository: set PAGERDUTY_REST_SPEC to it, or the PagerDuty contract tests fail",
   );
   log('Unit and database tests');
-  yarn(['test:unit', '--ci'], {
+  // --verbose names every test, so the output shows each database the
+  // database tests ran on (e.g. "... on POSTGRES_15").
+  yarn(['test:unit', '--ci', '--verbose'], {
     env: toolEnv({
       ...dbEnv,
       ...(contract ? { PAGERDUTY_REST_SPEC: contract } : {}),
