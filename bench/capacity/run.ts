@@ -13,11 +13,9 @@
  * the refresh.
  */
 import os from 'node:os';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -33,6 +31,7 @@ import {
 import { readCapacityConfig } from '../../plugins/ops-backend/src/capacity/config';
 import { capacityTarget } from '../../plugins/ops-backend/src/capacity/targets';
 import { CLUSTER, LB, NAMESPACE, targetGroup } from './store';
+import { quietLogger, startFakeProcess } from '../lib';
 
 const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
@@ -65,27 +64,11 @@ async function main() {
   const runs = arg('runs', 1);
   const batch = arg('batch', 100);
   const anchor = Math.floor(Date.now() / 60_000) * 60_000;
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-old-space-size=4096',
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      path.join(__dirname, 'fake.ts'),
-      String(services),
-      String(anchor),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const { url: fakeUrl, child } = await startFakeProcess(
+    path.join(__dirname, 'fake.ts'),
+    [services, anchor],
+    ['--max-old-space-size=4096'],
   );
-  const fakeUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', chunk => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', code => reject(new Error(`fake exited with ${code}`)));
-  });
 
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -93,13 +76,7 @@ async function main() {
     useNullAsDefault: true,
   });
   await applyDatabaseMigrations(knex);
-  const logger: LoggerService = {
-    info: () => {},
-    debug: () => {},
-    warn: message => process.stderr.write(`warn: ${message}\n`),
-    error: message => process.stderr.write(`error: ${message}\n`),
-    child: () => logger,
-  };
+  const logger = quietLogger();
   const clock = { now: () => new Date(anchor) };
   const config = readCapacityConfig(
     new ConfigReader({ ops: { capacity: { servicesPerBatch: batch } } }),

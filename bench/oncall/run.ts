@@ -12,7 +12,6 @@
  * the snapshots. Prints p50/p95/max latency per phase and the upstream
  * requests the fake PagerDuty counted, against the issue's targets.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { platform } from '@internal/fake-upstreams';
 import { opsModulePagerDuty } from '../../plugins/ops-backend-module-pagerduty/src/module';
 import { opsPlugin } from '../../plugins/ops-backend/src/plugin';
+import { startFakeProcess } from '../lib';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,26 +93,10 @@ async function main() {
   const ids = serviceIds(services);
   const extra = ids.filter(id => id.startsWith('PSVX')).length;
 
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      path.join(__dirname, 'fake.ts'),
-      String(extra),
-      String(latency),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const { url: fakeUrl, child } = await startFakeProcess(
+    path.join(__dirname, 'fake.ts'),
+    [extra, latency],
   );
-  const fakeUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', chunk => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', code => reject(new Error(`fake exited with ${code}`)));
-  });
 
   const backend = await startTestBackend({
     features: [

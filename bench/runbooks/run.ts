@@ -12,11 +12,9 @@
  * (entity card, runbook document, coverage page, search feed) against the
  * targets in bench/RESULTS.md.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -29,6 +27,7 @@ import { DatabaseSnapshotStore } from '../../plugins/ops-backend/src/snapshots/S
 import { defaultRunbooksConfig } from '../../plugins/ops-backend/src/runbooks/config';
 import { RunbookCollector } from '../../plugins/ops-backend/src/runbooks/RunbookCollector';
 import { RunbooksService } from '../../plugins/ops-backend/src/runbooks/RunbooksService';
+import { quietLogger, startFakeProcess } from '../lib';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -90,45 +89,11 @@ function entities(dir: string, services: number): Entity[] {
   }));
 }
 
-function startFake(services: number, alarms: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      path.join(__dirname, 'fake.ts'),
-      String(services),
-      String(alarms),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  process.on('exit', () => child.kill('SIGTERM'));
-  return new Promise<{ url: string; stop: () => void }>((resolve, reject) => {
-    child.stdout!.on('data', chunk => {
-      const match = /listening (\S+)/.exec(String(chunk));
-      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
-    });
-    child.on('exit', code => reject(new Error(`fake exited ${code}`)));
-  });
-}
-
 async function stats(url: string) {
   return (await (await fetch(`${url}/__stats`)).json()) as {
     describeAlarmsCalls: number;
     listTagsForResourceCalls: number;
   };
-}
-
-/** A logger that only prints warnings and errors (jest's mocks need jest). */
-function quietLogger(): LoggerService {
-  const logger: LoggerService = {
-    error: message => process.stderr.write(`error: ${message}\n`),
-    warn: message => process.stderr.write(`warn: ${message}\n`),
-    info: () => {},
-    debug: () => {},
-    child: () => logger,
-  };
-  return logger;
 }
 
 function percentile(values: number[], p: number): number {
@@ -157,7 +122,10 @@ async function main() {
     process.env.BENCH_TRACE && process.stderr.write(`${m}\n`);
   const bytes = await writeRepository(dir, services);
   trace('repository written');
-  const fake = await startFake(services, alarmsPerService);
+  const fake = await startFakeProcess(path.join(__dirname, 'fake.ts'), [
+    services,
+    alarmsPerService,
+  ]);
   trace(`fake at ${fake.url}`);
   const knex = knexFactory({
     client: 'better-sqlite3',

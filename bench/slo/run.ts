@@ -13,13 +13,11 @@
  */
 import os from 'node:os';
 import { mockServices } from '@backstage/backend-test-utils';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchProvider } from '../../plugins/ops-backend-module-cloudwatch/src';
@@ -43,6 +41,7 @@ function arg(name: string, fallback: number): number {
 }
 
 import { LB, tg } from './store';
+import { quietLogger, startFakeProcess } from '../lib';
 
 function entities(services: number): Entity[] {
   return Array.from({ length: services }, (_, i) => ({
@@ -68,40 +67,17 @@ async function main() {
   const runs = arg('runs', 3);
   const anchor = Math.floor(Date.now() / 60_000) * 60_000;
   // The fake CloudWatch runs in its own process, as CloudWatch is remote.
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      path.join(__dirname, 'fake.ts'),
-      String(services),
-      String(anchor),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const { url: fakeUrl, child } = await startFakeProcess(
+    path.join(__dirname, 'fake.ts'),
+    [services, anchor],
   );
-  const fakeUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', chunk => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', code => reject(new Error(`fake exited with ${code}`)));
-  });
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: ':memory:',
     useNullAsDefault: true,
   });
   await applyDatabaseMigrations(knex);
-  // A quiet logger (mockServices' logger needs jest).
-  const logger: LoggerService = {
-    info: () => {},
-    debug: () => {},
-    warn: message => process.stderr.write(`warn: ${message}\n`),
-    error: message => process.stderr.write(`error: ${message}\n`),
-    child: () => logger,
-  };
+  const logger = quietLogger();
   const config = readSloConfig(new ConfigReader({}));
   const provider = new CloudWatchProvider({
     region: 'us-east-1',
