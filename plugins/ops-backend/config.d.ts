@@ -230,6 +230,12 @@ export interface Config {
       /** Days of notice a normal change needs, or a justification. Default 7. */
       noticeDays?: number;
       /**
+       * How many minutes before its planned start a standard or normal
+       * change may be started; emergency changes may start at any time.
+       * Default 30.
+       */
+      earlyStartMinutes?: number;
+      /**
        * Change freezes: no standard or normal change may be planned in or
        * started during one. Dates without a time are whole days in the
        * window's time zone (the end date is included).

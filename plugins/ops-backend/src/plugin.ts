@@ -109,7 +109,6 @@ export const opsPlugin = createBackendPlugin({
         // on-call, SLO and change features above.
         const kpis = createKpisFeature({
           ...deps,
-          database: db,
           snapshots,
           oncall: oncall.service,
           slo: slo.service,

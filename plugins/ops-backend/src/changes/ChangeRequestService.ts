@@ -25,8 +25,10 @@ import {
 import {
   availableChangeActions,
   blockingFindings,
+  CHANGE_ID_PATTERN,
   ChangeActor,
   ChangeHistoryEntry,
+  ChangeMeasureRecord,
   ChangeMeasuresReport,
   changeMeasuresReport,
   ChangePolicy,
@@ -51,6 +53,7 @@ import {
   maintenanceWindowsBetween,
   parseChangeId,
   requiredApprovals,
+  startRefusal,
   UpdateChangeRequest,
 } from '@opsportal/plugin-ops-common';
 import {
@@ -238,7 +241,7 @@ export class ChangeRequestService {
       ctx,
       { changeId: id, fields: Object.keys(patch).filter(k => k !== 'version') },
       async () => {
-        const { version, ...fields } = patch;
+        const { version, ...given } = patch;
         const change = await this.load(id);
         const decisions = await this.decisionsFor(ctx);
         const may = this.mayOn(decisions, change);
@@ -252,6 +255,12 @@ export class ChangeRequestService {
           throw new ConflictError(
             `${change.id} is ${change.status}: only drafts can be edited`,
           );
+        }
+        // Only what differs from the stored change is an edit; a patch that
+        // changes nothing writes nothing and keeps the version.
+        const fields = changedFields(change, given);
+        if (Object.keys(fields).length === 0) {
+          return this.detailOf(change, ctx, { decisions });
         }
         const merged = { ...change, ...withoutNulls(fields) };
         if (Date.parse(merged.plannedEnd) <= Date.parse(merged.plannedStart)) {
@@ -294,8 +303,12 @@ export class ChangeRequestService {
         if (change.version !== input.version) {
           throw this.staleVersion(change, input.version);
         }
+        // The history as of the version read: steps written since by a
+        // concurrent writer must not decide this one (its write fails on the
+        // version check and answers 409).
         const history = await this.deps.store.history(
           parseChangeId(change.id)!,
+          { upToVersion: change.version },
         );
         const approvals = currentApprovals(history);
         const required = requiredApprovals(
@@ -380,14 +393,7 @@ export class ChangeRequestService {
     range: { from: Date; to: Date },
     ctx: { credentials: BackstageCredentials },
   ): Promise<ChangeMeasuresReport> {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission: changeRequestReadPermission }],
-      { credentials: ctx.credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError('You may not see change requests');
-    }
-    const records = await this.deps.store.listImplemented(range.from, range.to);
+    const records = await this.implemented(range, ctx);
     const refs = [...new Set(records.flatMap(r => r.entityRefs))];
     const owners = new Map<string, string[]>();
     if (refs.length > 0) {
@@ -420,6 +426,19 @@ export class ChangeRequestService {
     });
   }
 
+  /**
+   * The changes implemented in [from, to) that the caller may see: the read
+   * permission's conditions apply in SQL, as they do for the list. The
+   * measures and the KPIs are computed from these.
+   */
+  async implemented(
+    range: { from: Date; to: Date },
+    ctx: { credentials: BackstageCredentials },
+  ): Promise<ChangeMeasureRecord[]> {
+    const filter = await this.readFilter(ctx);
+    return this.deps.store.listImplemented(range.from, range.to, filter);
+  }
+
   /** Loads a change request for the permission framework (getResources). */
   async loadForPermissions(
     refs: string[],
@@ -435,6 +454,9 @@ export class ChangeRequestService {
   private async load(id: string): Promise<ChangeRequest> {
     const dbId = parseChangeId(id);
     if (!dbId) {
+      if (CHANGE_ID_PATTERN.test(id.trim())) {
+        throw new NotFoundError(`${id.trim().toUpperCase()} does not exist`);
+      }
       throw new InputError(`id: must be a change request id like CHG-1042`);
     }
     const change = await this.deps.store.get(dbId);
@@ -482,6 +504,12 @@ export class ChangeRequestService {
       actions: availableChangeActions(change, actor, {
         approvals,
         requiredApprovals: required,
+      }).map(a => {
+        const refusal =
+          a.action === 'start' && a.allowed
+            ? startRefusal(change, this.deps.policy, this.deps.clock.now())
+            : undefined;
+        return refusal ? { ...a, allowed: false, reason: refusal } : a;
       }),
       canEdit: change.status === 'draft' && may.update,
       findings: checkChangePolicy(
@@ -526,9 +554,9 @@ export class ChangeRequestService {
   }
 
   /** The read permission as a list filter; throws when reading is denied. */
-  private async readFilter(
-    ctx: CallContext,
-  ): Promise<PermissionCriteria<ChangeRequestFilter> | undefined> {
+  private async readFilter(ctx: {
+    credentials: BackstageCredentials;
+  }): Promise<PermissionCriteria<ChangeRequestFilter> | undefined> {
     const [decision] = await this.deps.permissions.authorizeConditional(
       [{ permission: changeRequestReadPermission }],
       { credentials: ctx.credentials },
@@ -566,17 +594,9 @@ export class ChangeRequestService {
         );
       }
     }
-    if (action === 'start' && change.category !== 'emergency') {
-      const [freeze] = findFreezes(
-        this.deps.policy.freezes,
-        now,
-        new Date(now.getTime() + 1),
-      );
-      if (freeze) {
-        throw new NotAllowedError(
-          `The change freeze "${freeze.name}" is in effect until ${freeze.end}: only emergency changes may start now`,
-        );
-      }
+    if (action === 'start') {
+      const refusal = startRefusal(change, this.deps.policy, now);
+      if (refusal) throw new NotAllowedError(refusal);
     }
   }
 
@@ -716,6 +736,31 @@ export class ChangeRequestService {
       throw error;
     }
   }
+}
+
+/** The fields of a patch whose values differ from the stored change. */
+function changedFields(
+  change: ChangeRequest,
+  patch: Omit<UpdateChangeRequest, 'version'>,
+): Omit<UpdateChangeRequest, 'version'> {
+  const same = (key: string, value: unknown): boolean => {
+    const current = (change as unknown as Record<string, unknown>)[key];
+    if (value === null) return current === undefined || current === null;
+    if (Array.isArray(value) && Array.isArray(current)) {
+      const a = [...value].sort();
+      const b = [...current].sort();
+      return a.length === b.length && a.every((v, i) => v === b[i]);
+    }
+    if (key === 'plannedStart' || key === 'plannedEnd') {
+      return Date.parse(String(value)) === Date.parse(String(current));
+    }
+    return value === current;
+  };
+  return Object.fromEntries(
+    Object.entries(patch).filter(
+      ([key, value]) => value !== undefined && !same(key, value),
+    ),
+  ) as Omit<UpdateChangeRequest, 'version'>;
 }
 
 function withoutNulls<T extends Record<string, unknown>>(value: T): Partial<T> {

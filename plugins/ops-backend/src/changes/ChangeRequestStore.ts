@@ -16,6 +16,7 @@ import {
   ChangeStatus,
   formatChangeId,
   ListChangeRequestsQuery,
+  MAX_CHANGE_DB_ID,
 } from '@opsportal/plugin-ops-common';
 import { ChangeRequestFilter } from '@opsportal/plugin-ops-node';
 import { randomUUID } from 'node:crypto';
@@ -60,7 +61,15 @@ export interface ChangeRequestStore {
     steps: Array<HistoryStep & { set: StatusChange }>;
   }): Promise<ChangeRequest>;
   get(dbId: number): Promise<ChangeRequest | undefined>;
-  history(dbId: number): Promise<ChangeHistoryEntry[]>;
+  /**
+   * The history of a change request, oldest first. With `upToVersion`, only
+   * the steps up to that version: the history as it was when the change was
+   * read at that version, whatever was written since.
+   */
+  history(
+    dbId: number,
+    options?: { upToVersion?: number },
+  ): Promise<ChangeHistoryEntry[]>;
   list(
     query: ListChangeRequestsQuery,
     filter?: PermissionCriteria<ChangeRequestFilter>,
@@ -89,8 +98,15 @@ export interface ChangeRequestStore {
     excludeDbId?: number;
     filter?: PermissionCriteria<ChangeRequestFilter>;
   }): Promise<ChangeRequestSummary[]>;
-  /** Changes whose implementation finished in [from, to). */
-  listImplemented(from: Date, to: Date): Promise<ChangeMeasureRecord[]>;
+  /**
+   * Changes whose implementation finished in [from, to), among those the
+   * filter (the caller's read permission) lets through.
+   */
+  listImplemented(
+    from: Date,
+    to: Date,
+    filter?: PermissionCriteria<ChangeRequestFilter>,
+  ): Promise<ChangeMeasureRecord[]>;
 }
 
 type ChangeRow = {
@@ -165,6 +181,10 @@ function encodeCursor(value: string, id: number): string {
   return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
 }
 
+/** Times a cursor can carry: what every supported database can compare. */
+const CURSOR_MIN = Date.UTC(1970, 0, 1);
+const CURSOR_MAX = Date.UTC(9999, 11, 31);
+
 function decodeCursor(cursor: string): { value: Date; id: number } {
   try {
     const [value, id] = JSON.parse(
@@ -173,9 +193,11 @@ function decodeCursor(cursor: string): { value: Date; id: number } {
     const date = new Date(value);
     if (
       typeof value === 'string' &&
-      !Number.isNaN(date.getTime()) &&
+      date.getTime() >= CURSOR_MIN &&
+      date.getTime() <= CURSOR_MAX &&
       Number.isSafeInteger(id) &&
-      id > 0
+      id > 0 &&
+      id <= MAX_CHANGE_DB_ID
     ) {
       return { value: date, id };
     }
@@ -312,10 +334,17 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
     return this.toChange(row, refs.get(row.id) ?? []);
   }
 
-  async history(dbId: number): Promise<ChangeHistoryEntry[]> {
-    const rows: HistoryRow[] = await this.knex(HISTORY)
+  async history(
+    dbId: number,
+    options: { upToVersion?: number } = {},
+  ): Promise<ChangeHistoryEntry[]> {
+    const qb = this.knex(HISTORY)
       .where({ change_id: dbId })
       .orderBy('version', 'asc');
+    if (options.upToVersion !== undefined) {
+      qb.where('version', '<=', options.upToVersion);
+    }
+    const rows: HistoryRow[] = await qb;
     return rows.map(r => ({
       version: r.version,
       actor: r.actor,
@@ -507,8 +536,12 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
     return rows.map(r => this.toSummary(r, refs.get(r.id) ?? []));
   }
 
-  async listImplemented(from: Date, to: Date): Promise<ChangeMeasureRecord[]> {
-    const rows: ChangeRow[] = await this.knex(CHANGES)
+  async listImplemented(
+    from: Date,
+    to: Date,
+    filter?: PermissionCriteria<ChangeRequestFilter>,
+  ): Promise<ChangeMeasureRecord[]> {
+    const qb = this.knex(CHANGES)
       .select(
         'id',
         'category',
@@ -520,11 +553,13 @@ export class DatabaseChangeRequestStore implements ChangeRequestStore {
       .where('finished_at', '>=', from)
       .andWhere('finished_at', '<', to)
       .whereNotNull('outcome');
+    if (filter) applyFilter(qb, filter, this.knex);
+    const rows: ChangeRow[] = await qb;
     const refs = await this.entityRefsOf(rows.map(r => r.id));
     return rows.map(r => ({
       id: formatChangeId(r.id),
       category: r.category as ChangeCategory,
-      standardType: r.standard_type ?? undefined,
+      ...(r.standard_type ? { standardType: r.standard_type } : {}),
       outcome: r.outcome as ChangeOutcome,
       entityRefs: refs.get(r.id) ?? [],
       submittedAt: iso(r.submitted_at),

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import {
   ChangePolicy,
+  DEFAULT_EARLY_START_MINUTES,
   defaultChangePolicy,
   describeSchemaError,
 } from '@opsportal/plugin-ops-common';
@@ -83,6 +84,12 @@ const configSchema = z.strictObject({
       durationMinutes: defaults.maintenanceWindow.durationMinutes,
     }),
   noticeDays: z.number().min(0).max(90).default(defaults.noticeDays),
+  earlyStartMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(DEFAULT_EARLY_START_MINUTES),
   freezes: z
     .array(
       z.strictObject({
@@ -154,6 +161,7 @@ export function readChangesConfig(config: Config): ChangesConfig {
       },
       noticeDays: value.noticeDays,
       freezes,
+      earlyStartMinutes: value.earlyStartMinutes,
     },
     approverGroups: value.approverGroups.map(g => g.toLocaleLowerCase('en-US')),
   };

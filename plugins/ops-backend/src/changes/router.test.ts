@@ -18,6 +18,7 @@ import {
 import {
   ChangeRequestDetail,
   changeRequestApprovePermission,
+  changeRequestReadPermission,
   changeRequestReviewPermission,
   changeRequestUpdatePermission,
   defaultChangePolicy,
@@ -55,9 +56,20 @@ const entities = [
  * review and update anything; everyone else may update only the changes
  * they filed (a conditional decision the plugin resolves itself).
  */
-function policyPermissions(): ReturnType<typeof mockServices.permissions.mock> {
+function policyPermissions(
+  options: { ownReadOnly?: string[] } = {},
+): ReturnType<typeof mockServices.permissions.mock> {
   const decide = (name: string, user: string): PolicyDecision => {
     const approver = APPROVERS.includes(user);
+    if (
+      name === changeRequestReadPermission.name &&
+      options.ownReadOnly?.includes(user)
+    ) {
+      return createChangeRequestConditionalDecision(
+        changeRequestReadPermission,
+        changeRequestConditions.isChangeRequester({ claims: [user] }),
+      );
+    }
     if (
       name === changeRequestApprovePermission.name ||
       name === changeRequestReviewPermission.name
@@ -128,7 +140,11 @@ const normalChange = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function startBackend(
-  options: { database?: Awaited<ReturnType<TestDatabases['init']>> } = {},
+  options: {
+    database?: Awaited<ReturnType<TestDatabases['init']>>;
+    /** Users who may read only the change requests they filed. */
+    ownReadOnly?: string[];
+  } = {},
 ) {
   const sent: NotificationSendOptions[] = [];
   const auditor = mockServices.auditor.mock();
@@ -136,7 +152,7 @@ async function startBackend(
     features: [
       opsPlugin,
       catalogServiceMock.factory({ entities }),
-      policyPermissions().factory,
+      policyPermissions({ ownReadOnly: options.ownReadOnly }).factory,
       auditor.factory,
       createServiceFactory({
         service: notificationService,
@@ -183,6 +199,31 @@ async function act(
     ...(comment && { comment }),
   });
 }
+
+/** Moves the wall clock (Date only: timers run as usual). */
+function moveClockTo(ms: number) {
+  jest.useFakeTimers({
+    now: ms,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}
+
+afterEach(() => jest.useRealTimers());
 
 describe('change requests API', () => {
   it('refuses every route without credentials', async () => {
@@ -278,6 +319,23 @@ describe('change requests API', () => {
       payload: { title: `${detail.change.id} was approved` },
     });
 
+    // Days before its planned start it may not start yet, and says why.
+    const early = await act(guest, detail.change, 'start');
+    expect(early.status).toBe(403);
+    expect(early.body.error.message).toMatch(
+      /planned to start at .*: it may start from .* \(30 minutes before\), or be filed as an emergency change/,
+    );
+    expect(
+      (await guest.get(`/change-requests/${detail.change.id}`)).body.actions,
+    ).toContainEqual(
+      expect.objectContaining({
+        action: 'start',
+        allowed: false,
+        reason: expect.stringMatching(/may start from/),
+      }),
+    );
+    // Twenty minutes before its planned start it may.
+    moveClockTo(Date.parse(detail.change.plannedStart) - 20 * 60_000);
     detail = (await act(guest, detail.change, 'start')).body;
     expect(detail.change.status).toBe('in-progress');
     const done = await act(guest, detail.change, 'complete');
@@ -297,11 +355,13 @@ describe('change requests API', () => {
     ]);
     expect(detail.actions).toEqual([]);
 
-    // Every write was audited, the refused one as a failure.
+    // Every write was audited, the refused ones (the filing outside the
+    // window, the early start) as failures.
     const events = auditor.createEvent.mock.calls.map(c => c[0].eventId);
     expect(events).toEqual([
       'change-request-create',
       'change-request-create',
+      'change-request-transition',
       'change-request-transition',
       'change-request-transition',
       'change-request-transition',
@@ -602,6 +662,183 @@ describe.each(databases.eachSupportedId())(
         [1, 2, 3],
       );
       expect(detail.history[2].toStatus).toBe(detail.change.status);
+    });
+
+    it('answers every loser of 50 concurrent approvals with 409 and the current version', async () => {
+      const knex = await databases.init(id);
+      const { as } = await startBackend({ database: knex });
+      const change = (
+        await as(GUEST).post(
+          '/change-requests',
+          normalChange({ action: 'submit' }),
+        )
+      ).body.change;
+      expect(change.version).toBe(2);
+
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          act(as(i % 2 ? BRUNO : ALICE), change, 'approve'),
+        ),
+      );
+      const statuses = answers.map(r => r.status);
+      expect(statuses.filter(s => s === 200)).toHaveLength(1);
+      expect(statuses.filter(s => s === 409)).toHaveLength(49);
+      for (const loser of answers.filter(r => r.status === 409)) {
+        expect(loser.body.error.message).toMatch(/now at version 3\b/);
+      }
+
+      const detail = (await as(GUEST).get(`/change-requests/${change.id}`))
+        .body;
+      expect(detail.change).toMatchObject({ status: 'approved', version: 3 });
+      expect(detail.history).toHaveLength(detail.change.version);
+    });
+
+    it('treats an edit that changes nothing as no edit', async () => {
+      const knex = await databases.init(id);
+      const { as } = await startBackend({ database: knex });
+      const draft = (await as(GUEST).post('/change-requests', normalChange()))
+        .body.change;
+
+      for (const patch of [
+        { version: 1 },
+        { version: 1, title: draft.title, risk: draft.risk },
+        {
+          version: 1,
+          entityRefs: draft.entityRefs,
+          plannedStart: draft.plannedStart.replace('.000Z', 'Z'),
+        },
+      ]) {
+        const res = await as(GUEST).patch(
+          `/change-requests/${draft.id}`,
+          patch,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.change).toMatchObject({ version: 1 });
+        expect(res.body.history).toHaveLength(1);
+      }
+      const stored = (await as(GUEST).get(`/change-requests/${draft.id}`)).body;
+      expect(stored.change.version).toBe(1);
+      expect(stored.change.updatedAt).toBe(draft.updatedAt);
+      expect(stored.history.map((h: { action: string }) => h.action)).toEqual([
+        'create',
+      ]);
+
+      // A real edit names only what changed.
+      const edited = await as(GUEST).patch(`/change-requests/${draft.id}`, {
+        version: 1,
+        title: draft.title,
+        risk: 'high',
+      });
+      expect(edited.status).toBe(200);
+      expect(edited.body.change.version).toBe(2);
+      expect(edited.body.history[1].comment).toBe('Edited risk');
+    });
+
+    it('answers ids past the integer range with 404 and hand-made cursors with 400', async () => {
+      const knex = await databases.init(id);
+      const { as } = await startBackend({ database: knex });
+      await as(GUEST).post('/change-requests', normalChange());
+      const [before] = await knex('ops_change_requests').count({ n: '*' });
+
+      for (const changeId of [
+        'CHG-2147484648',
+        'CHG-2147484647',
+        'chg-99999999999999999999',
+        'CHG-1000',
+      ]) {
+        for (const res of [
+          await as(GUEST).get(`/change-requests/${changeId}`),
+          await as(GUEST).patch(`/change-requests/${changeId}`, {
+            version: 1,
+            title: 'Renamed',
+          }),
+          await as(GUEST).post(`/change-requests/${changeId}/transitions`, {
+            action: 'cancel',
+            version: 1,
+          }),
+        ]) {
+          expect([changeId, res.status]).toEqual([changeId, 404]);
+          expect(res.body.error.message).toBe(
+            `${changeId.toUpperCase()} does not exist`,
+          );
+        }
+      }
+
+      const cursor = (value: unknown) =>
+        Buffer.from(JSON.stringify(value)).toString('base64url');
+      for (const made of [
+        cursor(['2030-01-01T00:00:00.000Z', 2147483648]),
+        cursor(['2030-01-01T00:00:00.000Z', 1e20]),
+        cursor(['+275760-09-13T00:00:00.000Z', 1]),
+        cursor(['0001-01-01T00:00:00.000Z', 1]),
+        cursor([null, 1]),
+        cursor({ value: 'x' }),
+        'not base64 at all',
+      ]) {
+        const res = await as(GUEST).get(
+          `/change-requests?cursor=${encodeURIComponent(made)}`,
+        );
+        expect([made, res.status]).toEqual([made, 400]);
+        expect(res.body.error.message).toMatch(/cursor: is not a cursor/);
+      }
+      const [after] = await knex('ops_change_requests').count({ n: '*' });
+      expect(Number(after.n)).toBe(Number(before.n));
+    });
+
+    it('counts in the measures and KPIs only the changes the caller may read', async () => {
+      const knex = await databases.init(id);
+      const { as } = await startBackend({
+        database: knex,
+        ownReadOnly: [JAMAL],
+      });
+      const emergency = (who: string, title: string) =>
+        as(who).post('/change-requests', {
+          ...normalChange({ category: 'emergency', title }),
+          action: 'start',
+        });
+      // The guest's emergency change rolled back; Jamal's completed.
+      const mine = (await emergency(JAMAL, 'Jamal patches a CVE')).body.change;
+      expect((await act(as(JAMAL), mine, 'complete')).status).toBe(200);
+      const other = (await emergency(GUEST, 'Guest restarts a node')).body
+        .change;
+      expect(
+        (await act(as(GUEST), other, 'roll-back', 'Made it worse')).status,
+      ).toBe(200);
+
+      const from = new Date(Date.now() - day).toISOString();
+      const to = new Date(Date.now() + day).toISOString();
+      const measures = async (who: string) =>
+        (await as(who).get(`/change-measures?from=${from}&to=${to}`)).body
+          .platform;
+      expect(await measures(GUEST)).toMatchObject({
+        changes: 2,
+        rolledBack: 1,
+      });
+      // Jamal sees his own change only, as the list shows him.
+      expect(await measures(JAMAL)).toMatchObject({
+        changes: 1,
+        rolledBack: 0,
+        successRate: 1,
+      });
+      const list = (await as(JAMAL).get('/change-requests')).body.items;
+      expect(list.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+
+      const kpi = async (who: string) => {
+        const res = await as(who).get('/kpis?scope=platform&period=30d');
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const rollbackRate = (report: {
+        kpis: { id: string; value?: number; sample: number }[];
+      }) => report.kpis.find(k => k.id === 'rollbackRate');
+      expect(rollbackRate(await kpi(GUEST))).toMatchObject({
+        value: 0.5,
+        sample: 2,
+      });
+      expect(rollbackRate(await kpi(JAMAL))).toMatchObject({
+        value: 0,
+        sample: 1,
+      });
     });
   },
 );

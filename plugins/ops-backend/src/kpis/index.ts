@@ -1,14 +1,11 @@
 import {
   HttpAuthService,
-  PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { activeChangeStatuses } from '@opsportal/plugin-ops-common';
 import express from 'express';
-import { Knex } from 'knex';
 import { ChangeRequestService } from '../changes';
-import { DatabaseChangeRequestStore } from '../changes/ChangeRequestStore';
 import { Clock, systemClock } from '../lib/clock';
 import { OnCallService, readOnCallConfig } from '../oncall';
 import { SloService } from '../slo';
@@ -18,7 +15,7 @@ import { KpiService } from './KpiService';
 import { createKpisRouter } from './router';
 import {
   availabilitySourceFromSlo,
-  changeSourceFromStore,
+  changeSourceFromService,
   incidentSourceFromOnCall,
 } from './sources';
 
@@ -30,8 +27,6 @@ export interface KpisFeatureOptions {
   config: RootConfigService;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  database: Knex;
   snapshots: SnapshotStore;
   oncall?: OnCallService;
   slo?: SloService;
@@ -63,12 +58,7 @@ export function createKpisFeature(options: KpisFeatureOptions): {
     availability: slo
       ? availabilitySourceFromSlo({ uptime: slo, snapshots: options.snapshots })
       : undefined,
-    changes: changes
-      ? changeSourceFromStore({
-          store: new DatabaseChangeRequestStore(options.database),
-          permissions: options.permissions,
-        })
-      : undefined,
+    changes: changes ? changeSourceFromService(changes) : undefined,
     teams: oncall
       ? {
           async servicesOf(groupRef, credentials) {

@@ -1,24 +1,18 @@
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AssessedIncident,
   ChangeMeasureRecord,
-  changeRequestReadPermission,
   ChangeRequestSummary,
   Freshness,
   KpiAvailabilityPoint,
   MaintenanceCalendar,
-  parseChangeId,
   PlatformOnCallResponse,
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
-import { ChangeRequestStore } from '../changes/ChangeRequestStore';
 import { INCIDENTS_KIND, IncidentsReader, OnCallService } from '../oncall';
 import {
   EntitySloSnapshot,
@@ -221,43 +215,18 @@ export function availabilitySourceFromSlo(options: {
 }
 
 /**
- * Implemented changes from the change-request store, behind the same read
- * permission as the change measures. The store's measure records carry no
- * standard type, so standard changes are looked up one by one for it (they
- * decide what a deployment is).
+ * Implemented changes from change management, as the caller may see them:
+ * the change service applies the read permission and its conditions.
  */
-export function changeSourceFromStore(options: {
-  store: ChangeRequestStore;
-  permissions: PermissionsService;
+export function changeSourceFromService(changes: {
+  implemented(
+    range: { from: Date; to: Date },
+    ctx: { credentials: BackstageCredentials },
+  ): Promise<KpiChangeRecord[]>;
 }): KpiChangeSource {
   return {
-    async implemented(range, credentials) {
-      const [decision] = await options.permissions.authorizeConditional(
-        [{ permission: changeRequestReadPermission }],
-        { credentials },
-      );
-      if (decision.result === AuthorizeResult.DENY) {
-        throw new NotAllowedError('You may not see change requests');
-      }
-      const records = await options.store.listImplemented(range.from, range.to);
-      const result: KpiChangeRecord[] = [];
-      for (let i = 0; i < records.length; i += 20) {
-        const chunk = records.slice(i, i + 20);
-        const types = await Promise.all(
-          chunk.map(async r => {
-            if (r.category !== 'standard') return undefined;
-            const dbId = parseChangeId(r.id);
-            return dbId
-              ? (await options.store.get(dbId))?.standardType
-              : undefined;
-          }),
-        );
-        chunk.forEach((r, j) =>
-          result.push(types[j] ? { ...r, standardType: types[j] } : r),
-        );
-      }
-      return result;
-    },
+    implemented: (range, credentials) =>
+      changes.implemented(range, { credentials }),
   };
 }
 

@@ -217,12 +217,27 @@ export function formatChangeId(dbId: number): string {
   return `CHG-${dbId + 1000}`;
 }
 
-/** Database id from a human id (`CHG-1042` or `chg-1042`), if it is one. @public */
+/**
+ * The largest database id a change request can have: ids are 32-bit signed
+ * integers in every supported database. @public
+ */
+export const MAX_CHANGE_DB_ID = 2_147_483_647;
+
+/** The form of a change request id, whether or not one can have it. @public */
+export const CHANGE_ID_PATTERN = /^CHG-(\d{1,30})$/i;
+
+/**
+ * Database id from a human id (`CHG-1042` or `chg-1042`), if it is one that
+ * a change request can have (from CHG-1001 up to the databases' integer
+ * range). @public
+ */
 export function parseChangeId(id: string): number | undefined {
-  const match = /^CHG-(\d{4,12})$/i.exec(id.trim());
+  const match = CHANGE_ID_PATTERN.exec(id.trim());
   if (!match) return undefined;
   const dbId = Number(match[1]) - 1000;
-  return Number.isSafeInteger(dbId) && dbId > 0 ? dbId : undefined;
+  return Number.isSafeInteger(dbId) && dbId > 0 && dbId <= MAX_CHANGE_DB_ID
+    ? dbId
+    : undefined;
 }
 
 /** Labels for statuses, categories, actions and outcomes. @public */

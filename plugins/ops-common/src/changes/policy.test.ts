@@ -4,6 +4,7 @@ import {
   ChangePolicy,
   defaultChangePolicy,
   describeMaintenanceWindow,
+  startRefusal,
 } from './policy';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -140,5 +141,64 @@ describe('checkChangePolicy', () => {
     expect(describeMaintenanceWindow(policy.maintenanceWindow)).toBe(
       'first Sunday of each month, 02:00–04:00 America/New_York',
     );
+  });
+});
+
+describe('startRefusal', () => {
+  const policy = {
+    freezes: [
+      {
+        name: 'Holiday peak',
+        start: '2026-12-18T05:00:00.000Z',
+        end: '2027-01-04T05:00:00.000Z',
+      },
+    ],
+  };
+  const planned = {
+    category: 'normal' as const,
+    plannedStart: '2026-12-06T07:00:00.000Z',
+  };
+
+  it('refuses a normal change months before its planned start, and says from when it may start', () => {
+    expect(
+      startRefusal(planned, policy, new Date('2026-09-01T07:00:00Z')),
+    ).toBe(
+      'It is planned to start at 2026-12-06T07:00:00.000Z: it may start from 2026-12-06T06:30:00.000Z (30 minutes before), or be filed as an emergency change',
+    );
+    expect(
+      startRefusal(planned, policy, new Date('2026-12-06T06:29:59Z')),
+    ).toMatch(/may start from/);
+  });
+
+  it('lets it start within the tolerance and any time after', () => {
+    for (const now of [
+      '2026-12-06T06:30:00Z',
+      '2026-12-06T07:00:00Z',
+      '2026-12-07T07:00:00Z',
+    ]) {
+      expect(startRefusal(planned, policy, new Date(now))).toBeUndefined();
+    }
+    expect(
+      startRefusal(
+        planned,
+        { ...policy, earlyStartMinutes: 120 },
+        new Date('2026-12-06T05:00:00Z'),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses standard and normal changes during a freeze, never emergency ones', () => {
+    const inFreeze = new Date('2026-12-20T12:00:00Z');
+    const during = { plannedStart: '2026-12-20T12:00:00.000Z' };
+    expect(
+      startRefusal({ ...during, category: 'standard' }, policy, inFreeze),
+    ).toMatch(/The change freeze "Holiday peak" is in effect/);
+    expect(
+      startRefusal(
+        { category: 'emergency', plannedStart: '2027-03-01T00:00:00.000Z' },
+        policy,
+        inFreeze,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -53,7 +53,15 @@ export interface ChangePolicy {
   /** Days between submission and planned start that count as due notice. */
   noticeDays: number;
   freezes: FreezePeriod[];
+  /**
+   * How many minutes before its planned start a standard or normal change
+   * may be started. Default {@link DEFAULT_EARLY_START_MINUTES}.
+   */
+  earlyStartMinutes?: number;
 }
+
+/** Default of {@link ChangePolicy.earlyStartMinutes}. @public */
+export const DEFAULT_EARLY_START_MINUTES = 30;
 
 /** The seed's policy: what applies when app-config says nothing. @public */
 export const defaultChangePolicy: ChangePolicy = {
@@ -278,4 +286,37 @@ export function describeMaintenanceWindow(rule: MaintenanceWindowRule): string {
 
 function formatInZone(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+}
+
+/**
+ * Why a change may not be started at `now`, or undefined when it may: a
+ * standard or normal change starts no earlier than its planned start (less
+ * the policy's early-start tolerance) and not during a change freeze; an
+ * emergency change may start at any time.
+ * @public
+ */
+export function startRefusal(
+  change: Pick<ChangeRequestFields, 'category' | 'plannedStart'>,
+  policy: Pick<ChangePolicy, 'freezes' | 'earlyStartMinutes'>,
+  now: Date,
+): string | undefined {
+  if (change.category === 'emergency') return undefined;
+  const [freeze] = findFreezes(
+    policy.freezes,
+    now,
+    new Date(now.getTime() + 1),
+  );
+  if (freeze) {
+    return `The change freeze "${freeze.name}" is in effect until ${freeze.end}: only emergency changes may start now`;
+  }
+  const tolerance = policy.earlyStartMinutes ?? DEFAULT_EARLY_START_MINUTES;
+  const earliest = Date.parse(change.plannedStart) - tolerance * 60_000;
+  if (now.getTime() < earliest) {
+    return `It is planned to start at ${
+      change.plannedStart
+    }: it may start from ${new Date(
+      earliest,
+    ).toISOString()} (${tolerance} minutes before), or be filed as an emergency change`;
+  }
+  return undefined;
 }
