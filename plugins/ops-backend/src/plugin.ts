@@ -116,7 +116,7 @@ export const opsPlugin = createBackendPlugin({
         });
         features.push(kpis.router);
 
-        httpRouter.use(await createRouter({ features }));
+        httpRouter.use(await createRouter({ features, logger }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

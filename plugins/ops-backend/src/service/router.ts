@@ -1,17 +1,21 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
+import { toClientError } from '../lib/errors';
 
 /** What the ops router is built from. */
 export interface RouterOptions {
   /** Routers of the feature folders (slo/, oncall/, changes/, ...). */
   features: express.Router[];
+  logger: LoggerService;
 }
 
 /**
  * The REST API under /api/ops. Only wiring: each feature folder brings its own
- * routes; errors are thrown as @backstage/errors and turned into responses by
- * the backend's error middleware.
+ * routes; errors are thrown as @backstage/errors, filtered here (nothing
+ * internal reaches the client; an unavailable database answers 503 with
+ * Retry-After) and turned into responses by the backend's error middleware.
  */
 export async function createRouter(
   options: RouterOptions,
@@ -27,6 +31,21 @@ export async function createRouter(
   for (const feature of options.features) {
     router.use(feature);
   }
+
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      next(
+        toClientError(error, options.logger, (name, value) =>
+          res.setHeader(name, value),
+        ),
+      );
+    },
+  );
 
   return router;
 }

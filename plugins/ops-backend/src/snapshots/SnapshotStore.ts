@@ -1,6 +1,17 @@
 import { Knex } from 'knex';
 import { Snapshot } from '@opsportal/plugin-ops-common';
 import { Clock, systemClock } from '../lib/clock';
+import { isDatabaseUnavailable } from '../lib/errors';
+
+/**
+ * How much snapshot data (characters of JSON) each server keeps in memory
+ * for database outages: the snapshots read last, up to this size.
+ */
+const LAST_READ_LIMIT = 32 * 1024 * 1024;
+
+/** What a snapshot served from memory during a database outage says. */
+export const DATABASE_OUTAGE_NOTE =
+  'The ops database is unavailable: this is the copy this server read last';
 
 /** A stored snapshot with its bookkeeping. */
 export interface StoredSnapshot<T> extends Snapshot<T | undefined> {
@@ -72,36 +83,113 @@ function iso(value: Date | string | null): string | undefined {
   return date.toISOString();
 }
 
-/** {@link SnapshotStore} in the ops plugin's database. */
+/**
+ * {@link SnapshotStore} in the ops plugin's database. Reads go to the
+ * database; while it is unavailable (a restart, a failover), reads answer
+ * from the copies this server read or wrote last, marked stale with the
+ * reason, so that cards keep showing data. Writes fail as usual.
+ */
 export class DatabaseSnapshotStore implements SnapshotStore {
+  /** Last copies by kind and key, oldest use first (a bounded LRU). */
+  private readonly lastRead = new Map<
+    string,
+    { snapshot: StoredSnapshot<unknown>; size: number }
+  >();
+  private lastReadSize = 0;
+  /** Keys of each kind as last listed. */
+  private readonly lastListed = new Map<string, string[]>();
+
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock = systemClock,
   ) {}
 
   async get<T>(kind: string, key: string) {
-    const row = await this.db<SnapshotRow>('ops_snapshots')
-      .where({ kind, key })
-      .first();
-    return row ? this.toSnapshot<T>(row) : undefined;
+    try {
+      const row = await this.db<SnapshotRow>('ops_snapshots')
+        .where({ kind, key })
+        .first();
+      return row ? this.remember(this.toSnapshot<T>(row), row) : undefined;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const copy = this.recall<T>(kind, key);
+      if (!copy) throw error;
+      return copy;
+    }
   }
 
   async getMany<T>(kind: string, keys: string[]) {
     const result = new Map<string, StoredSnapshot<T>>();
-    for (let i = 0; i < keys.length; i += 500) {
-      const rows = await this.db<SnapshotRow>('ops_snapshots')
-        .where({ kind })
-        .whereIn('key', keys.slice(i, i + 500));
-      for (const row of rows) result.set(row.key, this.toSnapshot<T>(row));
+    try {
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await this.db<SnapshotRow>('ops_snapshots')
+          .where({ kind })
+          .whereIn('key', keys.slice(i, i + 500));
+        for (const row of rows) {
+          result.set(row.key, this.remember(this.toSnapshot<T>(row), row));
+        }
+      }
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const copies = keys
+        .map(key => this.recall<T>(kind, key))
+        .filter((c): c is StoredSnapshot<T> => Boolean(c));
+      if (copies.length === 0 && keys.length > 0) throw error;
+      return new Map(copies.map(c => [c.key, c]));
     }
     return result;
   }
 
   async list<T>(kind: string) {
-    const rows = await this.db<SnapshotRow>('ops_snapshots')
-      .where({ kind })
-      .orderBy('key');
-    return rows.map(row => this.toSnapshot<T>(row));
+    try {
+      const rows = await this.db<SnapshotRow>('ops_snapshots')
+        .where({ kind })
+        .orderBy('key');
+      const snapshots = rows.map(row =>
+        this.remember(this.toSnapshot<T>(row), row),
+      );
+      this.lastListed.set(
+        kind,
+        snapshots.map(s => s.key),
+      );
+      return snapshots;
+    } catch (error) {
+      const keys = this.lastListed.get(kind);
+      if (!isDatabaseUnavailable(error) || !keys) throw error;
+      return keys
+        .map(key => this.recall<T>(kind, key))
+        .filter((c): c is StoredSnapshot<T> => Boolean(c));
+    }
+  }
+
+  private remember<T>(
+    snapshot: StoredSnapshot<T>,
+    row: SnapshotRow,
+  ): StoredSnapshot<T> {
+    const id = `${snapshot.kind}\u0000${snapshot.key}`;
+    const size = (row.data?.length ?? 0) + id.length;
+    const previous = this.lastRead.get(id);
+    if (previous) {
+      this.lastRead.delete(id);
+      this.lastReadSize -= previous.size;
+    }
+    if (size > LAST_READ_LIMIT / 8) return snapshot;
+    this.lastRead.set(id, { snapshot, size });
+    this.lastReadSize += size;
+    for (const [oldest, entry] of this.lastRead) {
+      if (this.lastReadSize <= LAST_READ_LIMIT) break;
+      this.lastRead.delete(oldest);
+      this.lastReadSize -= entry.size;
+    }
+    return snapshot;
+  }
+
+  /** The last copy of a snapshot, marked stale because of the outage. */
+  private recall<T>(kind: string, key: string): StoredSnapshot<T> | undefined {
+    const copy = this.lastRead.get(`${kind}\u0000${key}`)?.snapshot as
+      | StoredSnapshot<T>
+      | undefined;
+    return copy && { ...copy, stale: true, error: DATABASE_OUTAGE_NOTE };
   }
 
   async put<T>(
