@@ -456,7 +456,12 @@ export class OnCallService implements IncidentsReader {
         entityRef: key,
         serviceIds: stored?.services.map(s => s.id) ?? ids.serviceIds,
         incidents,
-        summary: summarizeIncidents(incidents, window),
+        summary: summarizeIncidents(
+          incidents,
+          window,
+          undefined,
+          this.options.config.policy,
+        ),
         services: stored?.services ?? [],
         triggerEnabled:
           this.options.config.trigger.enabled &&

@@ -158,6 +158,8 @@ export function summarizeIncidents(
   window: { since: Date; until: Date },
   /** The incidents' creation times in ms, when the caller has them parsed. */
   createdMs?: readonly number[],
+  /** Where each severity's label and response target come from. */
+  policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY,
 ): IncidentSummary {
   // One pass over the incidents (the KPI history calls this for many
   // windows over large lists), summing in the incidents' order.
@@ -188,16 +190,10 @@ export function summarizeIncidents(
       sum.ttaCount++;
     }
   };
-  const bySeverity = new Map(
-    SEVERITIES.map(severity => [
-      severity,
-      { ...tally(), sample: undefined as AssessedIncident | undefined },
-    ]),
-  );
+  const bySeverity = new Map(SEVERITIES.map(severity => [severity, tally()]));
   for (let n = 0; n < incidents.length; n++) {
     const i = incidents[n];
     const of = bySeverity.get(i.severity);
-    if (of && !of.sample) of.sample = i;
     if (i.status !== 'resolved') {
       total.open++;
       if (of) of.open++;
@@ -230,10 +226,11 @@ export function summarizeIncidents(
         : undefined,
     bySeverity: SEVERITIES.map(severity => {
       const of = bySeverity.get(severity)!;
+      const definition = policy.severities[severity];
       return {
         severity,
-        label: of.sample?.severityLabel ?? severity,
-        responseTarget: of.sample?.responseTarget ?? '',
+        label: definition.label,
+        responseTarget: describeResponseTarget(definition.respond),
         count: of.count,
         open: of.open,
         responseMet: of.met,

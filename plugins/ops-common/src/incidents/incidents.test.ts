@@ -221,6 +221,18 @@ describe('summarizeIncidents', () => {
     });
   });
 
+  it('labels every severity and its target from the policy, with or without incidents', () => {
+    const summary = summarizeIncidents([], window);
+    expect(
+      summary.bySeverity.map(s => [s.severity, s.label, s.responseTarget]),
+    ).toEqual([
+      ['P1', 'Critical', '5 min'],
+      ['P2', 'High', '15 min'],
+      ['P3', 'Medium', '1 h'],
+      ['P4', 'Low', 'next business day'],
+    ]);
+  });
+
   it('has no means without incidents', () => {
     const summary = summarizeIncidents([], window);
     expect(summary.count).toBe(0);
