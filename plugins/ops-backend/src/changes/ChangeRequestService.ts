@@ -27,6 +27,7 @@ import {
   blockingFindings,
   CHANGE_ID_PATTERN,
   ChangeActor,
+  ChangeApproverGroup,
   ChangeHistoryEntry,
   ChangeMeasureRecord,
   ChangeMeasuresReport,
@@ -111,6 +112,8 @@ export class ChangeRequestService {
       auditor: AuditorService;
       notifier: ChangeNotifier;
       clock: Clock;
+      /** Groups asked to approve normal changes (`ops.changes.approverGroups`). */
+      approverGroups?: string[];
     },
   ) {
     const ruleset = deps.permissionsRegistry.getPermissionRuleset(
@@ -496,11 +499,16 @@ export class ChangeRequestService {
             excludeDbId: dbId,
             filter: this.readFilterOf(decisions[0]),
           });
+    const approverGroups =
+      change.category === 'standard'
+        ? undefined
+        : await this.approverGroups(ctx);
     return {
       change,
       history,
       approvals,
       requiredApprovals: required,
+      ...(approverGroups && { approverGroups }),
       actions: availableChangeActions(change, actor, {
         approvals,
         requiredApprovals: required,
@@ -521,6 +529,30 @@ export class ChangeRequestService {
       ),
       conflicts,
     };
+  }
+
+  /** The configured approver groups as the catalog knows them. */
+  private async approverGroups(ctx: {
+    credentials: BackstageCredentials;
+  }): Promise<ChangeApproverGroup[]> {
+    const refs = this.deps.approverGroups ?? [];
+    if (refs.length === 0) return [];
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs,
+        fields: ['kind', 'metadata', 'spec.profile.displayName'],
+      },
+      { credentials: ctx.credentials },
+    );
+    return refs.map((entityRef, i) => {
+      const entity = items[i];
+      const profile = (entity?.spec as { profile?: { displayName?: unknown } })
+        ?.profile;
+      const title =
+        (typeof profile?.displayName === 'string' && profile.displayName) ||
+        entity?.metadata.title;
+      return { entityRef, ...(title && { title }), inCatalog: Boolean(entity) };
+    });
   }
 
   /**

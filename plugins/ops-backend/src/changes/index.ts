@@ -1,5 +1,7 @@
 import {
   AuditorService,
+  AuthService,
+  SchedulerService,
   HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
@@ -39,6 +41,8 @@ export function createChangesFeature(options: {
   httpAuth: HttpAuthService;
   logger: LoggerService;
   notifications?: NotificationService;
+  scheduler?: SchedulerService;
+  auth?: AuthService;
   clock?: Clock;
 }): { service: ChangeRequestService; router: express.Router } {
   const { policy, approverGroups } = readChangesConfig(options.config);
@@ -64,7 +68,42 @@ export function createChangesFeature(options: {
       logger: options.logger,
     }),
     clock: options.clock ?? systemClock,
+    approverGroups,
   });
+
+  // The approver groups come from config; in a catalog that lacks them, a
+  // submission or an emergency change would notify nobody. Say so once the
+  // catalog has had time to load, and again now and then.
+  if (options.scheduler && options.auth) {
+    const { scheduler, auth, catalog, logger } = options;
+    void scheduler
+      .scheduleTask({
+        id: 'ops-changes-approver-groups-check',
+        scope: 'local',
+        frequency: { hours: 6 },
+        initialDelay: { minutes: 2 },
+        timeout: { minutes: 1 },
+        fn: async () => {
+          const { items } = await catalog.getEntitiesByRefs(
+            { entityRefs: approverGroups, fields: ['kind', 'metadata.name'] },
+            { credentials: await auth.getOwnServiceCredentials() },
+          );
+          const missing = approverGroups.filter((_, i) => !items[i]);
+          if (missing.length > 0) {
+            logger.warn(
+              `ops.changes.approverGroups: ${missing.join(
+                ', ',
+              )} not found in the catalog: nobody in ${
+                missing.length === 1 ? 'it' : 'them'
+              } is asked to approve normal changes or told of emergency changes`,
+            );
+          }
+        },
+      })
+      .catch(error =>
+        logger.warn(`Could not schedule the approver group check: ${error}`),
+      );
+  }
 
   return {
     service,

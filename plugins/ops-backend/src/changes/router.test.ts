@@ -45,10 +45,16 @@ const component = (name: string, owner: string): Entity => ({
   metadata: { name, namespace: 'default' },
   spec: { type: 'service', lifecycle: 'production', owner },
 });
-const entities = [
+const entities: Entity[] = [
   component('payment-service', 'group:default/dev-team'),
   component('order-service', 'group:default/dev-team'),
   component('search-service', 'group:default/sre-team'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'sre-team', namespace: 'default' },
+    spec: { type: 'team', profile: { displayName: 'SRE Team' }, children: [] },
+  },
 ];
 
 /**
@@ -282,6 +288,15 @@ describe('change requests API', () => {
       version: 2,
     });
     expect(detail.findings.map(f => f.code)).toEqual(['outside-window']);
+    // Who is asked: the catalog has the SRE team, not the DevOps team.
+    expect(detail.approverGroups).toEqual([
+      {
+        entityRef: 'group:default/sre-team',
+        title: 'SRE Team',
+        inCatalog: true,
+      },
+      { entityRef: 'group:default/devops-team', inCatalog: false },
+    ]);
     expect(sent.pop()).toMatchObject({
       recipients: {
         type: 'entity',

@@ -166,6 +166,21 @@ export interface ChangeRequestDetail {
   findings: ChangePolicyFinding[];
   /** Other active changes whose planned times overlap on a shared entity. */
   conflicts: ChangeRequestSummary[];
+  /**
+   * The groups the policy asks to approve a normal change (and tells about
+   * an emergency one), as the catalog knows them; absent for standard
+   * changes.
+   */
+  approverGroups?: ChangeApproverGroup[];
+}
+
+/** A group asked to approve, and whether the catalog has it. @public */
+export interface ChangeApproverGroup {
+  entityRef: string;
+  /** Its title or display name in the catalog. */
+  title?: string;
+  /** False when the catalog has no such group: nobody in it is notified. */
+  inCatalog: boolean;
 }
 
 /** A change request in lists, calendars and conflict warnings. @public */

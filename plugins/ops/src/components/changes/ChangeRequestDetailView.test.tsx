@@ -9,8 +9,11 @@ import { changesRouteRef } from '../../routes';
 import { ChangeRequestDetailView } from './ChangeRequestDetailView';
 import { detailOf, fakeOpsApi, paymentChange } from './__fixtures__/changes';
 
-async function renderDetail(transition: (b: ChangeTransitionInput) => void) {
-  let current = detailOf();
+async function renderDetail(
+  transition: (b: ChangeTransitionInput) => void,
+  first: Parameters<typeof detailOf>[0] = {},
+) {
+  let current = detailOf(first);
   const opsApi = fakeOpsApi({
     getChangeRequest: async () => current,
     transitionChangeRequest: async (_id, body) => {
@@ -56,6 +59,38 @@ async function renderDetail(transition: (b: ChangeTransitionInput) => void) {
 jest.setTimeout(60_000);
 
 describe('ChangeRequestDetailView', () => {
+  it('says who is asked to approve, and which approver group the catalog lacks', async () => {
+    await renderDetail(() => {}, {
+      approverGroups: [
+        {
+          entityRef: 'group:default/sre-team',
+          title: 'SRE Team',
+          inCatalog: true,
+        },
+        { entityRef: 'group:default/devops-team', inCatalog: false },
+      ],
+    });
+    expect(await screen.findByText(/Asked to approve/)).toHaveTextContent(
+      'Asked to approve: SRE Team',
+    );
+    expect(
+      screen.getByText(/Not in the catalog, so not notified/),
+    ).toHaveTextContent(
+      'Not in the catalog, so not notified: group:default/devops-team. The groups are set in ops.changes.approverGroups.',
+    );
+  });
+
+  it('warns when no approver group is in the catalog', async () => {
+    await renderDetail(() => {}, {
+      approverGroups: [
+        { entityRef: 'group:default/sre-team', inCatalog: false },
+      ],
+    });
+    expect(
+      await screen.findByText(/nobody is notified about this change/),
+    ).toBeInTheDocument();
+  });
+
   it('shows the workflow, the caller’s actions and why others are not available', async () => {
     await renderDetail(() => {});
     expect(

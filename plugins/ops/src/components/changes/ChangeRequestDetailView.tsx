@@ -227,6 +227,43 @@ function ActionsPanel(props: {
 }
 
 /** One change request: details, policy findings, workflow, actions for the caller, history. */
+/** Who the policy asks to approve (normal) or tells (emergency), and who is missing. */
+function ApproverGroups(props: { detail: ChangeRequestDetail }) {
+  const { change, approverGroups } = props.detail;
+  if (!approverGroups) return null;
+  const found = approverGroups.filter(g => g.inCatalog);
+  const missing = approverGroups.filter(g => !g.inCatalog);
+  const asked =
+    change.category === 'emergency' ? 'Told of it' : 'Asked to approve';
+  return (
+    <>
+      {found.length > 0 && (
+        <Typography variant="body2" paragraph>
+          {asked}:{' '}
+          {found.map((g, i) => (
+            <span key={g.entityRef}>
+              {i > 0 && ', '}
+              <EntityRefLink entityRef={g.entityRef} title={g.title} />
+            </span>
+          ))}
+        </Typography>
+      )}
+      {(missing.length > 0 || found.length === 0) && (
+        <Box mb={2}>
+          <Alert severity="warning">
+            {found.length === 0
+              ? 'No approver group of the change policy is in the catalog: nobody is notified about this change.'
+              : `Not in the catalog, so not notified: ${missing
+                  .map(g => g.entityRef)
+                  .join(', ')}.`}{' '}
+            The groups are set in <code>ops.changes.approverGroups</code>.
+          </Alert>
+        </Box>
+      )}
+    </>
+  );
+}
+
 export function ChangeRequestDetailView() {
   const classes = useStyles();
   const { id } = useParams();
@@ -360,6 +397,7 @@ export function ChangeRequestDetailView() {
                 {value.approvals.length > 0 && ')'}
               </Typography>
             )}
+            <ApproverGroups detail={value} />
             <ActionsPanel detail={value} onAct={setActing} />
           </InfoCard>
           <Box mt={3}>
