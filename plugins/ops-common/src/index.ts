@@ -8,6 +8,7 @@
 
 export * from './annotations';
 export * from './freshness';
+export * from './text';
 export * from './permissions';
 export * from './incidents';
 export * from './oncall';

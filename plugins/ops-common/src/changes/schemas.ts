@@ -6,6 +6,7 @@ import {
   changeRisks,
   changeStatuses,
 } from './model';
+import { TextKind, textPolicy } from '../text';
 
 /**
  * The schemas of the change-request API. The backend parses every body and
@@ -16,11 +17,21 @@ import {
 /** Longest planned duration of one change. @public */
 export const MAX_CHANGE_DURATION_DAYS = 31;
 
-const text = (max: number) =>
+/**
+ * User-written text under the text policy (`../text`): no control
+ * characters (a multi-line field allows tab and line breaks), no bidi
+ * overrides, no unpaired surrogates.
+ */
+const text = (max: number, kind: TextKind) =>
   z
     .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine(s => !s.includes('\u0000'), 'must not contain NUL characters');
+    .superRefine(textPolicy(kind))
+    .max(max, `must be at most ${max} characters`);
+
+/** A title or an id: one line. */
+const line = (max: number) => text(max, 'single-line');
+/** A description, a plan, a comment: tabs and line breaks allowed. */
+const prose = (max: number) => text(max, 'multi-line');
 
 /** An ISO 8601 instant with a time zone, normalised to UTC. */
 const isoInstant = z
@@ -41,6 +52,7 @@ const isoInstant = z
 function entityRef(defaultKind: string) {
   return z
     .string()
+    .superRefine(textPolicy('single-line'))
     .trim()
     .min(1, 'must not be empty')
     .max(255, 'must be at most 255 characters')
@@ -60,18 +72,18 @@ function entityRef(defaultKind: string) {
 }
 
 const fieldShape = {
-  title: text(200)
+  title: line(200)
     .transform(s => s.trim())
     .refine(s => s.length >= 3, 'must be at least 3 characters'),
-  description: text(10_000).default(''),
+  description: prose(10_000).default(''),
   category: z.enum(changeCategories, {
     message: `must be one of ${changeCategories.join(', ')}`,
   }),
   risk: z.enum(changeRisks, {
     message: `must be one of ${changeRisks.join(', ')}`,
   }),
-  standardType: text(100).optional(),
-  justification: text(5_000).optional(),
+  standardType: line(100).optional(),
+  justification: prose(5_000).optional(),
   entityRefs: z
     .array(entityRef('component'), { message: 'must be a list of entity refs' })
     .min(1, 'must name at least one affected entity')
@@ -79,9 +91,9 @@ const fieldShape = {
     .transform(refs => [...new Set(refs)]),
   plannedStart: isoInstant,
   plannedEnd: isoInstant,
-  implementationPlan: text(20_000).default(''),
-  rollbackPlan: text(20_000).default(''),
-  testPlan: text(20_000).default(''),
+  implementationPlan: prose(20_000).default(''),
+  rollbackPlan: prose(20_000).default(''),
+  testPlan: prose(20_000).default(''),
 };
 
 function checkPlannedPeriod(
@@ -137,17 +149,17 @@ export type CreateChangeRequest = z.output<typeof createChangeRequestSchema>;
 export const updateChangeRequestSchema = z
   .strictObject({
     title: fieldShape.title.optional(),
-    description: text(10_000).optional(),
+    description: prose(10_000).optional(),
     category: fieldShape.category.optional(),
     risk: fieldShape.risk.optional(),
-    standardType: text(100).nullable().optional(),
-    justification: text(5_000).nullable().optional(),
+    standardType: line(100).nullable().optional(),
+    justification: prose(5_000).nullable().optional(),
     entityRefs: fieldShape.entityRefs.optional(),
     plannedStart: isoInstant.optional(),
     plannedEnd: isoInstant.optional(),
-    implementationPlan: text(20_000).optional(),
-    rollbackPlan: text(20_000).optional(),
-    testPlan: text(20_000).optional(),
+    implementationPlan: prose(20_000).optional(),
+    rollbackPlan: prose(20_000).optional(),
+    testPlan: prose(20_000).optional(),
     version: z
       .number({ message: 'must be the version you read' })
       .int('must be an integer')
@@ -164,7 +176,7 @@ export const changeTransitionSchema = z.strictObject({
   action: z.enum(changeActions, {
     message: `must be one of ${changeActions.join(', ')}`,
   }),
-  comment: text(5_000).optional(),
+  comment: prose(5_000).optional(),
   version: z
     .number({ message: 'must be the version you read' })
     .int('must be an integer')
@@ -226,7 +238,11 @@ export const listChangeRequestsQuerySchema = z
       .min(1, 'must be at least 1')
       .max(200, 'must be at most 200')
       .default(50),
-    cursor: z.string().max(500, 'is not a cursor from this API').optional(),
+    cursor: z
+      .string()
+      .superRefine(textPolicy('single-line'))
+      .max(500, 'is not a cursor from this API')
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (

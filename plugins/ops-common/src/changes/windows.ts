@@ -1,5 +1,9 @@
 import { DateTime } from 'luxon';
-import type { FreezePeriod, MaintenanceWindowRule } from './policy';
+import type {
+  ChangePolicy,
+  FreezePeriod,
+  MaintenanceWindowRule,
+} from './policy';
 
 /** One occurrence of the maintenance window. @public */
 export interface MaintenanceWindow {
@@ -131,6 +135,54 @@ export function nextMaintenanceWindow(
   const horizon = new Date(after.getTime() + 400 * 24 * 3600_000);
   return maintenanceWindowsBetween(rule, after, horizon).find(
     w => Date.parse(w.start) >= after.getTime(),
+  );
+}
+
+/**
+ * The next window that starts at or after `after` and overlaps no freeze.
+ * Freezes are end-exclusive instants, as `findFreezes` and the policy check
+ * read them: a window that ends when a freeze starts, or starts when it ends,
+ * is open.
+ * @public
+ */
+export function nextOpenMaintenanceWindow(
+  rule: MaintenanceWindowRule,
+  freezes: FreezePeriod[],
+  after: Date,
+): MaintenanceWindow | undefined {
+  let cursor = after;
+  // Each round steps past the end of at least one freeze, so this ends.
+  for (let round = 0; round <= freezes.length; round++) {
+    const window = nextMaintenanceWindow(rule, cursor);
+    if (!window) return undefined;
+    const frozen = findFreezes(
+      freezes,
+      new Date(window.start),
+      new Date(window.end),
+    );
+    if (frozen.length === 0) return window;
+    // Every window lasts as long, so each one starting before the last of
+    // these freezes ends overlaps it too: look from that end on.
+    cursor = new Date(Math.max(...frozen.map(f => Date.parse(f.end))));
+  }
+  return undefined;
+}
+
+/**
+ * The window to suggest for a change planned at `now`: the first one with
+ * due notice (starting `noticeDays` or more from now) that lies in no
+ * freeze, so that a change planned in it needs no justification and may be
+ * submitted.
+ * @public
+ */
+export function suggestedMaintenanceWindow(
+  policy: Pick<ChangePolicy, 'maintenanceWindow' | 'noticeDays' | 'freezes'>,
+  now: Date,
+): MaintenanceWindow | undefined {
+  return nextOpenMaintenanceWindow(
+    policy.maintenanceWindow,
+    policy.freezes,
+    new Date(now.getTime() + policy.noticeDays * 24 * 3600_000),
   );
 }
 

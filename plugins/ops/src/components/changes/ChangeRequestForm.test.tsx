@@ -3,11 +3,19 @@ import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { CreateChangeRequestInput } from '@opsportal/plugin-ops-common';
+import {
+  CreateChangeRequestInput,
+  defaultChangePolicy,
+} from '@opsportal/plugin-ops-common';
 import { opsApiRef } from '../../api';
 import { changesRouteRef } from '../../routes';
 import { ChangeRequestForm } from './ChangeRequestForm';
-import { detailOf, fakeOpsApi, paymentChange } from './__fixtures__/changes';
+import {
+  decemberCalendar,
+  detailOf,
+  fakeOpsApi,
+  paymentChange,
+} from './__fixtures__/changes';
 
 const catalogApi = catalogApiMock({
   entities: [
@@ -141,6 +149,72 @@ describe('ChangeRequestForm', () => {
       within(policy).queryByText(/outside the maintenance window/),
     ).toBeNull();
     expect(screen.queryByLabelText(/Justification/)).toBeNull();
+  });
+
+  describe('in December, with the Holiday peak freeze configured', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({
+        now: new Date('2026-12-10T15:00:00Z'),
+        advanceTimers: true,
+      });
+    });
+    afterEach(() => jest.useRealTimers());
+
+    it('suggests the first window with due notice after the freeze', async () => {
+      await renderForm({
+        getChangePolicy: async () => ({
+          ...defaultChangePolicy,
+          freezes: decemberCalendar.freezes, // 18 Dec to 3 Jan, New York
+        }),
+      });
+      // Not Sunday 3 January: that one lies in the freeze.
+      expect(screen.getByText(/Next one with due notice:/)).toHaveTextContent(
+        'Next one with due notice: Sun 7 Feb 2027, 02:00–04:00 EST.',
+      );
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Use this window' }),
+      );
+      const policy = screen.getByRole('region', { name: 'Policy check' });
+      expect(within(policy).queryByText(/change freeze/)).toBeNull();
+      expect(
+        within(policy).queryByText(/outside the maintenance window/),
+      ).toBeNull();
+      expect(screen.queryByLabelText(/Justification/)).toBeNull();
+    });
+  });
+
+  it('names a control character in the title or the justification, as the API would', async () => {
+    const { sent } = await renderForm();
+    // A pasted BEL: user-event cannot type it, a paste can bring it in.
+    const title = screen.getByLabelText(/Title/);
+    fireEvent.change(title, { target: { value: 'Restart\u0007 the queue' } });
+    fireEvent.blur(title);
+    expect(title).toHaveAccessibleDescription(
+      'Title contains a control character (U+0007) at position 8',
+    );
+    expect(title).toBeInvalid();
+
+    // Outside the window, so the justification field is there.
+    plan('2030-01-09T10:00', '2030-01-09T11:00');
+    const justification = screen.getByLabelText(/Justification/);
+    fireEvent.change(justification, {
+      target: { value: 'Urgent \u001b[31mnow\u001b[0m' },
+    });
+    fireEvent.blur(justification);
+    expect(justification).toHaveAccessibleDescription(
+      'Justification contains a control character (U+001B) at position 8',
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Save as draft' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Some fields need attention',
+    );
+    expect(sent).toEqual([]);
+
+    fireEvent.change(title, { target: { value: 'Restart the queue' } });
+    expect(title).toHaveAccessibleDescription('');
   });
 
   it('validates fields inline with the API schema', async () => {

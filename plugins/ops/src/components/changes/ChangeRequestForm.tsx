@@ -38,7 +38,7 @@ import {
   CreateChangeRequestInput,
   describeMaintenanceWindow,
   fieldErrorsOf,
-  nextMaintenanceWindow,
+  suggestedMaintenanceWindow,
 } from '@opsportal/plugin-ops-common';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
@@ -240,10 +240,8 @@ function ChangeRequestFormBody(props: {
     policyErrors[field];
   const needsJustification = findings.some(f => f.severity === 'justify');
   const zone = policy.maintenanceWindow.timeZone;
-  const next = nextMaintenanceWindow(
-    policy.maintenanceWindow,
-    new Date(now.getTime() + policy.noticeDays * 24 * 3600_000),
-  );
+  // The first window with due notice outside every freeze.
+  const next = suggestedMaintenanceWindow(policy, now);
 
   // Overlapping changes on the same entities, looked up as the plan takes shape.
   const [conflictKey, setConflictKey] = useState('');
@@ -362,8 +360,14 @@ function ChangeRequestFormBody(props: {
   );
 
   const planRequired = state.category === 'normal';
+  // The schema's word on the text itself (e.g. a control character) comes
+  // first; the policy's need for a justification after.
+  const justificationError =
+    touched.justification || attempted ? errors.justification : undefined;
   let justificationHelp: string | undefined;
-  if (policyErrors.justification) {
+  if (justificationError) {
+    justificationHelp = sentence('Justification', justificationError);
+  } else if (policyErrors.justification) {
     justificationHelp =
       'A justification is required: why this change cannot wait for a maintenance window or due notice.';
   } else if (needsJustification) {
@@ -588,7 +592,9 @@ function ChangeRequestFormBody(props: {
                 fullWidth
                 variant="outlined"
                 margin="normal"
-                error={Boolean(policyErrors.justification)}
+                error={Boolean(
+                  justificationError ?? policyErrors.justification,
+                )}
                 helperText={justificationHelp}
               />
             )}
