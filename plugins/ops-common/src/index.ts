@@ -17,3 +17,4 @@ export * from './runbooks';
 export * from './slo';
 export * from './capacity';
 export * from './kpis';
+export * from './setup';

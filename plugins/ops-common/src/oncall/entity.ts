@@ -29,12 +29,3 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** True when the entity names any PagerDuty service, escalation policy or schedule. @public */
-export function hasPagerDutyAnnotations(entity: Entity): boolean {
-  const ids = pagerDutyIdsOf(entity);
-  return (
-    ids.serviceIds.length > 0 ||
-    ids.escalationPolicyIds.length > 0 ||
-    ids.scheduleIds.length > 0
-  );
-}

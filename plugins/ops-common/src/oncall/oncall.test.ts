@@ -1,8 +1,8 @@
 import {
   escalationLevelLabel,
-  hasPagerDutyAnnotations,
   pagerDutyIdsOf,
 } from '.';
+import { isOnCallConfigured } from '../setup';
 
 describe('pagerDutyIdsOf', () => {
   it('reads several comma-separated ids per annotation, without duplicates', () => {
@@ -26,7 +26,7 @@ describe('pagerDutyIdsOf', () => {
 
   it('knows an entity without PagerDuty annotations', () => {
     expect(
-      hasPagerDutyAnnotations({
+      isOnCallConfigured({
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
         metadata: { name: 'storefront' },

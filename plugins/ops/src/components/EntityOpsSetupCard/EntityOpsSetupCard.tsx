@@ -9,7 +9,7 @@ import RadioButtonUnchecked from '@material-ui/icons/RadioButtonUnchecked';
 import useAsync from 'react-use/esm/useAsync';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
-import { describeOpsSetup } from './setup';
+import { describeOpsSetup } from '@opsportal/plugin-ops-common';
 
 /**
  * What the ops portal knows about an entity: which of its features are set

@@ -1,2 +1,1 @@
 export { EntityOpsSetupCard } from './EntityOpsSetupCard';
-export { describeOpsSetup } from './setup';

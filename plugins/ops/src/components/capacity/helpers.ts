@@ -1,12 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  ANNOTATION_ALB_TARGET_GROUP,
-  ANNOTATION_CONTAINER_SERVICE,
-  ANNOTATION_SQS_QUEUE,
   BreachEpisode,
   CapacityUnit,
   ForecastResult,
   formatCapacityValue,
+  isCapacityConfigured,
 } from '@opsportal/plugin-ops-common';
 import { DateTime } from 'luxon';
 
@@ -19,12 +17,7 @@ export const CAPACITY_TAB_PATH = 'capacity';
  * @public
  */
 export function isCapacityAvailable(entity: Entity): boolean {
-  const a = entity.metadata.annotations ?? {};
-  return [
-    ANNOTATION_CONTAINER_SERVICE,
-    ANNOTATION_ALB_TARGET_GROUP,
-    ANNOTATION_SQS_QUEUE,
-  ].some(key => Boolean(a[key]?.trim()));
+  return isCapacityConfigured(entity);
 }
 
 /** A date for people: `14 Apr 2026`. */

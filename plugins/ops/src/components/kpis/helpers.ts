@@ -1,11 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
+import {
+  isKpisConfigured,
+  isTeamKpisConfigured,
+} from '@opsportal/plugin-ops-common';
 
 /** Whether an entity gets the KPI card: components (services). @public */
 export function isKpisAvailable(entity: Entity): boolean {
-  return entity.kind.toLocaleLowerCase('en-US') === 'component';
+  return isKpisConfigured(entity);
 }
 
 /** Whether a Group gets the team KPI tab. @public */
 export function isTeamKpisAvailable(entity: Entity): boolean {
-  return entity.kind.toLocaleLowerCase('en-US') === 'group';
+  return isTeamKpisConfigured(entity);
 }

@@ -1,7 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  ANNOTATION_PAGERDUTY_SERVICE_ID,
-  pagerDutyIdsOf,
+  isIncidentsConfigured,
+  isOnCallConfigured,
+  isTeamOnCallConfigured,
 } from '@opsportal/plugin-ops-common';
 
 /**
@@ -10,12 +11,7 @@ import {
  * @public
  */
 export function isOnCallAvailable(entity: Entity): boolean {
-  const ids = pagerDutyIdsOf(entity);
-  return (
-    ids.serviceIds.length > 0 ||
-    ids.escalationPolicyIds.length > 0 ||
-    ids.scheduleIds.length > 0
-  );
+  return isOnCallConfigured(entity);
 }
 
 /**
@@ -24,9 +20,7 @@ export function isOnCallAvailable(entity: Entity): boolean {
  * @public
  */
 export function isTeamOnCallAvailable(entity: Entity): boolean {
-  if (entity.kind.toLocaleLowerCase('en-US') !== 'group') return false;
-  const ids = pagerDutyIdsOf(entity);
-  return ids.escalationPolicyIds.length > 0 || ids.scheduleIds.length > 0;
+  return isTeamOnCallConfigured(entity);
 }
 
 /**
@@ -35,10 +29,7 @@ export function isTeamOnCallAvailable(entity: Entity): boolean {
  * @public
  */
 export function isIncidentsAvailable(entity: Entity): boolean {
-  return (
-    Boolean(entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_SERVICE_ID]) ||
-    isTeamOnCallAvailable(entity)
-  );
+  return isIncidentsConfigured(entity);
 }
 
 /** Path of the team on-call tab of a Group page. */

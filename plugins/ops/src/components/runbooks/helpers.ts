@@ -1,8 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_ALARM_PREFIX,
-  ANNOTATION_RUNBOOKS,
+  isRunbooksConfigured,
   RunbookAlarm,
   RunbookListItem,
 } from '@opsportal/plugin-ops-common';
@@ -11,23 +10,13 @@ import { headingElementId } from './RunbookDocumentView';
 /** Path of the Runbooks tab of an entity page. */
 export const RUNBOOKS_TAB_PATH = 'runbooks';
 
-const TECHDOCS_REF = 'backstage.io/techdocs-ref';
-
 /**
  * Whether an entity has any runbook or alarm source: the runbooks annotation,
  * runbook links, TechDocs, or an alarm prefix.
  * @public
  */
 export function isRunbooksAvailable(entity: Entity): boolean {
-  const annotations = entity.metadata.annotations ?? {};
-  return Boolean(
-    annotations[ANNOTATION_RUNBOOKS] ||
-      annotations[ANNOTATION_ALARM_PREFIX] ||
-      annotations[TECHDOCS_REF] ||
-      (entity.metadata.links ?? []).some(
-        link => link.type?.toLowerCase() === 'runbook',
-      ),
-  );
+  return isRunbooksConfigured(entity);
 }
 
 /** Builds links to an entity's runbooks in its Runbooks tab. */

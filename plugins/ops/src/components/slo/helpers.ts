@@ -1,11 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  ANNOTATION_SLO_AVAILABILITY,
-  ANNOTATION_SLO_ERROR_RATE,
-  ANNOTATION_SLO_LATENCY_P95,
-  ANNOTATION_SLO_SPEC,
-  SloAlertState,
-} from '@opsportal/plugin-ops-common';
+import { isSloConfigured, SloAlertState } from '@opsportal/plugin-ops-common';
 
 /**
  * True when the entity defines SLOs: an OpenSLO spec or one of the compact
@@ -13,13 +7,7 @@ import {
  * @public
  */
 export function isSloAvailable(entity: Entity): boolean {
-  const annotations = entity.metadata.annotations ?? {};
-  return [
-    ANNOTATION_SLO_SPEC,
-    ANNOTATION_SLO_AVAILABILITY,
-    ANNOTATION_SLO_LATENCY_P95,
-    ANNOTATION_SLO_ERROR_RATE,
-  ].some(a => Boolean(annotations[a]));
+  return isSloConfigured(entity);
 }
 
 /** Decimals a target is written with: 99.99 % has 2. */
