@@ -1,50 +1,73 @@
 /**
- * The ops portal's frontend: SLO, on-call, runbook, capacity, change and KPI
- * cards, tabs and pages. This entry point serves the legacy frontend system;
- * `@opsportal/plugin-ops/alpha` serves the new one.
+ * The ops portal's frontend: SLO, on-call, incident, runbook, capacity,
+ * change and KPI cards, tabs and pages. This entry point serves the legacy
+ * frontend system; `@opsportal/plugin-ops/alpha` serves the new one. The
+ * exports are grouped as the new system's extensions are (src/alpha/): the
+ * plugin and its API, entity cards, entity content (tabs), pages, the
+ * isXAvailable filters and the route refs.
  *
  * @packageDocumentation
  */
 
-export { opsPlugin, EntityOpsSetupCard } from './plugin';
+// The plugin and its API client.
+export { opsPlugin } from './plugin';
+export { opsApiRef, OpsClient } from './api';
+export type { OpsApi, KpiQuery, TriggerIncidentRequest } from './api';
+
+// Entity cards.
 export {
-  EntityCapacityCard,
-  EntityCapacityContent,
-  CapacityReviewPage,
-} from './plugin';
-export { isCapacityAvailable } from './components/capacity/helpers';
-export { capacityRouteRef } from './routes';
-export {
-  EntityRunbooksCard,
-  EntityRunbooksContent,
-  RunbooksPage,
-} from './plugin';
-export { isRunbooksAvailable } from './components/runbooks/helpers';
-export { runbooksRouteRef } from './routes';
-export { ChangesPage, EntityChangesContent } from './plugin';
-export { changesRouteRef } from './routes';
-export {
+  EntityOpsSetupCard,
   EntityOnCallCard,
   EntityIncidentsCard,
-  EntityTeamOnCallContent,
-  OnCallPage,
+  EntitySloCard,
+  EntityRunbooksCard,
+  EntityCapacityCard,
+  EntityKpiCard,
 } from './plugin';
+
+// Entity content (tabs). EntityChangesContent links into ChangesPage,
+// which must be mounted as well.
+export {
+  EntitySloContent,
+  EntityRunbooksContent,
+  EntityCapacityContent,
+  EntityChangesContent,
+  EntityTeamOnCallContent,
+  EntityTeamKpiContent,
+} from './plugin';
+
+// Pages.
+export {
+  OpsOverviewPage,
+  SloPage,
+  OnCallPage,
+  CapacityReviewPage,
+  RunbooksPage,
+  ChangesPage,
+} from './plugin';
+
+// Whether an entity gets a card or tab: each is the feature's
+// isXConfigured from @opsportal/plugin-ops-common.
+export { isSloAvailable } from './components/slo/helpers';
 export {
   isOnCallAvailable,
   isTeamOnCallAvailable,
   isIncidentsAvailable,
 } from './components/oncall/helpers';
-export { onCallRouteRef } from './routes';
-export type { TriggerIncidentRequest } from './api';
-export { opsApiRef, OpsClient } from './api';
-export type { OpsApi } from './api';
-export { EntitySloCard, EntitySloContent, SloPage } from './plugin';
-export { isSloAvailable } from './components/slo/helpers';
-export { sloRouteRef } from './routes';
-export { OpsOverviewPage, EntityKpiCard, EntityTeamKpiContent } from './plugin';
+export { isRunbooksAvailable } from './components/runbooks/helpers';
+export { isCapacityAvailable } from './components/capacity/helpers';
+export { isChangesAvailable } from './components/changes/helpers';
 export {
   isKpisAvailable,
   isTeamKpisAvailable,
 } from './components/kpis/helpers';
-export { overviewRouteRef } from './routes';
-export type { KpiQuery } from './api';
+
+// Route refs of the pages.
+export {
+  overviewRouteRef,
+  sloRouteRef,
+  onCallRouteRef,
+  capacityRouteRef,
+  runbooksRouteRef,
+  changesRouteRef,
+} from './routes';

@@ -16,7 +16,7 @@ export const changesRouteRef = createRouteRef({ id: 'ops.changes' });
 export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });
 
 /** The platform SLO page. @public */
-export const sloRouteRef = createRouteRef({ id: 'ops:slos' });
+export const sloRouteRef = createRouteRef({ id: 'ops.slos' });
 
 /** The operations overview, the suite's landing page. @public */
 export const overviewRouteRef = createRouteRef({ id: 'ops.overview' });

@@ -5,7 +5,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { opsApiRef } from '../../api';
-import { onCallPage } from './extensions';
+import { onCallPage } from '../../alpha/pages';
 import { platform } from './__fixtures__/oncall';
 
 jest.setTimeout(60_000);

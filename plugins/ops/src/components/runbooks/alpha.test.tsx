@@ -26,9 +26,10 @@ describe('runbooks in the new frontend system', () => {
     const tester = createExtensionTester(
       plugin.getExtension('entity-card:ops/runbooks'),
     );
-    expect(tester.get(EntityCardBlueprint.dataRefs.filterExpression)).toBe(
-      'kind:component',
-    );
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter?.(paymentEntity)).toBe(true);
+    expect(filter?.(bareEntity)).toBe(true);
+    expect(filter?.({ ...bareEntity, kind: 'Group' })).toBe(false);
   });
 
   it('serves the coverage page at /runbooks with a nav entry', () => {

@@ -1,0 +1,92 @@
+import { compatWrapper } from '@backstage/core-compat-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isSloAvailable } from '../components/slo/helpers';
+
+/*
+ * Entity cards. Most show on every component: a component without the
+ * feature's annotations gets the card's empty state, which says what to
+ * add. The SLO card shows only where SLOs are defined. The tabs
+ * (entityContent.tsx) appear only where a feature is set up.
+ */
+
+/** Which ops features the entity has set up. */
+export const entityOpsSetupCard = EntityCardBlueprint.make({
+  name: 'setup',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/EntityOpsSetupCard').then(m =>
+        compatWrapper(<m.EntityOpsSetupCard />),
+      ),
+  },
+});
+
+/** Who is on call for the entity's PagerDuty services, every level. */
+export const entityOnCallCard = EntityCardBlueprint.make({
+  name: 'oncall',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/oncall').then(m =>
+        compatWrapper(<m.EntityOnCallCard />),
+      ),
+  },
+});
+
+/** Open and recent incidents against the severity targets. */
+export const entityIncidentsCard = EntityCardBlueprint.make({
+  name: 'incidents',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/oncall').then(m =>
+        compatWrapper(<m.EntityIncidentsCard />),
+      ),
+  },
+});
+
+/** SLOs with error budgets, burn-rate alerts and burn-down. */
+export const entitySloCard = EntityCardBlueprint.make({
+  name: 'slo',
+  params: {
+    filter: isSloAvailable,
+    loader: () =>
+      import('../components/slo').then(m => compatWrapper(<m.EntitySloCard />)),
+  },
+});
+
+/** Runbooks and alarms. */
+export const entityRunbooksCard = EntityCardBlueprint.make({
+  name: 'runbooks',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/runbooks').then(m =>
+        compatWrapper(<m.EntityRunbooksCard />),
+      ),
+  },
+});
+
+/** First limit, 30-day chart, time to limit. */
+export const entityCapacityCard = EntityCardBlueprint.make({
+  name: 'capacity',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/capacity').then(m =>
+        compatWrapper(<m.EntityCapacityCard />),
+      ),
+  },
+});
+
+/** The entity's operational KPIs with targets, trend and history. */
+export const entityKpiCard = EntityCardBlueprint.make({
+  name: 'kpis',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/kpis').then(m =>
+        compatWrapper(<m.EntityKpiCard />),
+      ),
+  },
+});

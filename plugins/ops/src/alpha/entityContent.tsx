@@ -1,0 +1,97 @@
+import { compatWrapper } from '@backstage/core-compat-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isCapacityAvailable } from '../components/capacity/helpers';
+import { isChangesAvailable } from '../components/changes/helpers';
+import { isTeamKpisAvailable } from '../components/kpis/helpers';
+import { isTeamOnCallAvailable } from '../components/oncall/helpers';
+import { isRunbooksAvailable } from '../components/runbooks/helpers';
+import { isSloAvailable } from '../components/slo/helpers';
+
+/*
+ * Entity tabs, each shown only where its feature is set up (the
+ * isXAvailable helpers, which the legacy exports share).
+ */
+
+/** Every SLO window by window, alert rules, recorded history. */
+export const entitySloContent = EntityContentBlueprint.make({
+  name: 'slo',
+  params: {
+    path: 'slos',
+    title: 'SLOs',
+    filter: isSloAvailable,
+    loader: () =>
+      import('../components/slo').then(m =>
+        compatWrapper(<m.EntitySloContent />),
+      ),
+  },
+});
+
+/** The runbook reader and the alarms. */
+export const entityRunbooksContent = EntityContentBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: 'runbooks',
+    title: 'Runbooks',
+    filter: isRunbooksAvailable,
+    loader: () =>
+      import('../components/runbooks').then(m =>
+        compatWrapper(<m.EntityRunbooksContent />),
+      ),
+  },
+});
+
+/** Capacity charts, triggers, forecasts and autoscaling. */
+export const entityCapacityContent = EntityContentBlueprint.make({
+  name: 'capacity',
+  params: {
+    path: 'capacity',
+    title: 'Capacity',
+    filter: isCapacityAvailable,
+    loader: () =>
+      import('../components/capacity').then(m =>
+        compatWrapper(<m.EntityCapacityContent />),
+      ),
+  },
+});
+
+/** The entity's change requests and "Request change". */
+export const entityChangesContent = EntityContentBlueprint.make({
+  name: 'changes',
+  params: {
+    path: 'changes',
+    title: 'Changes',
+    filter: isChangesAvailable,
+    loader: () =>
+      import('../components/changes').then(m =>
+        compatWrapper(<m.EntityChangesContent />),
+      ),
+  },
+});
+
+/** Group tab: the team's escalation chain, rotation, services and incidents. */
+export const entityTeamOnCallContent = EntityContentBlueprint.make({
+  name: 'oncall',
+  params: {
+    path: 'on-call',
+    title: 'On-call',
+    filter: isTeamOnCallAvailable,
+    loader: () =>
+      import('../components/oncall').then(m =>
+        compatWrapper(<m.TeamOnCallContent />),
+      ),
+  },
+});
+
+/** Group tab: the team's KPIs over its services. */
+export const entityTeamKpiContent = EntityContentBlueprint.make({
+  name: 'kpis',
+  params: {
+    path: 'kpis',
+    title: 'KPIs',
+    filter: isTeamKpisAvailable,
+    loader: () =>
+      import('../components/kpis').then(m =>
+        compatWrapper(<m.TeamKpiContent />),
+      ),
+  },
+});

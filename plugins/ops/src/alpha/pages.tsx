@@ -1,0 +1,119 @@
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
+import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import Dashboard from '@material-ui/icons/Dashboard';
+import LibraryBooks from '@material-ui/icons/LibraryBooks';
+import PhoneInTalk from '@material-ui/icons/PhoneInTalk';
+import ShowChart from '@material-ui/icons/ShowChart';
+import SwapHoriz from '@material-ui/icons/SwapHoriz';
+import TrackChanges from '@material-ui/icons/TrackChanges';
+import {
+  capacityRouteRef,
+  changesRouteRef,
+  onCallRouteRef,
+  overviewRouteRef,
+  runbooksRouteRef,
+  sloRouteRef,
+} from '../routes';
+
+/*
+ * Pages. Each has an icon and a route ref, so the app's sidebar (nav) gets
+ * an entry for it.
+ */
+
+/**
+ * The operations overview. Mounted at `/overview`; the demo app mounts it
+ * at `/` through app-config (`page:ops/overview`), making it the landing page.
+ */
+export const overviewPage = PageBlueprint.make({
+  name: 'overview',
+  params: {
+    path: '/overview',
+    title: 'Overview',
+    icon: <Dashboard />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(overviewRouteRef),
+    loader: () =>
+      import('../components/kpis').then(m =>
+        compatWrapper(<m.OpsOverviewPage />),
+      ),
+  },
+});
+
+/** The platform objective and every service by error budget left. */
+export const sloPage = PageBlueprint.make({
+  name: 'slo',
+  params: {
+    path: '/slos',
+    title: 'SLOs',
+    icon: <TrackChanges />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(sloRouteRef),
+    loader: () =>
+      import('../components/slo').then(m => compatWrapper(<m.SloPage />)),
+  },
+});
+
+/** Who is on call for every service and team, searchable. */
+export const onCallPage = PageBlueprint.make({
+  name: 'oncall',
+  params: {
+    path: '/on-call',
+    title: 'On-call',
+    icon: <PhoneInTalk />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(onCallRouteRef),
+    loader: () =>
+      import('../components/oncall').then(m => compatWrapper(<m.OnCallPage />)),
+  },
+});
+
+/** The capacity review, every service ranked by days to limit. */
+export const capacityPage = PageBlueprint.make({
+  name: 'capacity',
+  params: {
+    path: '/capacity',
+    title: 'Capacity',
+    icon: <ShowChart />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(capacityRouteRef),
+    loader: () =>
+      import('../components/capacity').then(m =>
+        compatWrapper(<m.CapacityReviewPage />),
+      ),
+  },
+});
+
+/** Runbook coverage per team and service. */
+export const runbooksPage = PageBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: '/runbooks',
+    title: 'Runbooks',
+    icon: <LibraryBooks />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(runbooksRouteRef),
+    loader: () =>
+      import('../components/runbooks').then(m =>
+        compatWrapper(<m.RunbooksPage />),
+      ),
+  },
+});
+
+/** Change management: list, calendar, form, detail. */
+export const changesPage = PageBlueprint.make({
+  name: 'changes',
+  params: {
+    path: '/changes',
+    title: 'Changes',
+    icon: <SwapHoriz />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(changesRouteRef),
+    loader: () =>
+      import('../components/changes').then(m =>
+        compatWrapper(<m.ChangesPage />),
+      ),
+  },
+});

@@ -1,0 +1,58 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { opsApi } from './apis';
+import {
+  entityCapacityCard,
+  entityIncidentsCard,
+  entityKpiCard,
+  entityOnCallCard,
+  entityOpsSetupCard,
+  entityRunbooksCard,
+  entitySloCard,
+} from './entityCards';
+import {
+  entityCapacityContent,
+  entityChangesContent,
+  entityRunbooksContent,
+  entitySloContent,
+  entityTeamKpiContent,
+  entityTeamOnCallContent,
+} from './entityContent';
+import {
+  capacityPage,
+  changesPage,
+  onCallPage,
+  overviewPage,
+  runbooksPage,
+  sloPage,
+} from './pages';
+
+/**
+ * The ops portal for Backstage's new frontend system.
+ * @alpha
+ */
+export const opsPlugin = createFrontendPlugin({
+  pluginId: 'ops',
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [
+    opsApi,
+    overviewPage,
+    entityKpiCard,
+    entityTeamKpiContent,
+    entityCapacityCard,
+    entityCapacityContent,
+    capacityPage,
+    entitySloCard,
+    entitySloContent,
+    sloPage,
+    entityOpsSetupCard,
+    entityOnCallCard,
+    entityIncidentsCard,
+    entityTeamOnCallContent,
+    onCallPage,
+    entityRunbooksCard,
+    entityRunbooksContent,
+    runbooksPage,
+    entityChangesContent,
+    changesPage,
+  ],
+});
