@@ -12,7 +12,7 @@ import {
 } from '@opsportal/plugin-ops-common';
 import { formatPeriod } from './format';
 import { CategoryChip, StatusChip } from './StatusChip';
-import { useChangesLinks } from './useChangesLinks';
+import { useOptionalChangesLinks } from './useChangesLinks';
 
 /** Change requests as a table: id, title, category, risk, status, entities, planned time, requester. */
 export function ChangeRequestsTable(props: {
@@ -20,7 +20,7 @@ export function ChangeRequestsTable(props: {
   caption: string;
   hideEntities?: boolean;
 }) {
-  const links = useChangesLinks();
+  const links = useOptionalChangesLinks();
   return (
     <Table size="small" aria-label={props.caption}>
       <TableHead>
@@ -39,7 +39,11 @@ export function ChangeRequestsTable(props: {
         {props.items.map(change => (
           <TableRow key={change.id} hover>
             <TableCell>
-              <Link to={links.detail(change.id)}>{change.id}</Link>
+              {links ? (
+                <Link to={links.detail(change.id)}>{change.id}</Link>
+              ) : (
+                change.id
+              )}
             </TableCell>
             <TableCell>
               <Typography variant="body2">{change.title}</Typography>

@@ -17,7 +17,10 @@ const entity: Entity = {
   spec: { type: 'service', owner: 'dev-team' },
 };
 
-async function renderTab(items: (typeof paymentChange)[]) {
+async function renderTab(
+  items: (typeof paymentChange)[],
+  options: { withChangesPage?: boolean } = {},
+) {
   const queries: unknown[] = [];
   await renderInTestApp(
     <TestApiProvider
@@ -39,7 +42,9 @@ async function renderTab(items: (typeof paymentChange)[]) {
     </TestApiProvider>,
     {
       mountedRoutes: {
-        '/changes': changesRouteRef,
+        ...(options.withChangesPage === false
+          ? {}
+          : { '/changes': changesRouteRef }),
         '/catalog/:namespace/:kind/:name': entityRouteRef,
       },
     },
@@ -50,6 +55,23 @@ async function renderTab(items: (typeof paymentChange)[]) {
 jest.setTimeout(60_000);
 
 describe('EntityChangesContent', () => {
+  it('shows the changes without links, and says why, where the Changes page is not mounted', async () => {
+    await renderTab([paymentChange], { withChangesPage: false });
+    const table = await screen.findByRole('table', {
+      name: 'Change requests for Payment Service',
+    });
+    expect(table).toHaveTextContent('CHG-1042');
+    expect(
+      screen.queryByRole('link', { name: 'CHG-1042' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /Request change/ }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent(
+      'Filing and opening change requests needs the Changes page',
+    );
+  });
+
   it('lists the entity’s change requests with a prefilled "Request change"', async () => {
     const queries = await renderTab([paymentChange]);
     const table = await screen.findByRole('table', {

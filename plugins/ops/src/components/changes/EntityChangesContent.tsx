@@ -9,7 +9,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
 import { ChangeRequestsTable } from './ChangeRequestsTable';
-import { useChangesLinks } from './useChangesLinks';
+import { useOptionalChangesLinks } from './useChangesLinks';
 
 /**
  * The entity's "Changes" tab: its change requests, newest first, and a
@@ -19,7 +19,7 @@ export function EntityChangesContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
   const opsApi = useApi(opsApiRef);
-  const links = useChangesLinks();
+  const links = useOptionalChangesLinks();
   const { value, loading, error } = useAsync(
     () =>
       opsApi.listChangeRequests({
@@ -31,7 +31,7 @@ export function EntityChangesContent() {
     [opsApi, entityRef],
   );
 
-  const requestButton = (
+  const requestButton = links ? (
     <LinkButton
       to={links.create(entityRef)}
       variant="contained"
@@ -40,8 +40,15 @@ export function EntityChangesContent() {
     >
       Request change
     </LinkButton>
-  );
+  ) : undefined;
   const name = entity.metadata.title ?? entity.metadata.name;
+  const pageNote = (
+    <Typography variant="body2" paragraph role="note">
+      Filing and opening change requests needs the Changes page, which this
+      portal has not mounted (ChangesPage from @opsportal/plugin-ops, at
+      /changes).
+    </Typography>
+  );
 
   return (
     <OpsCard
@@ -49,18 +56,24 @@ export function EntityChangesContent() {
       subheader={`Changes that affect ${name}`}
       loading={loading}
       error={error}
-      action={<Box p={1}>{requestButton}</Box>}
-      deepLink={{ title: 'All change requests', link: links.list }}
+      action={requestButton && <Box p={1}>{requestButton}</Box>}
+      deepLink={
+        links ? { title: 'All change requests', link: links.list } : undefined
+      }
       empty={
         value && value.items.length === 0 ? (
-          <Typography variant="body1" role="status">
-            No change requests affect {name} yet. Use “Request change” to file
-            one: standard changes are pre-approved, normal changes go to the
-            approvers, emergency changes can start at once.
-          </Typography>
+          <>
+            <Typography variant="body1" role="status">
+              No change requests affect {name} yet.
+              {links &&
+                ' Use “Request change” to file one: standard changes are pre-approved, normal changes go to the approvers, emergency changes can start at once.'}
+            </Typography>
+            {!links && pageNote}
+          </>
         ) : undefined
       }
     >
+      {!links && pageNote}
       {value && (
         <ChangeRequestsTable
           items={value.items}
