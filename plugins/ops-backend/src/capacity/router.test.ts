@@ -96,21 +96,23 @@ describe('capacity routes', () => {
       .get('/api/ops/capacity/entity')
       .set('Authorization', user);
     expect(noRef.status).toBe(400);
-    expect(noRef.body.error.message).toMatch(/entityRef/);
+    expect(noRef.body.error.message).toBe(
+      'Invalid query: entityRef: is required',
+    );
 
     const badRange = await request(server)
       .get('/api/ops/capacity/entity')
       .query({ entityRef: 'component:default/search-service', range: '1y' })
       .set('Authorization', user);
     expect(badRange.status).toBe(400);
-    expect(badRange.body.error.message).toMatch(/^Invalid range/);
+    expect(badRange.body.error.message).toMatch(/^Invalid query: range: /);
 
     const badRef = await request(server)
       .get('/api/ops/capacity/entity')
       .query({ entityRef: 'component:' })
       .set('Authorization', user);
     expect(badRef.status).toBe(400);
-    expect(badRef.body.error.message).toMatch(/^Invalid entityRef/);
+    expect(badRef.body.error.message).toMatch(/^Invalid query: entityRef: /);
   });
 
   it('answers 404 for an unknown entity', async () => {

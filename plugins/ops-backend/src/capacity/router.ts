@@ -1,14 +1,14 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { CAPACITY_RANGES } from '@opsportal/plugin-ops-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CapacityService } from './CapacityService';
+import { parseRequest } from '../lib/validate';
 
 const entityQuery = z.object({
-  entityRef: z.string({ error: 'entityRef is required' }).refine(
+  entityRef: z.string({ error: 'is required' }).refine(
     value => {
       try {
         parseEntityRef(value);
@@ -25,19 +25,6 @@ const entityQuery = z.object({
   range: z.enum(CAPACITY_RANGES).default('30d'),
 });
 
-function parseQuery<T extends z.ZodTypeAny>(
-  schema: T,
-  query: unknown,
-): z.infer<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || 'query';
-    throw new InputError(`Invalid ${field}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 /**
  * Capacity routes:
  * - `GET /capacity/entity?entityRef=&range=7d|30d|90d`: one service's charts,
@@ -53,7 +40,7 @@ export function createCapacityRouter(options: {
 
   router.get('/capacity/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef, range } = parseQuery(entityQuery, req.query);
+    const { entityRef, range } = parseRequest(entityQuery, req.query, 'query');
     const ref = stringifyEntityRef(
       parseEntityRef(entityRef, { defaultKind: 'component' }),
     );

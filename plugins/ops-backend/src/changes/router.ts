@@ -1,32 +1,16 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   changeMeasuresQuerySchema,
   changeTransitionSchema,
   createChangeRequestSchema,
-  describeSchemaError,
   listChangeRequestsQuerySchema,
   maintenanceWindowsQuerySchema,
   updateChangeRequestSchema,
 } from '@opsportal/plugin-ops-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
+import { parseRequest as parse } from '../lib/validate';
 import { ChangeRequestService } from './ChangeRequestService';
-
-function parse<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  what: string,
-): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      `Invalid ${what}: ${describeSchemaError(result.error)}`,
-    );
-  }
-  return result.data;
-}
 
 /**
  * Routes of change management under /api/ops: change requests, their

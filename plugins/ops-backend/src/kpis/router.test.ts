@@ -75,11 +75,20 @@ describe('KPI routes', () => {
   it('names the wrong parameter', async () => {
     const server = await start();
     const cases: [string, RegExp][] = [
-      ['period=7d', /^period must be one of 30d, 90d, month/],
-      ['scope=entity', /^entityRef is required for scope entity/],
-      ['period=month&month=2026-13', /^month must be a month \(YYYY-MM\)/],
-      ['period=30d&month=2026-01', /^month is only for period month/],
-      ['limit=5', /^limit is not a known parameter/],
+      ['period=7d', /^Invalid query: period: must be one of 30d, 90d, month/],
+      [
+        'scope=entity',
+        /^Invalid query: entityRef: is required for scope entity/,
+      ],
+      [
+        'period=month&month=2026-13',
+        /^Invalid query: month: must be a month \(YYYY-MM\)/,
+      ],
+      [
+        'period=30d&month=2026-01',
+        /^Invalid query: month: is only for period month/,
+      ],
+      ['limit=5', /^Invalid query: unknown field\(s\) limit/],
     ];
     for (const [query, message] of cases) {
       const res = await request(server).get(`/api/ops/kpis?${query}`);

@@ -1,10 +1,10 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { kpiPeriods } from '@opsportal/plugin-ops-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KpiService } from './KpiService';
+import { parseRequest } from '../lib/validate';
 
 const reportQuery = z
   .strictObject({
@@ -39,20 +39,6 @@ const reportQuery = z
     }
   });
 
-/** Parses a query; a failure is a 400 that names the field. */
-function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (issue.code === 'unrecognized_keys') {
-      throw new InputError(`${issue.keys.join(', ')} is not a known parameter`);
-    }
-    const field = issue.path.join('.') || 'query';
-    throw new InputError(`${field} ${issue.message}`);
-  }
-  return result.data;
-}
-
 /**
  * Routes of the KPI feature: the KPI report of the platform, a team or an
  * entity over a period, and the operations overview.
@@ -66,7 +52,7 @@ export function createKpisRouter(options: {
 
   router.get('/kpis', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(reportQuery, req.query);
+    const query = parseRequest(reportQuery, req.query, 'query');
     res.json(await service.report(query, credentials));
   });
 

@@ -138,11 +138,11 @@ describe('SLO routes', () => {
       .get('/api/ops/slos/entity/component/default/%20oops')
       .set('Authorization', user)
       .expect(400);
-    expect(bad.body.error.message).toMatch(/Invalid path parameter name/);
+    expect(bad.body.error.message).toMatch(/^Invalid path: name: /);
     const badQuery = await request(server)
       .get('/api/ops/slos?kind=planet')
       .set('Authorization', user)
       .expect(400);
-    expect(badQuery.body.error.message).toMatch(/Invalid query parameter kind/);
+    expect(badQuery.body.error.message).toMatch(/^Invalid query: kind: /);
   });
 });

@@ -3,9 +3,10 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { SloService } from './SloService';
+import { parseRequest } from '../lib/validate';
 
 const refPart = z
   .string()
@@ -23,17 +24,6 @@ const listQuery = z
   })
   .partial();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(
-      `Invalid ${where} ${issue.path.join('.') || 'value'}: ${issue.message}`,
-    );
-  }
-  return result.data;
-}
-
 /**
  * Routes of the SLO feature, for signed-in users:
  * `GET /slos/entity/:kind/:namespace/:name` (an entity's SLOs, from its
@@ -50,7 +40,7 @@ export function createSloRouter(options: {
 
   router.get('/slos/entity/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const params = parse(entityParams, req.params, 'path parameter');
+    const params = parseRequest(entityParams, req.params, 'path');
     const ref = stringifyEntityRef(params);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref} in the catalog`);
@@ -59,7 +49,7 @@ export function createSloRouter(options: {
 
   router.get('/slos', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(listQuery, req.query, 'query parameter');
+    const query = parseRequest(listQuery, req.query, 'query');
     const answer = await service.listPlatform(
       await service.entitiesWithSlos(credentials),
     );

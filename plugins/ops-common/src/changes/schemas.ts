@@ -309,7 +309,11 @@ export function describeSchemaError(error: z.ZodError): string {
           ? `${path}: unknown field(s) ${keys}`
           : `unknown field(s) ${keys}`;
       }
-      return path ? `${path}: ${issue.message}` : issue.message;
+      const missing =
+        issue.code === 'invalid_type' &&
+        /received undefined$/.test(issue.message);
+      const message = missing ? 'is required' : issue.message;
+      return path ? `${path}: ${message}` : message;
     })
     .join('; ');
 }
