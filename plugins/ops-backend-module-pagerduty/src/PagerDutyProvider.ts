@@ -14,6 +14,7 @@ import {
   ScheduleRendering,
   UpstreamIncident,
   UpstreamStats,
+  mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
 import {
   OAuthClientCredentials,
@@ -294,7 +295,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     ids: string[],
     range: { since: Date; until: Date; signal?: AbortSignal },
   ): Promise<ScheduleRendering[]> {
-    const results = await this.pool(ids, async id => {
+    const results = await this.each(ids, async id => {
       try {
         const { schedule } = await this.options.client.get<{
           schedule: WireSchedule;
@@ -367,7 +368,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     options: { signal?: AbortSignal } = {},
   ): Promise<Map<string, string | null>> {
     const result = new Map<string, string | null>();
-    await this.pool(incidentIds, async id => {
+    await this.each(incidentIds, async id => {
       try {
         const entries = await this.options.client.list<{
           type: string;
@@ -456,7 +457,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     ).filter(a => a.member.type === 'user_member' && a.member.user_id);
     const userIds = [...new Set(assignments.map(a => a.member.user_id!))];
     const users = new Map<string, OnCallUser>();
-    await this.pool(userIds, async userId => {
+    await this.each(userIds, async userId => {
       try {
         const { user } = await this.options.client.get<{ user: WireUser }>(
           `/users/${encodeURIComponent(userId)}`,
@@ -543,7 +544,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     const wanted = [...new Set(ids)];
     if (wanted.length === 0) return [];
     if (wanted.length <= this.options.listThreshold) {
-      const found = await this.pool(wanted, async id => {
+      const found = await this.each(wanted, async id => {
         try {
           const body = await this.options.client.get<Record<string, T>>(
             how.one(id),
@@ -573,32 +574,8 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     return all.filter(item => want.has(item.id));
   }
 
-  /** Runs `fn` over `items` with at most `concurrency` at a time. */
-  private async pool<T, R>(
-    items: T[],
-    fn: (item: T) => Promise<R>,
-  ): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-      // After a failure no new item is started: the call fails anyway.
-      while (next < items.length && !failed) {
-        const index = next++;
-        try {
-          results[index] = await fn(items[index]);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    await Promise.all(
-      Array.from(
-        { length: Math.min(this.options.concurrency, items.length) },
-        worker,
-      ),
-    );
-    return results;
+  /** Runs `fn` over `items` with at most `concurrency` requests in flight. */
+  private each<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    return mapWithConcurrency(items, this.options.concurrency, fn);
   }
 }

@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './oncall';
 export * from './extensions';
 export * from './changes/permissions';
+export * from './concurrency';

@@ -37,7 +37,11 @@ import {
   splitAnnotation,
   StoredAlarm,
 } from '@opsportal/plugin-ops-common';
-import { Alarm, AlarmsProvider } from '@opsportal/plugin-ops-node';
+import {
+  Alarm,
+  AlarmsProvider,
+  mapWithConcurrency,
+} from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
@@ -146,24 +150,6 @@ function describeError(error: unknown): string {
   return `${name}${e?.message ?? String(error)}`;
 }
 
-/** Runs `fn` over `items`, `limit` at a time. */
-async function eachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-}
-
 /**
  * Runbooks and alarms of catalog entities. Refresh tasks read runbooks (from
  * repositories, links and TechDocs) and alarms (from the alarms provider)
@@ -198,7 +184,7 @@ export class RunbooksService {
   async refreshRunbooks(): Promise<{ entities: number; runbooks: number }> {
     const entities = await this.entitiesWithSources();
     let runbooks = 0;
-    await eachLimited(entities, REFRESH_CONCURRENCY, async entity => {
+    await mapWithConcurrency(entities, REFRESH_CONCURRENCY, async entity => {
       const count = await this.refreshEntityRunbooks(entity);
       runbooks += count;
     });

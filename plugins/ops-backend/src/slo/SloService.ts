@@ -26,7 +26,10 @@ import {
   SloProblem,
   SloUptime,
 } from '@opsportal/plugin-ops-common';
-import { MetricsProvider } from '@opsportal/plugin-ops-node';
+import {
+  mapWithConcurrency,
+  MetricsProvider,
+} from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
@@ -94,25 +97,6 @@ const ALERT_RANK: Record<SloAlertState, number> = {
   ticket: 2,
   page: 3,
 };
-
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return out;
-}
 
 function systemOf(entity: Entity): string | undefined {
   const system = (entity.spec as { system?: unknown } | undefined)?.system;
@@ -366,7 +350,7 @@ export class SloService implements SloUptimeSource {
     const started = Date.now();
     const { snapshots, logger, config } = this.options;
     const refs = entities.map(e => stringifyEntityRef(e));
-    const loaded = await mapLimit(entities, 8, e =>
+    const loaded = await mapWithConcurrency(entities, 8, e =>
       this.options.loader.load(e),
     );
     const key = (ref: string, definition: SloDefinition) =>
