@@ -146,6 +146,41 @@ describe('compact SLO annotations', () => {
     ]);
   });
 
+  it('refuses a latency CloudWatch cannot count requests against, before any query', () => {
+    const annotations = {
+      'opsportal.dev/alb': ALB,
+      'opsportal.dev/alb-target-group': TG,
+      'opsportal.dev/slo-availability': '99.9',
+    };
+    for (const [latency, why] of [
+      [
+        '0.0000001s',
+        /"TC\(:1e-7\)" is not a CloudWatch statistic: 1e-7 is not a plain number/,
+      ],
+      [
+        '0.123456789012s',
+        /"TC\(:0\.123456789012\)" is not a CloudWatch statistic: 0\.123456789012 has more than 10 decimals/,
+      ],
+    ] as const) {
+      const { definitions, problems } = compactDefinitions(
+        entity({ ...annotations, 'opsportal.dev/slo-latency-p95': latency }),
+        DEFAULT_BURN_RATE_RULES,
+      );
+      // Availability stays; the latency SLO is left out, so nothing is asked for it.
+      expect(definitions.map(d => d.info.id)).toEqual(['availability']);
+      expect(problems).toEqual([
+        {
+          severity: 'error',
+          source: 'opsportal.dev/slo-latency-p95',
+          message: expect.stringMatching(why),
+        },
+      ]);
+      expect(problems[0].message).toContain(
+        `opsportal.dev/slo-latency-p95 is "${latency}", which CloudWatch cannot count requests against`,
+      );
+    }
+  });
+
   it('reads percentages and latencies', () => {
     expect(parsePercent('99.99')).toBeCloseTo(0.9999, 12);
     expect(parsePercent('0.01%')).toBeCloseTo(0.0001, 12);

@@ -7,6 +7,7 @@ import {
   ANNOTATION_SLO_ERROR_RATE,
   ANNOTATION_SLO_LATENCY_P95,
   BurnRateRule,
+  checkCloudWatchStatistic,
   SloProblem,
 } from '@opsportal/plugin-ops-common';
 import {
@@ -195,15 +196,26 @@ export function compactDefinitions(
   const latency = a[ANNOTATION_SLO_LATENCY_P95];
   if (latency !== undefined) {
     const seconds = parseLatency(latency);
+    // Requests within the threshold are counted by CloudWatch: TC(:X).
+    const counted =
+      seconds === undefined
+        ? undefined
+        : checkCloudWatchStatistic(`TC(:${seconds})`);
     if (seconds === undefined) {
       problems.push({
         severity: 'error',
         source: ANNOTATION_SLO_LATENCY_P95,
         message: `${ANNOTATION_SLO_LATENCY_P95} is "${latency}": give a duration in ms or s, e.g. '500ms'.`,
       });
-    } else if (source) {
+    } else if (counted && !counted.valid) {
+      problems.push({
+        severity: 'error',
+        source: ANNOTATION_SLO_LATENCY_P95,
+        message: `${ANNOTATION_SLO_LATENCY_P95} is "${latency}", which CloudWatch cannot count requests against: ${counted.message}. Give the threshold with at most 10 decimals of a second, e.g. '250ms'.`,
+      });
+    } else if (source && counted?.valid) {
       const good = [
-        metric(source, 'TargetResponseTime', `TC(:${seconds})`, region),
+        metric(source, 'TargetResponseTime', counted.statistic, region),
       ];
       const total = [
         metric(source, 'TargetResponseTime', 'SampleCount', region),

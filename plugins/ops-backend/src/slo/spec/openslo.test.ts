@@ -184,6 +184,108 @@ describe('OpenSLO', () => {
     ]);
   });
 
+  it('refuses a statistic CloudWatch would refuse, at its line, and keeps the other SLOs', () => {
+    const typo = ratioSlo('    - target: 0.99\n').replace(
+      'metricName: HTTPCode_Target_5XX_Count',
+      'metricName: HTTPCode_Target_5XX_Count\n              stat: Summ',
+    );
+    const text = `${typo}---\n${ratioSlo('    - target: 0.999\n').replace(
+      'checkout-availability',
+      'checkout-ok',
+    )}`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    // No definition, so no query: CloudWatch never sees the typo.
+    expect(definitions.map(d => d.info.id)).toEqual(['checkout-ok']);
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        source: 'slo.yaml',
+        line: lineOf(text, 'stat: Summ'),
+        message:
+          'spec.indicator.spec.ratioMetric.bad.metricSource.spec.stat: "Summ" is not a CloudWatch statistic: use Sum, Average, Minimum, Maximum, SampleCount, IQM, a percentile such as p95 or p99.9, tm90, tc90, ts90, wm90, or a range such as PR(:300), TM(10%:90%), TC(:0.5), TS(10%:90%) or WM(:500)',
+      },
+    ]);
+  });
+
+  it('checks every metric of a sum, and the statistic of a threshold metric', () => {
+    const sum = ratioSlo('    - target: 0.99\n').replace(
+      `              namespace: AWS/ApplicationELB
+              metricName: HTTPCode_Target_5XX_Count
+              dimensions:
+                - name: TargetGroup
+                  value: targetgroup/checkout/1`,
+      `              metrics:
+                - namespace: AWS/ApplicationELB
+                  metricName: HTTPCode_Target_5XX_Count
+                - namespace: AWS/ApplicationELB
+                  metricName: HTTPCode_ELB_5XX_Count
+                  stat: p99.999`,
+    );
+    const threshold = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout-latency
+spec:
+  indicator:
+    metadata:
+      name: checkout-p95
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: CloudWatch
+          spec:
+            namespace: AWS/ApplicationELB
+            metricName: TargetResponseTime
+            stat: TM(90%:10%)
+  budgetingMethod: Timeslices
+  objectives:
+    - op: lte
+      value: 0.5
+      target: 0.99
+      timeSliceWindow: 5m
+`;
+    const text = `${sum}---\n${threshold}`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toEqual([]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line: lineOf(text, 'stat: p99.999'),
+        message: expect.stringMatching(
+          /metrics\.1\.stat: "p99\.999" is not a CloudWatch statistic: CloudWatch takes percentiles with at most 2 decimals/,
+        ),
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        line: lineOf(text, 'stat: TM(90%:10%)'),
+        message: expect.stringMatching(
+          /thresholdMetric\.metricSource\.spec\.stat: "TM\(90%:10%\)" is not a CloudWatch statistic: the lower bound is above the upper one/,
+        ),
+      }),
+    ]);
+  });
+
+  it('reads a statistic spelled in the wrong case as CloudWatch spells it, and says so', () => {
+    const text = ratioSlo('    - target: 0.99\n').replace(
+      'metricName: RequestCount',
+      'metricName: RequestCount\n              stat: sum',
+    );
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toHaveLength(1);
+    expect(definitions[0].indicator).toMatchObject({
+      total: [{ metricName: 'RequestCount', stat: 'Sum' }],
+    });
+    expect(problems).toEqual([
+      {
+        severity: 'info',
+        source: 'slo.yaml',
+        line: lineOf(text, 'stat: sum'),
+        message:
+          'spec.indicator.spec.ratioMetric.total.metricSource.spec.stat: sum is read as Sum (CloudWatch statistics are case-sensitive)',
+      },
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const text = 'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: a: b\n';
     const { definitions, problems } = parseOpenSlo(text, options);

@@ -2,6 +2,7 @@ import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import {
   BurnRateRule,
+  checkCloudWatchStatistic,
   formatDurationShorthand,
   MissingDataPolicy,
   parseDurationShorthand,
@@ -353,35 +354,75 @@ export function parseOpenSlo(
       return undefined;
     }
     const specPath = [...path, 'spec'];
+    /** The metric, or undefined after reporting a statistic CloudWatch would refuse. */
     const toStat = (
       m: z.infer<typeof cloudWatchMetric>,
+      statPath: Path,
       fallbackRegion?: string,
-    ): CloudWatchMetricStat => {
+    ): CloudWatchMetricStat | undefined => {
+      const stat = statisticOf(doc, statPath, m.stat);
+      if (stat === undefined) return undefined;
       const r = m.region ?? fallbackRegion ?? region;
       return {
         namespace: m.namespace,
         metricName: m.metricName,
-        stat: m.stat ?? 'Sum',
+        stat,
         dimensions: Object.fromEntries(
           (m.dimensions ?? []).map(d => [d.name, d.value]),
         ),
         ...(r ? { region: r } : {}),
       };
     };
+    let metrics: (CloudWatchMetricStat | undefined)[];
     if ('metrics' in source.spec) {
       const many = cloudWatchMetrics.safeParse(source.spec);
       if (!many.success) {
         reportIssues(doc, specPath, many.error);
         return undefined;
       }
-      return many.data.metrics.map(m => toStat(m, many.data.region));
+      metrics = many.data.metrics.map((m, i) =>
+        toStat(m, [...specPath, 'metrics', i, 'stat'], many.data.region),
+      );
+    } else {
+      const one = cloudWatchMetric.safeParse(source.spec);
+      if (!one.success) {
+        reportIssues(doc, specPath, one.error);
+        return undefined;
+      }
+      metrics = [toStat(one.data, [...specPath, 'stat'])];
     }
-    const one = cloudWatchMetric.safeParse(source.spec);
-    if (!one.success) {
-      reportIssues(doc, specPath, one.error);
+    return metrics.every(m => m !== undefined)
+      ? (metrics as CloudWatchMetricStat[])
+      : undefined;
+  }
+
+  /**
+   * A metric's statistic as CloudWatch spells it (`Sum` when absent), or
+   * undefined after reporting why CloudWatch would refuse it: one refused
+   * statistic fails the whole GetMetricData call it is sent in.
+   */
+  function statisticOf(
+    doc: Document,
+    path: Path,
+    stat: string | undefined,
+  ): string | undefined {
+    if (stat === undefined) return 'Sum';
+    const check = checkCloudWatchStatistic(stat);
+    if (!check.valid) {
+      report('error', doc, path, `${path.join('.')}: ${check.message}`);
       return undefined;
     }
-    return [toStat(one.data)];
+    if (check.normalised) {
+      report(
+        'info',
+        doc,
+        path,
+        `${path.join('.')}: ${stat} is read as ${
+          check.statistic
+        } (CloudWatch statistics are case-sensitive)`,
+      );
+    }
+    return check.statistic;
   }
 
   /** The burn-rate rules of an SLO's alert policies. */
