@@ -1,23 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { UpstreamStats } from '@opsportal/plugin-ops-node';
 import { PagerDutyAuth } from './auth';
+import { PagerDutyError } from './errors';
 
-/**
- * A failed PagerDuty request, in words a user can act on. `status` is the
- * HTTP status (0 when PagerDuty could not be reached or did not answer in time).
- * @public
- */
-export class PagerDutyError extends Error {
-  readonly name = 'PagerDutyError';
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly path: string,
-    readonly code?: number,
-  ) {
-    super(message);
-  }
-}
+export { PagerDutyError } from './errors';
 
 /** Options of {@link PagerDutyClient}. @public */
 export interface PagerDutyClientOptions {

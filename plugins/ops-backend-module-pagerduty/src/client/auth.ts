@@ -1,4 +1,4 @@
-import { PagerDutyError } from './PagerDutyClient';
+import { PagerDutyError } from './errors';
 
 /**
  * How requests authenticate: a REST API token, or an OAuth access token

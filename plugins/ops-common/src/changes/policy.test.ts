@@ -1,11 +1,11 @@
 import {
   blockingFindings,
   checkChangePolicy,
-  ChangePolicy,
   defaultChangePolicy,
   describeMaintenanceWindow,
   startRefusal,
 } from './policy';
+import { ChangePolicy } from './model';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const policy: ChangePolicy = {
@@ -145,7 +145,7 @@ describe('checkChangePolicy', () => {
 });
 
 describe('startRefusal', () => {
-  const policy = {
+  const freezePolicy = {
     freezes: [
       {
         name: 'Holiday peak',
@@ -161,27 +161,27 @@ describe('startRefusal', () => {
 
   it('refuses a normal change months before its planned start, and says from when it may start', () => {
     expect(
-      startRefusal(planned, policy, new Date('2026-09-01T07:00:00Z')),
+      startRefusal(planned, freezePolicy, new Date('2026-09-01T07:00:00Z')),
     ).toBe(
       'It is planned to start at 2026-12-06T07:00:00.000Z: it may start from 2026-12-06T06:30:00.000Z (30 minutes before), or be filed as an emergency change',
     );
     expect(
-      startRefusal(planned, policy, new Date('2026-12-06T06:29:59Z')),
+      startRefusal(planned, freezePolicy, new Date('2026-12-06T06:29:59Z')),
     ).toMatch(/may start from/);
   });
 
   it('lets it start within the tolerance and any time after', () => {
-    for (const now of [
+    for (const at of [
       '2026-12-06T06:30:00Z',
       '2026-12-06T07:00:00Z',
       '2026-12-07T07:00:00Z',
     ]) {
-      expect(startRefusal(planned, policy, new Date(now))).toBeUndefined();
+      expect(startRefusal(planned, freezePolicy, new Date(at))).toBeUndefined();
     }
     expect(
       startRefusal(
         planned,
-        { ...policy, earlyStartMinutes: 120 },
+        { ...freezePolicy, earlyStartMinutes: 120 },
         new Date('2026-12-06T05:00:00Z'),
       ),
     ).toBeUndefined();
@@ -191,12 +191,12 @@ describe('startRefusal', () => {
     const inFreeze = new Date('2026-12-20T12:00:00Z');
     const during = { plannedStart: '2026-12-20T12:00:00.000Z' };
     expect(
-      startRefusal({ ...during, category: 'standard' }, policy, inFreeze),
+      startRefusal({ ...during, category: 'standard' }, freezePolicy, inFreeze),
     ).toMatch(/The change freeze "Holiday peak" is in effect/);
     expect(
       startRefusal(
         { category: 'emergency', plannedStart: '2027-03-01T00:00:00.000Z' },
-        policy,
+        freezePolicy,
         inFreeze,
       ),
     ).toBeUndefined();

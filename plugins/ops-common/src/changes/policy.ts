@@ -1,64 +1,13 @@
 import { DateTime } from 'luxon';
 import {
   ChangeCategory,
+  ChangePolicy,
   ChangePolicyFinding,
   ChangeRequestFields,
   ChangeRisk,
+  MaintenanceWindowRule,
 } from './model';
 import { findFreezes, isWithinMaintenanceWindow } from './windows';
-
-/** A pre-approved kind of standard change. @public */
-export interface StandardChangeType {
-  id: string;
-  title: string;
-  description?: string;
-}
-
-/** When the recurring maintenance window is. @public */
-export interface MaintenanceWindowRule {
-  /** IANA time zone the times below are in, e.g. `America/New_York`. */
-  timeZone: string;
-  /** ISO weekday, 1 = Monday ... 7 = Sunday. */
-  weekday: number;
-  /**
-   * `monthly`: the `weekOfMonth`-th such weekday of each month (1-4, or -1
-   * for the last); `weekly`: every such weekday.
-   */
-  frequency: 'monthly' | 'weekly';
-  weekOfMonth: number;
-  /** Local start time, `HH:mm`. */
-  startTime: string;
-  durationMinutes: number;
-}
-
-/** A period in which standard and normal changes may not be made. @public */
-export interface FreezePeriod {
-  name: string;
-  /** ISO 8601 instant. */
-  start: string;
-  /** ISO 8601 instant (exclusive). */
-  end: string;
-}
-
-/**
- * The change policy (`ops.changes` in app-config); the defaults are the
- * seed's.
- * @public
- */
-export interface ChangePolicy {
-  standardTypes: StandardChangeType[];
-  /** Approvals a normal change needs, by risk. */
-  requiredApprovals: Record<ChangeRisk, number>;
-  maintenanceWindow: MaintenanceWindowRule;
-  /** Days between submission and planned start that count as due notice. */
-  noticeDays: number;
-  freezes: FreezePeriod[];
-  /**
-   * How many minutes before its planned start a standard or normal change
-   * may be started. Default {@link DEFAULT_EARLY_START_MINUTES}.
-   */
-  earlyStartMinutes?: number;
-}
 
 /** Default of {@link ChangePolicy.earlyStartMinutes}. @public */
 export const DEFAULT_EARLY_START_MINUTES = 30;

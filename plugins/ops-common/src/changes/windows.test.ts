@@ -1,8 +1,5 @@
-import {
-  checkChangePolicy,
-  defaultChangePolicy,
-  MaintenanceWindowRule,
-} from './policy';
+import { MaintenanceWindowRule } from './model';
+import { checkChangePolicy, defaultChangePolicy } from './policy';
 import {
   findFreezes,
   isWithinMaintenanceWindow,

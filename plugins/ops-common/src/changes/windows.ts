@@ -3,7 +3,7 @@ import type {
   ChangePolicy,
   FreezePeriod,
   MaintenanceWindowRule,
-} from './policy';
+} from './model';
 
 /** One occurrence of the maintenance window. @public */
 export interface MaintenanceWindow {
