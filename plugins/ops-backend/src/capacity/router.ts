@@ -5,23 +5,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CapacityService } from './CapacityService';
-import { parseRequest } from '../lib/validate';
+import { entityRefParam, parseRequest } from '../lib/validate';
 
 const entityQuery = z.object({
-  entityRef: z.string({ error: 'is required' }).refine(
-    value => {
-      try {
-        parseEntityRef(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    {
-      message:
-        'entityRef must be an entity reference, e.g. component:default/search-service',
-    },
-  ),
+  entityRef: entityRefParam(),
   range: z.enum(CAPACITY_RANGES).default('30d'),
 });
 

@@ -108,10 +108,12 @@ export function toClientError(
   }
   // Errors of the request itself from Express's body parser (malformed
   // JSON, too large, bad charset): http-errors marks them safe to expose.
+  // Express's own 400 for a path it cannot decode (`%E0%A4%A`) is a
+  // URIError with a status and no `expose`.
   const http = error as { expose?: unknown; status?: unknown };
   if (
     isError(error) &&
-    http.expose === true &&
+    (http.expose === true || error.name === 'URIError') &&
     typeof http.status === 'number' &&
     http.status >= 400 &&
     http.status < 500

@@ -2,36 +2,26 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { textPolicy } from '@opsportal/plugin-ops-common';
+import { entityRefParam, parseRequest } from '../lib/validate';
 import { RunbooksService } from './RunbooksService';
 
 const entityQuery = z.object({
-  entityRef: z.string().trim().min(1, 'is required'),
+  entityRef: entityRefParam(),
 });
 
 const documentQuery = entityQuery.extend({
-  id: z.string().trim().min(1, 'is required').max(200, 'is too long'),
+  id: z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'is required')
+    .max(200, 'is too long')
+    .superRefine(textPolicy('single-line')),
 });
 
 const searchQuery = z.object({
   cursor: z.string().max(300, 'is too long').optional(),
 });
-
-/** Parses a query; a failure is a 400 that names the field. */
-function parseQuery<T extends z.ZodTypeAny>(
-  schema: T,
-  query: unknown,
-): z.output<T> {
-  const result = schema.safeParse(query);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue.path.join('.') || 'query';
-    const message =
-      issue.code === 'invalid_type' ? 'is required' : issue.message;
-    throw new InputError(`${field} ${message}`);
-  }
-  return result.data;
-}
 
 /**
  * Routes of the runbooks feature under /api/ops/runbooks: the entity's
@@ -47,13 +37,13 @@ export function createRunbooksRouter(options: {
 
   router.get('/runbooks/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef } = parseQuery(entityQuery, req.query);
+    const { entityRef } = parseRequest(entityQuery, req.query, 'query');
     res.json(await service.getEntityRunbooks(entityRef, credentials));
   });
 
   router.get('/runbooks/document', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef, id } = parseQuery(documentQuery, req.query);
+    const { entityRef, id } = parseRequest(documentQuery, req.query, 'query');
     res.json(await service.getDocument(entityRef, id, credentials));
   });
 
@@ -64,7 +54,7 @@ export function createRunbooksRouter(options: {
 
   router.get('/runbooks/search-documents', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const { cursor } = parseQuery(searchQuery, req.query);
+    const { cursor } = parseRequest(searchQuery, req.query, 'query');
     res.json(await service.searchDocuments(cursor));
   });
 
