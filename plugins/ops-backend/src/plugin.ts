@@ -13,6 +13,7 @@ import { createRouter } from './service/router';
 import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { createOnCallFeature } from './oncall';
+import { createIncidentsFeature } from './incidents';
 import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
@@ -36,13 +37,11 @@ export const opsPlugin = createBackendPlugin({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
-        userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
-        cache: coreServices.cache,
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
@@ -60,9 +59,9 @@ export const opsPlugin = createBackendPlugin({
         }
         const snapshots = new DatabaseSnapshotStore(db);
 
-        // Feature folders (slo/, oncall/, capacity/, runbooks/, changes/,
-        // kpis/): each builds its service and router part here, sharing the
-        // snapshot store.
+        // Feature folders (slo/, oncall/, incidents/, capacity/, runbooks/,
+        // changes/, kpis/): each builds its service and router part here,
+        // sharing the snapshot store.
         const features: Router[] = [];
         features.push(
           await createRunbooksFeature({
@@ -76,15 +75,24 @@ export const opsPlugin = createBackendPlugin({
         const changes = createChangesFeature({ ...deps, database: db });
         features.push(changes.router);
 
-        // On-call and incidents; `oncall.service` is the incidents reader
-        // (listIncidents) the KPIs use.
+        // On-call; `oncall.service` tells the incidents feature a team's
+        // services and gives the KPIs the teams and who is on call.
         const oncall = await createOnCallFeature({
           ...deps,
           snapshots,
           onCall: providers.onCallProvider(),
-          incidents: providers.incidentProvider(),
         });
         features.push(oncall.router);
+
+        // Incidents; `incidents.service` is the incidents reader
+        // (listIncidents) the KPIs use.
+        const incidents = await createIncidentsFeature({
+          ...deps,
+          snapshots,
+          oncall: oncall.service,
+          incidents: providers.incidentProvider(),
+        });
+        features.push(incidents.router);
 
         // SLOs from CloudWatch; `slo.service` is the uptime source
         // (getUptime, listUptime) the KPIs use.
@@ -106,11 +114,12 @@ export const opsPlugin = createBackendPlugin({
         );
 
         // Operational KPIs and the operations overview, computed from the
-        // on-call, SLO and change features above.
+        // on-call, incidents, SLO and change features above.
         const kpis = createKpisFeature({
           ...deps,
           snapshots,
           oncall: oncall.service,
+          incidents: incidents.service,
           slo: slo.service,
           changes: changes.service,
         });
