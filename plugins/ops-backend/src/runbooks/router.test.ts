@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   mockCredentials,
@@ -57,13 +58,13 @@ describe('runbooks routes', () => {
     await cloudwatch.close();
   });
 
-  async function start() {
+  async function start(entities?: Entity[]) {
     const { server } = await startTestBackend({
       features: [
         opsPlugin,
         cloudWatchModule,
         catalogServiceMock.factory({
-          entities: [await examplePaymentService()],
+          entities: entities ?? [await examplePaymentService()],
         }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -106,7 +107,9 @@ describe('runbooks routes', () => {
       .get('/api/ops/runbooks/entity')
       .set('Authorization', userHeader);
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toBe('entityRef is required');
+    expect(missing.body.error.message).toBe(
+      'Invalid query: entityRef: is required',
+    );
 
     const wrong = await request(server)
       .get(
@@ -114,7 +117,7 @@ describe('runbooks routes', () => {
       )
       .set('Authorization', userHeader);
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error.message).toBe('id is required');
+    expect(wrong.body.error.message).toBe('Invalid query: id: is required');
 
     const unknown = await request(server)
       .get('/api/ops/runbooks/entity?entityRef=component:default/nope')
@@ -227,5 +230,77 @@ describe('runbooks routes', () => {
     expect(page.documents.map(d => d.title)).toContain(
       'Payments database failover (orders-db)',
     );
+  });
+
+  it('never hands a signed-in user a file that a runbook symlink leads to outside the entity folder', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'ops-runbook-route-'));
+    try {
+      const secret = 'root:x:0:0:secret-from-outside';
+      await fs.mkdir(path.join(tmp, 'outside'));
+      await fs.writeFile(path.join(tmp, 'outside', 'passwd'), secret);
+      await fs.mkdir(path.join(tmp, 'repo', 'docs'), { recursive: true });
+      await fs.writeFile(path.join(tmp, 'repo', 'docs', 'guide.md'), '# Guide');
+      await fs.symlink(
+        path.join(tmp, 'outside', 'passwd'),
+        path.join(tmp, 'repo', 'docs', 'passwd.md'),
+      );
+      await fs.symlink(
+        path.join(tmp, 'outside'),
+        path.join(tmp, 'repo', 'docs', 'link'),
+      );
+      const location = `file:${path.join(tmp, 'repo', 'catalog-info.yaml')}`;
+      const server = await start([
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'linked-service',
+            namespace: 'default',
+            annotations: {
+              'backstage.io/managed-by-location': location,
+              'backstage.io/managed-by-origin-location': location,
+              'opsportal.dev/runbooks':
+                'docs/guide.md, docs/passwd.md, docs/link/passwd',
+            },
+          },
+          spec: { type: 'service', owner: 'group:default/team' },
+        },
+      ]);
+      const entityRef = 'component:default/linked-service';
+
+      const list = await request(server)
+        .get(`/api/ops/runbooks/entity?entityRef=${entityRef}`)
+        .set('Authorization', userHeader);
+      expect(list.status).toBe(200);
+      const body = list.body as EntityRunbooks;
+      expect(body.runbooks.map(r => r.id)).toEqual(['guide']);
+      expect(body.problems).toEqual([
+        {
+          location: 'docs/passwd.md',
+          message: expect.stringMatching(
+            /^could not be read: docs\/passwd\.md is a symbolic link.* leads outside component:default\/linked-service's own location/,
+          ),
+        },
+        {
+          location: 'docs/link/passwd',
+          message: expect.stringMatching(
+            /^could not be read: docs\/link\/passwd is a symbolic link/,
+          ),
+        },
+      ]);
+
+      const doc = await request(server)
+        .get(`/api/ops/runbooks/document?entityRef=${entityRef}&id=passwd`)
+        .set('Authorization', userHeader);
+      expect(doc.status).toBe(404);
+
+      for (const text of [list.text, doc.text]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(tmp);
+        expect(text).not.toContain(await fs.realpath(tmp));
+      }
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
   });
 });
