@@ -21,7 +21,7 @@ import {
   MetricsProviderStats,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
-import { describeCloudWatchError } from './errors';
+import { describeCloudWatchError, isRefusal } from './errors';
 
 /** Options of {@link CloudWatchProvider}. @public */
 export interface CloudWatchProviderOptions {
@@ -196,8 +196,77 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     return result;
   }
 
+  /**
+   * One call's queries, every page. When CloudWatch refuses the call as
+   * invalid (one bad statistic or dimension fails the whole call), the
+   * call is split in halves, keeping expressions with their inputs, until
+   * the queries at fault are found: they answer an empty series with the
+   * refusal as `error`, every other query its data. At most 2N - 1 calls
+   * for N query groups, ⌈log2 N⌉ levels deep. Throttling, 5xx and timeouts
+   * are not refusals: retried by the SDK, then the request fails whole.
+   */
   private async fetchBatch(
     queries: MetricQuery[],
+    request: MetricDataRequest,
+    depth = 0,
+  ): Promise<MetricSeries[]> {
+    const input = queries.map(toMetricDataQuery);
+    try {
+      return await this.readPages(queries, input, request);
+    } catch (error) {
+      if (request.signal?.aborted || !isRefusal(error)) {
+        throw describeCloudWatchError(error, {
+          operation: 'GetMetricData',
+          region: request.region ?? this.options.region,
+          endpoint: this.options.endpoint,
+          signal: request.signal,
+          timeoutMs: this.options.requestTimeoutMs,
+        });
+      }
+      const units = groupsOf(queries);
+      const refusal = refusalText(error);
+      if (units.length === 1) {
+        this.options.logger.warn(
+          `CloudWatch refused ${queries
+            .map(q => `${q.id}${q.label ? ` (${q.label})` : ''}`)
+            .join(', ')}: ${refusal}`,
+        );
+        return queries
+          .filter(q => q.returnData !== false)
+          .map(q => ({
+            id: q.id,
+            label: q.label,
+            timestamps: [],
+            values: [],
+            status: 'InternalError' as const,
+            messages: [refusal],
+            error: refusal,
+          }));
+      }
+      if (depth === 0) {
+        this.options.logger.info(
+          `CloudWatch refused a GetMetricData call of ${queries.length} queries (${refusal}): asking again in halves to find the queries at fault`,
+        );
+      }
+      const half = Math.ceil(units.length / 2);
+      const first = await this.fetchBatch(
+        units.slice(0, half).flat(),
+        request,
+        depth + 1,
+      );
+      const second = await this.fetchBatch(
+        units.slice(half).flat(),
+        request,
+        depth + 1,
+      );
+      return [...first, ...second];
+    }
+  }
+
+  /** One call's queries, following NextToken; the SDK's error as it is. */
+  private async readPages(
+    queries: MetricQuery[],
+    input: MetricDataQuery[],
     request: MetricDataRequest,
   ): Promise<MetricSeries[]> {
     const client = this.client(request.region);
@@ -206,26 +275,17 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     do {
       this.counters.calls += 1;
       this.counters.metricsRequested += queries.filter(q => q.metric).length;
-      const out = await client
-        .send(
-          new GetMetricDataCommand({
-            MetricDataQueries: queries.map(toMetricDataQuery),
-            StartTime: request.start,
-            EndTime: request.end,
-            ScanBy: 'TimestampAscending',
-            NextToken: nextToken,
-            MaxDatapoints: this.options.maxDatapointsPerPage,
-          }),
-          { abortSignal: request.signal as any },
-        )
-        .catch(error => {
-          throw describeCloudWatchError(error, {
-            operation: 'GetMetricData',
-            region: request.region ?? this.options.region,
-            endpoint: this.options.endpoint,
-            signal: request.signal,
-          });
-        });
+      const out = await client.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: input,
+          StartTime: request.start,
+          EndTime: request.end,
+          ScanBy: 'TimestampAscending',
+          NextToken: nextToken,
+          MaxDatapoints: this.options.maxDatapointsPerPage,
+        }),
+        { abortSignal: request.signal as any },
+      );
       for (const result of out.MetricDataResults ?? []) {
         const id = result.Id!;
         let series = byId.get(id);
@@ -294,6 +354,24 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     }
     return client;
   }
+}
+
+/** The queries in units that must share a call (an expression and its inputs), in order. */
+function groupsOf(queries: MetricQuery[]): MetricQuery[][] {
+  const units = new Map<string, MetricQuery[]>();
+  for (const query of queries) {
+    const key = query.group ?? `\u0000${query.id}`;
+    const unit = units.get(key);
+    if (unit) unit.push(query);
+    else units.set(key, [query]);
+  }
+  return [...units.values()];
+}
+
+/** CloudWatch's words for a refusal: `ValidationError: The value ... is not a valid statistic.` */
+function refusalText(error: unknown): string {
+  const e = (error ?? {}) as { name?: string; message?: string };
+  return [e.name, e.message].filter(Boolean).join(': ');
 }
 
 function toMetricDataQuery(query: MetricQuery): MetricDataQuery {

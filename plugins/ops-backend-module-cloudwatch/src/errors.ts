@@ -35,14 +35,45 @@ const UNREACHABLE = new Set([
   'EPIPE',
 ]);
 
+/** CloudWatch refusing the request as invalid (a statistic, a dimension...). */
+const REFUSED = new Set([
+  'ValidationError',
+  'ValidationException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidParameterCombination',
+  'InvalidParameterCombinationException',
+  'MissingParameter',
+  'MissingRequiredParameter',
+  'MissingRequiredParameterException',
+]);
+
+/**
+ * True when CloudWatch refused the request as invalid (HTTP 400, a
+ * validation error): asking again unchanged cannot help, asking without the
+ * queries at fault can. Throttling, credentials, 5xx and timeouts are not
+ * refusals.
+ */
+export function isRefusal(error: unknown): boolean {
+  const e = (error ?? {}) as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = e.$metadata?.httpStatusCode;
+  return (
+    REFUSED.has(e.name ?? '') &&
+    (status === undefined || (status >= 400 && status < 500))
+  );
+}
+
 const UNREACHABLE_TEXT = new RegExp(`\\b(${[...UNREACHABLE].join('|')})\\b`);
 
 /**
  * Turns an AWS SDK failure into an error whose message says what happened
  * and what to do, in words a portal user can act on: throttled (after the
- * SDK's retries), expired or refused credentials, CloudWatch unreachable
- * or failing; the SDK's error follows as the cause (`; caused by
- * ExpiredTokenException: ...`). A caller's own abort is
+ * SDK's retries), expired or refused credentials, timed out (after how
+ * long), CloudWatch unreachable or failing; the SDK's error follows as the
+ * cause (`; caused by ExpiredTokenException: ...`). A caller's own abort is
  * passed through unchanged.
  */
 export function describeCloudWatchError(
@@ -52,6 +83,8 @@ export function describeCloudWatchError(
     region: string;
     endpoint?: string;
     signal?: AbortSignal;
+    /** The client's request timeout, for a timeout whose error does not say it. */
+    timeoutMs?: number;
   },
 ): Error {
   if (context.signal?.aborted) return error as Error;
@@ -70,13 +103,23 @@ export function describeCloudWatchError(
     : `CloudWatch in ${context.region}`;
   let message: string;
   if (THROTTLING.has(name) || e.$metadata?.httpStatusCode === 429) {
-    message = `${where} throttled ${context.operation}${tries}: the last good data stays and the next refresh tries again`;
+    message = `${where} throttled ${context.operation}${tries}; the next refresh tries again`;
   } else if (EXPIRED.has(name)) {
     message = `The AWS credentials for ${where} have expired: renew them (aws config or the default credential chain)`;
   } else if (DENIED.has(name)) {
     message = `${where} refused ${context.operation}: the credentials need cloudwatch:${context.operation}`;
+  } else if (name === 'TimeoutError') {
+    // The SDK names the limit it hit: `... within 5000 ms` (no connection),
+    // `... the configured 10000 ms requestTimeout` (no answer).
+    const text = e.message ?? '';
+    const ms = Number(/(\d+) ?ms\b/.exec(text)?.[1] ?? context.timeoutMs);
+    const after = Number.isFinite(ms)
+      ? ` after ${Number((ms / 1000).toFixed(3))} s`
+      : '';
+    message = /connection/i.test(text)
+      ? `${where} timed out${after} waiting for a connection for ${context.operation}${tries}`
+      : `${where} timed out${after} without answering ${context.operation}${tries}`;
   } else if (
-    name === 'TimeoutError' ||
     UNREACHABLE.has(code) ||
     UNREACHABLE.has(name) ||
     // Errors from another realm (tests) reach us wrapped, code in the text.

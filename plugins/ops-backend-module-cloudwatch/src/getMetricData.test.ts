@@ -260,7 +260,7 @@ describe('CloudWatchProvider.getMetricData against the fake CloudWatch', () => {
         end: new Date(NOW),
       }),
     ).rejects.toThrow(
-      /throttled GetMetricData after 2 attempts: the last good data stays.*caused by Throttling/,
+      /throttled GetMetricData after 2 attempts; the next refresh tries again; caused by Throttling/,
     );
     expect(fake.requests).toHaveLength(2);
   });
@@ -319,6 +319,22 @@ describe('CloudWatchProvider.getMetricData against the fake CloudWatch', () => {
     });
     expect(fake.requests).toHaveLength(2);
     expect(series[0].values).toEqual([120]);
+  });
+
+  it('says how long it waited when CloudWatch does not answer in time', async () => {
+    fake.faults.push({ kind: 'delay', ms: 1500 }, { kind: 'delay', ms: 1500 });
+    const error = await provider({ requestTimeoutMs: 300, maxAttempts: 2 })
+      .getMetricData({
+        queries: [requests(1, 3600)],
+        start: new Date(NOW - 3600_000),
+        end: new Date(NOW),
+      })
+      .catch(e => e);
+    expect(error.message).toMatch(
+      /^CloudWatch at http:\/\/127\.0\.0\.1:\d+ timed out after 0\.3 s without answering GetMetricData after 2 attempts/,
+    );
+    expect(error.message).not.toMatch(/could not be reached/);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('says when CloudWatch cannot be reached', async () => {

@@ -36,6 +36,13 @@ export interface MetricSeries {
   /** Complete when every datapoint of the range was returned. */
   status: 'Complete' | 'PartialData' | 'InternalError' | 'Forbidden';
   messages?: string[];
+  /**
+   * Set when the upstream refused this query (an invalid statistic or
+   * dimension), in its words; the other queries of the request are answered.
+   * The series is then empty and its status `InternalError`, so callers that
+   * only read the status see a failure too.
+   */
+  error?: string;
 }
 
 /** A request for metric data over a time range. @public */
@@ -58,7 +65,9 @@ export interface MetricsProviderStats {
 /**
  * Source of metric time series (CloudWatch, or another backend module).
  * Implementations batch the queries into as few upstream calls as the
- * upstream's limits allow, follow pagination, and retry throttling.
+ * upstream's limits allow, follow pagination, and retry throttling. A query
+ * the upstream refuses fails alone (its series carries `error`); a failure
+ * that is not about queries (throttling, outage) rejects the request.
  * @public
  */
 export interface MetricsProvider {

@@ -8,12 +8,14 @@ import {
 } from '../http';
 import { evaluate, ExpressionError, Series } from './math';
 import { AlarmDefinition, MetricKey, MetricStore } from './store';
+import { queryProblems } from './validation';
 
 /**
  * A fake AWS CloudWatch that speaks the AWS JSON 1.0 protocol the AWS SDK v3
  * uses: `POST /` with `X-Amz-Target: GraniteServiceVersion20100801.<Op>`.
  * It answers GetMetricData (metric stats and metric math, CloudWatch's
- * limits, retention by period, NextToken paging), ListMetrics and
+ * limits, retention by period, NextToken paging; a call with a statistic or
+ * dimension CloudWatch would refuse fails whole, as CloudWatch's does), ListMetrics and
  * DescribeAlarms and ListTagsForResource (alarm tags) from a {@link MetricStore}. Faults can be queued for tests.
  */
 
@@ -154,6 +156,12 @@ export async function startFakeCloudWatch(
           `Invalid Period ${period} in ${q.Id}: 1, 5, 10, 30 or a multiple of 60`,
         );
       }
+    }
+    // A statistic or dimension CloudWatch does not take fails the whole
+    // call, naming each query by its position.
+    const problems = queryProblems(queries);
+    if (problems.length > 0) {
+      throw new AwsError(400, 'ValidationError', problems.join('\n'));
     }
     stats.metricsRequested += queries.filter(q => q.MetricStat).length;
 
