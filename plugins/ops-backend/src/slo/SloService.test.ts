@@ -281,6 +281,86 @@ describe('SloService against the fake CloudWatch', () => {
     },
   );
 
+  it('fails only the SLOs of a query CloudWatch refuses: the rest of the region is fresh', async () => {
+    const entities = await exampleEntities();
+    const { service, byName, provider } = await setup('SQLITE_3', {
+      entities,
+    });
+    // A dimension value CloudWatch does not take (over 1,024 characters):
+    // CloudWatch refuses the whole call that carries it.
+    const before = fake.requests.length;
+    const product = byName('product-service');
+    product.metadata.annotations![
+      'opsportal.dev/alb-target-group'
+    ] = `targetgroup/product-service/${'0'.repeat(1100)}`;
+
+    const summary = await service.refreshAll();
+
+    // Product's three SLOs and the platform's, which adds product up.
+    expect(summary).toMatchObject({ slos: 16, evaluated: 12, failed: 4 });
+    const after = await service.getEntitySlos(product);
+    expect(after.objectives.map(o => [o.stale, o.status])).toEqual([
+      [true, undefined],
+      [true, undefined],
+      [true, undefined],
+    ]);
+    expect(after.objectives[0].error).toMatch(
+      /^CloudWatch refused AWS\/ApplicationELB .*TargetGroup=targetgroup\/product-service\/0+\) Sum: ValidationException: The parameter MetricDataQueries\.member\.1\.MetricStat\.Metric\.Dimensions\.member\.2\.Value must have a length of at most 1024\./,
+    );
+    for (const name of [
+      'order-service',
+      'customer-service',
+      'payment-service',
+      'search-service',
+    ]) {
+      const slos = await service.getEntitySlos(byName(name));
+      expect(slos.stale).toBe(false);
+      expect(
+        slos.objectives.every(
+          o => !o.stale && !o.error && o.status!.sli !== null,
+        ),
+      ).toBe(true);
+    }
+    const platform = await service.getEntitySlos(byName('ecommerce-platform'));
+    expect(platform.objectives[0].error).toMatch(
+      /^component:default\/product-service could not be evaluated: CloudWatch refused/,
+    );
+    // The two refused calls were split, not given up: never more than
+    // 2N - 1 calls for a call of N queries.
+    const calls = fake.requests.slice(before);
+    const sizes = calls
+      .slice(0, 2)
+      .map(r => JSON.parse(r.body).MetricDataQueries.length);
+    expect(provider.stats().calls).toBe(calls.length);
+    expect(calls.length).toBeGreaterThan(2);
+    expect(calls.length).toBeLessThanOrEqual(
+      sizes.reduce((n: number, size: number) => n + 2 * size - 1, 0),
+    );
+  });
+
+  it('says SLOs never evaluated have no values yet, not that they kept their last good ones', async () => {
+    const { service, byName, logger } = await setup('SQLITE_3');
+    fake.faults.push(
+      ...Array.from({ length: 10 }, () => ({ kind: 'throttle' as const })),
+    );
+    const summary = await service.refreshAll();
+    expect(summary.failed).toBe(16);
+
+    const warnings = (logger.warn as jest.Mock).mock.calls.map(c => c[0]);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /^15 SLO\(s\) have no values yet: CloudWatch at .* throttled GetMetricData after 2 attempts; the next refresh tries again/,
+      ),
+    );
+    expect(warnings.join('\n')).not.toMatch(/last good/);
+    const order = await service.getEntitySlos(byName('order-service'));
+    expect(order.stale).toBe(true);
+    expect(order.fetchedAt).toBeUndefined();
+    expect(order.objectives.every(o => !o.status)).toBe(true);
+    expect(order.error).toMatch(/throttled GetMetricData after 2 attempts/);
+    expect(order.error).not.toMatch(/last good/);
+  });
+
   it('keeps the last good values through an outage', async () => {
     const database = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(database);

@@ -138,7 +138,9 @@ function entityFreshness(
     .sort();
   const failed = objectives.find(o => o.error);
   return {
-    fetchedAt: fetched[0] ?? stored?.fetchedAt,
+    // SLOs never evaluated have no age: the snapshot's own time would read
+    // as data from then.
+    fetchedAt: objectives.length > 0 ? fetched[0] : stored?.fetchedAt,
     stale: Boolean(stored?.stale || objectives.some(o => o.stale)),
     error: stored?.error ?? failed?.error,
   };
@@ -417,7 +419,8 @@ export class SloService implements SloUptimeSource {
 
     let evaluated = 0;
     let failed = 0;
-    const errors = new Map<string, number>();
+    /** Per error: SLOs that kept earlier values, and SLOs that have none yet. */
+    const errors = new Map<string, { kept: number; none: number }>();
     const fetchedAt = new Date(now).toISOString();
     const statuses = loaded.map((set, i) =>
       set.definitions.map(definition => {
@@ -467,10 +470,13 @@ export class SloService implements SloUptimeSource {
           failed += 1;
           const error =
             ('error' in outcome && outcome.error) || 'Not evaluated';
-          errors.set(error, (errors.get(error) ?? 0) + 1);
           const old = before?.objectives.find(
             o => o.objective.id === definition.info.id,
           );
+          const count = errors.get(error) ?? { kept: 0, none: 0 };
+          if (old?.status) count.kept += 1;
+          else count.none += 1;
+          errors.set(error, count);
           return {
             objective: definition.info,
             ...(old?.status ? { status: old.status } : {}),
@@ -494,8 +500,13 @@ export class SloService implements SloUptimeSource {
     });
     await snapshots.putMany(SLO_SNAPSHOT_KIND, entries);
 
-    for (const [error, count] of errors) {
-      logger.warn(`${count} SLO(s) kept their last good values: ${error}`);
+    for (const [error, { kept, none }] of errors) {
+      if (kept > 0) {
+        logger.warn(`${kept} SLO(s) kept their last good values: ${error}`);
+      }
+      if (none > 0) {
+        logger.warn(`${none} SLO(s) have no values yet: ${error}`);
+      }
     }
     const summary: SloRefreshSummary = {
       entities: entities.length,

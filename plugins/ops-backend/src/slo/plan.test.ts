@@ -155,6 +155,57 @@ describe('planEvaluation', () => {
     });
   });
 
+  it('fails only the SLOs that read a query CloudWatch refused; the others get their data', () => {
+    const plan = planEvaluation(
+      [...items(service('a')), ...items(service('b'))],
+      options,
+    );
+    const refusal =
+      'ValidationError: The value TC(:0.5) for parameter MetricDataQueries.member.1.MetricStat.Stat is not a valid statistic.';
+    const answers = plan.requests.map(request =>
+      request.queries.map<MetricSeries>(q => {
+        // b's latency count was refused, alone; everything else answered.
+        if (
+          q.metric!.dimensions.TargetGroup === 'targetgroup/b/1' &&
+          q.stat === 'TC(:0.5)'
+        ) {
+          return {
+            id: q.id,
+            timestamps: [],
+            values: [],
+            status: 'InternalError',
+            messages: [refusal],
+            error: refusal,
+          };
+        }
+        const period = q.period * 1000;
+        const n = Math.round(
+          (request.end.getTime() - request.start.getTime()) / period,
+        );
+        return {
+          id: q.id,
+          timestamps: Array.from(
+            { length: n },
+            (_, i) => request.start.getTime() + i * period,
+          ),
+          values: Array.from({ length: n }, () => 10),
+          status: 'Complete',
+        };
+      }),
+    );
+    const results = plan.collect(answers);
+    expect(
+      [...results.entries()].filter(([, r]) => !r.ok).map(([key]) => key),
+    ).toEqual(['b#latency-p95']);
+    expect(results.get('b#latency-p95')).toEqual({
+      ok: false,
+      end: expect.any(Number),
+      error: `CloudWatch refused AWS/ApplicationELB TargetResponseTime (LoadBalancer=app/alb/1, TargetGroup=targetgroup/b/1) TC(:0.5): ${refusal}`,
+    });
+    expect(results.get('a#latency-p95')!.ok).toBe(true);
+    expect(results.get('b#availability')!.ok).toBe(true);
+  });
+
   it('passes a failed request on to the SLOs that needed it', () => {
     const plan = planEvaluation(items(service('a')), options);
     const results = plan.collect(

@@ -384,6 +384,13 @@ export function planEvaluation(
           undefined,
         );
         if (!series) return values;
+        if (series.error) {
+          return new Error(
+            `CloudWatch refused ${describeMetric(need.metric)}: ${
+              series.error
+            }`,
+          );
+        }
         if (
           series.status === 'Forbidden' ||
           series.status === 'InternalError'
