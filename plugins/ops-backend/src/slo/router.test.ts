@@ -86,8 +86,35 @@ describe('SLO routes', () => {
       '/api/ops/slos/entity/component/default/payment-service',
     );
     expect(entity.status).toBe(401);
+    const byQuery = await request(server).get(
+      '/api/ops/slos/entity?entityRef=component:default/payment-service',
+    );
+    expect(byQuery.status).toBe(401);
     const list = await request(server).get('/api/ops/slos');
     expect(list.status).toBe(401);
+  });
+
+  it('answers the entity named in the query as every entity route does; the path form still answers, marked deprecated', async () => {
+    const byQuery = await request(server)
+      .get('/api/ops/slos/entity')
+      .query({ entityRef: 'component:default/payment-service' })
+      .set('Authorization', user)
+      .expect(200);
+    expect(byQuery.headers.deprecation).toBeUndefined();
+    const byPath = await request(server)
+      .get('/api/ops/slos/entity/component/default/payment-service')
+      .set('Authorization', user)
+      .expect(200);
+    expect(byPath.headers.deprecation).toBe('true');
+    expect(byQuery.body.entityRef).toBe('component:default/payment-service');
+    expect(byQuery.body.objectives).toEqual(byPath.body.objectives);
+
+    const bad = await request(server)
+      .get('/api/ops/slos/entity')
+      .query({ entityRef: 'component:default/pay\u0000ment' })
+      .set('Authorization', user)
+      .expect(400);
+    expect(bad.body.error.message).toMatch(/^Invalid query: entityRef: /);
   });
 
   it("answers an entity's SLOs, evaluating them on first sight", async () => {

@@ -2,11 +2,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { SloService } from './SloService';
-import { parseRequest } from '../lib/validate';
+import { entityRefParam, parseRequest } from '../lib/validate';
 
 const refPart = z
   .string()
@@ -18,6 +18,7 @@ const entityParams = z.object({
   namespace: refPart,
   name: refPart,
 });
+const entityQuery = z.object({ entityRef: entityRefParam() });
 const listQuery = z
   .object({
     kind: z.enum(['component', 'system', 'resource', 'api', 'domain']),
@@ -26,9 +27,12 @@ const listQuery = z
 
 /**
  * Routes of the SLO feature, for signed-in users:
- * `GET /slos/entity/:kind/:namespace/:name` (an entity's SLOs, from its
- * snapshot) and `GET /slos` (every entity with SLOs, least budget first).
- * What the user cannot see in the catalog they cannot see here.
+ * `GET /slos/entity?entityRef=` (an entity's SLOs, from its snapshot; the
+ * same style as every other entity route) and `GET /slos` (every entity
+ * with SLOs, least budget first). The older
+ * `GET /slos/entity/:kind/:namespace/:name` still answers, with a
+ * `Deprecation` header, until the next minor release. What the user cannot
+ * see in the catalog they cannot see here.
  */
 export function createSloRouter(options: {
   service: SloService;
@@ -38,13 +42,40 @@ export function createSloRouter(options: {
   const { service, httpAuth, catalog } = options;
   const router = Router();
 
-  router.get('/slos/entity/:kind/:namespace/:name', async (req, res) => {
+  const entitySlos = async (
+    req: express.Request,
+    res: express.Response,
+    ref: string,
+  ) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const params = parseRequest(entityParams, req.params, 'path');
-    const ref = stringifyEntityRef(params);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref} in the catalog`);
     res.json(await service.getEntitySlos(entity));
+  };
+
+  router.get('/slos/entity', async (req, res) => {
+    const { entityRef } = parseRequest(entityQuery, req.query, 'query');
+    await entitySlos(
+      req,
+      res,
+      stringifyEntityRef(
+        parseEntityRef(entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        }),
+      ),
+    );
+  });
+
+  // Deprecated: the entity in the path.
+  router.get('/slos/entity/:kind/:namespace/:name', async (req, res) => {
+    const params = parseRequest(entityParams, req.params, 'path');
+    res.setHeader('Deprecation', 'true');
+    res.setHeader(
+      'Link',
+      '</api/ops/slos/entity?entityRef={kind}:{namespace}/{name}>; rel="successor-version"',
+    );
+    await entitySlos(req, res, stringifyEntityRef(params));
   });
 
   router.get('/slos', async (req, res) => {

@@ -231,7 +231,7 @@ export interface SloHistoryDay {
   objectives: { id: string; sli: number | null; remaining: number | null }[];
 }
 
-/** Answer of `GET /api/ops/slos/entity/:kind/:namespace/:name`. @public */
+/** Answer of `GET /api/ops/slos/entity?entityRef=`. @public */
 export interface EntitySlosResponse extends Freshness {
   entityRef: string;
   objectives: SloObjectiveResult[];

@@ -4,7 +4,6 @@ import type {
   EntitySlosResponse,
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
 import type {
   CapacityRange,
@@ -70,12 +69,9 @@ export class OpsClient implements OpsApi {
   }
 
   getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {
-    const { kind, namespace, name } = parseEntityRef(entityRef);
-    return this.request<EntitySlosResponse>(
-      `/slos/entity/${[kind, namespace, name]
-        .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-        .join('/')}`,
-    );
+    return this.request<EntitySlosResponse>('/slos/entity', {
+      query: { entityRef },
+    });
   }
 
   getPlatformSlos(): Promise<PlatformSlosResponse> {
