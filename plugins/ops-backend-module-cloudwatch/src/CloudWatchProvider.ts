@@ -23,6 +23,10 @@ import {
 import { packQueries } from './batching';
 import { describeCloudWatchError, isRefusal } from './errors';
 
+/** How long a refused query is answered with its refusal without asking CloudWatch again. */
+const REFUSAL_MEMORY_MS = 3_600_000;
+const MAX_REMEMBERED_REFUSALS = 10_000;
+
 /** Options of {@link CloudWatchProvider}. @public */
 export interface CloudWatchProviderOptions {
   region: string;
@@ -58,6 +62,11 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
   private readonly tagCache = new Map<
     string,
     { tags: Record<string, string>; expiresAt: number }
+  >();
+  /** What CloudWatch refused lately, by what was asked: not asked again until `until`. */
+  private readonly refusals = new Map<
+    string,
+    { error: string; until: number }
   >();
   private readonly counters: MetricsProviderStats = {
     calls: 0,
@@ -204,11 +213,42 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
    * refusal as `error`, every other query its data. At most 2N - 1 calls
    * for N query groups, ⌈log2 N⌉ levels deep. Throttling, 5xx and timeouts
    * are not refusals: retried by the SDK, then the request fails whole.
+   * Queries refused in the last hour are answered with their refusal
+   * without asking (a refresh every few minutes would split again each time).
    */
   private async fetchBatch(
     queries: MetricQuery[],
     request: MetricDataRequest,
-    depth = 0,
+  ): Promise<MetricSeries[]> {
+    const now = (this.options.now ?? Date.now)();
+    const remembered = new Map<string, MetricSeries>();
+    const ask: MetricQuery[] = [];
+    for (const unit of groupsOf(queries)) {
+      const memory = this.refusals.get(refusalKey(unit, request));
+      if (memory && memory.until > now) {
+        for (const series of refusedSeries(unit, memory.error)) {
+          remembered.set(series.id, series);
+        }
+      } else {
+        ask.push(...unit);
+      }
+    }
+    if (remembered.size === 0) return this.fetchUnits(queries, request, 0);
+    this.options.logger.debug(
+      `Not asking CloudWatch again for ${remembered.size} queries it refused within the hour`,
+    );
+    const answered =
+      ask.length > 0 ? await this.fetchUnits(ask, request, 0) : [];
+    const byId = new Map(answered.map(series => [series.id, series]));
+    return queries
+      .filter(q => q.returnData !== false)
+      .map(q => (remembered.get(q.id) ?? byId.get(q.id))!);
+  }
+
+  private async fetchUnits(
+    queries: MetricQuery[],
+    request: MetricDataRequest,
+    depth: number,
   ): Promise<MetricSeries[]> {
     const input = queries.map(toMetricDataQuery);
     try {
@@ -231,17 +271,8 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
             .map(q => `${q.id}${q.label ? ` (${q.label})` : ''}`)
             .join(', ')}: ${refusal}`,
         );
-        return queries
-          .filter(q => q.returnData !== false)
-          .map(q => ({
-            id: q.id,
-            label: q.label,
-            timestamps: [],
-            values: [],
-            status: 'InternalError' as const,
-            messages: [refusal],
-            error: refusal,
-          }));
+        this.remember(refusalKey(queries, request), refusal);
+        return refusedSeries(queries, refusal);
       }
       if (depth === 0) {
         this.options.logger.info(
@@ -249,18 +280,30 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
         );
       }
       const half = Math.ceil(units.length / 2);
-      const first = await this.fetchBatch(
+      const first = await this.fetchUnits(
         units.slice(0, half).flat(),
         request,
         depth + 1,
       );
-      const second = await this.fetchBatch(
+      const second = await this.fetchUnits(
         units.slice(half).flat(),
         request,
         depth + 1,
       );
       return [...first, ...second];
     }
+  }
+
+  private remember(key: string, error: string) {
+    if (this.refusals.size >= MAX_REMEMBERED_REFUSALS) {
+      // The oldest first: a Map iterates in insertion order.
+      this.refusals.delete(this.refusals.keys().next().value!);
+    }
+    this.refusals.delete(key);
+    this.refusals.set(key, {
+      error,
+      until: (this.options.now ?? Date.now)() + REFUSAL_MEMORY_MS,
+    });
   }
 
   /** One call's queries, following NextToken; the SDK's error as it is. */
@@ -354,6 +397,34 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     }
     return client;
   }
+}
+
+/**
+ * What identifies a refused unit: region and what was asked, without the
+ * plan's ids (labels do not change CloudWatch's answer), but with them in
+ * an expression's group, where they are part of the expression.
+ */
+function refusalKey(unit: MetricQuery[], request: MetricDataRequest): string {
+  const asked = unit.map(q => {
+    const { Id, Label, ...rest } = toMetricDataQuery(q);
+    return unit.length > 1 ? { Id, ...rest } : rest;
+  });
+  return `${request.region ?? ''}|${JSON.stringify(asked)}`;
+}
+
+/** The series of a refused unit: empty, with the refusal as their error. */
+function refusedSeries(unit: MetricQuery[], refusal: string): MetricSeries[] {
+  return unit
+    .filter(q => q.returnData !== false)
+    .map(q => ({
+      id: q.id,
+      label: q.label,
+      timestamps: [],
+      values: [],
+      status: 'InternalError' as const,
+      messages: [refusal],
+      error: refusal,
+    }));
 }
 
 /** The queries in units that must share a call (an expression and its inputs), in order. */

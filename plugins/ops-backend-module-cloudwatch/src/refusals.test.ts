@@ -163,6 +163,32 @@ describe('CloudWatchProvider when CloudWatch refuses queries', () => {
     expect(fake.requests).toHaveLength(15);
   });
 
+  it('does not split again on the next refresh: a refused query is answered from memory for an hour', async () => {
+    let time = NOW;
+    const p = provider({ now: () => time });
+    const queries = Array.from({ length: 20 }, (_, n) =>
+      requests(n, n === 5 ? 'Summ' : 'Sum'),
+    );
+    const first = await p.getMetricData({ queries, ...range });
+    const splitting = fake.requests.length;
+    expect(splitting).toBeGreaterThan(2);
+
+    time += 10 * 60_000;
+    const second = await p.getMetricData({ queries, ...range });
+    // One call, without the refused query; its answer is the same.
+    expect(fake.requests).toHaveLength(splitting + 1);
+    expect(
+      JSON.parse(fake.requests[splitting].body).MetricDataQueries,
+    ).toHaveLength(19);
+    expect(second).toEqual(first);
+    expect(second.map(s => s.id)).toEqual(queries.map(q => q.id));
+
+    // An hour on, CloudWatch is asked again (the metric may have changed).
+    time += 60 * 60_000;
+    await p.getMetricData({ queries, ...range });
+    expect(fake.requests.length - (splitting + 1)).toBe(splitting);
+  });
+
   it('does not split a throttled call: the SDK retries it and the request fails whole', async () => {
     fake.faults.push({ kind: 'throttle' }, { kind: 'throttle' });
     await expect(
