@@ -181,6 +181,23 @@ export interface Config {
        * ingestion delay. Default 2m.
        */
       evaluationDelay?: string;
+      /**
+       * Burn-rate rules out of reach of their SLO's target: the burn rate
+       * cannot exceed 1 / (1 - target) (20x at 95 %), so a rule needs its
+       * factor x (1 - target) of the events bad to fire.
+       */
+      burnRateCeiling?: {
+        /**
+         * Rules needing more than this share of the events (or slices) bad
+         * are named on the SLO. Above 0, at most 1. Default 0.5.
+         */
+        share?: number;
+        /**
+         * Lower those rules' factors to share x 1 / (1 - target), for every
+         * SLO (at 95 %, the 14.4x page becomes 10x). Default false.
+         */
+        scaleToTarget?: boolean;
+      };
     };
     /**
      * Change management policy. Everything is optional: what is left out is

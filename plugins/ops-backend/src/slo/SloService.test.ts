@@ -8,6 +8,7 @@ import {
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import {
   createPlatformStore,
   FakeCloudWatch,
@@ -82,13 +83,20 @@ describe('SloService against the fake CloudWatch', () => {
 
   async function setup(
     databaseId: TestDatabaseId,
-    options: { entities?: Entity[]; endpoint?: string; knex?: any } = {},
+    options: {
+      entities?: Entity[];
+      endpoint?: string;
+      knex?: any;
+      config?: JsonObject;
+    } = {},
   ) {
     const knex = options.knex ?? (await databases.init(databaseId));
     if (!options.knex) await applyDatabaseMigrations(knex);
     const logger = mockServices.logger.mock();
     const snapshots = new DatabaseSnapshotStore(knex, clock);
-    const config = readSloConfig(mockServices.rootConfig({ data: {} }));
+    const config = readSloConfig(
+      mockServices.rootConfig({ data: options.config ?? {} }),
+    );
     const entities = options.entities ?? (await exampleEntities());
     const catalog = catalogServiceMock({ entities });
     const provider = new CloudWatchProvider({
@@ -359,6 +367,44 @@ describe('SloService against the fake CloudWatch', () => {
     expect(order.objectives.every(o => !o.status)).toBe(true);
     expect(order.error).toMatch(/throttled GetMetricData after 2 attempts/);
     expect(order.error).not.toMatch(/last good/);
+  });
+
+  it('flags the 14.4x page of a 95 % latency objective, and scales it to the target when configured', async () => {
+    const flagged = await setup('SQLITE_3');
+    await flagged.service.refreshAll();
+    const latency = (
+      await flagged.service.getEntitySlos(flagged.byName('order-service'))
+    ).objectives.find(o => o.objective.id === 'latency-p95')!;
+    expect(latency.objective.target).toBe(0.95);
+    expect(latency.status!.alert.findings![0]).toBe(
+      'The page rule at 14.4x over 1h and 5m needs at least 72 % of events bad to fire: a 95 % target lets the budget burn at most 20x, with every event bad.',
+    );
+    // A 99.9 % objective's rules are far from its 1,000x ceiling.
+    const availability = (
+      await flagged.service.getEntitySlos(flagged.byName('order-service'))
+    ).objectives.find(o => o.objective.id === 'availability')!;
+    expect(availability.status!.alert.findings).toBeUndefined();
+
+    const scaled = await setup('SQLITE_3', {
+      config: { ops: { slo: { burnRateCeiling: { scaleToTarget: true } } } },
+    });
+    await scaled.service.refreshAll();
+    const after = (
+      await scaled.service.getEntitySlos(scaled.byName('order-service'))
+    ).objectives.find(o => o.objective.id === 'latency-p95')!;
+    expect(after.objective.burnRateRules[0]).toEqual({
+      severity: 'page',
+      burnRate: 10,
+      scaledFrom: 14.4,
+      longWindow: '1h',
+      shortWindow: '5m',
+    });
+    expect(after.status!.alert.rules[0]).toMatchObject({
+      burnRate: 10,
+      badShareNeeded: 0.5,
+      outOfReach: false,
+    });
+    expect(after.status!.alert.findings).toBeUndefined();
   });
 
   it('keeps the last good values through an outage', async () => {

@@ -20,6 +20,7 @@ import {
   Freshness,
   PlatformSloRow,
   PlatformSlosResponse,
+  scaleBurnRateRules,
   SliSeries,
   SloAlertState,
   SloObjectiveResult,
@@ -357,6 +358,15 @@ export class SloService implements SloUptimeSource {
     );
     const key = (ref: string, definition: SloDefinition) =>
       `${ref}#${definition.info.id}`;
+    if (config.burnRateCeiling.scaleToTarget) {
+      for (const definition of loaded.flatMap(set => set.definitions)) {
+        definition.info.burnRateRules = scaleBurnRateRules(
+          definition.info.burnRateRules,
+          definition.info.target,
+          config.burnRateCeiling.share,
+        );
+      }
+    }
 
     const items = loaded.flatMap((set, i) =>
       set.definitions
@@ -438,6 +448,12 @@ export class SloService implements SloUptimeSource {
               windows: config.windows,
               forecastWindow: config.forecastWindow,
               missingCountedAs: definition.info.missingData,
+              ceilingShare: config.burnRateCeiling.share,
+              unit:
+                definition.info.timeSlice ||
+                definition.info.budgetingMethod === 'Timeslices'
+                  ? 'slices'
+                  : 'events',
             }),
           };
         } catch (e) {

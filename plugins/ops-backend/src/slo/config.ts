@@ -5,6 +5,7 @@ import {
 import { Config } from '@backstage/config';
 import {
   BurnRateRule,
+  DEFAULT_BURN_RATE_CEILING_SHARE,
   DEFAULT_BURN_RATE_RULES,
   DEFAULT_BURN_RATE_WINDOWS,
   parseDurationShorthand,
@@ -21,6 +22,12 @@ export interface SloConfig {
   forecastWindow: string;
   /** How far behind now the windows end, for CloudWatch's ingestion delay. */
   delaySeconds: number;
+  /**
+   * Rules that need more than `share` of the events (or slices) bad to fire
+   * are flagged on the SLO; with `scaleToTarget` their factor is lowered to
+   * `share` x 1 / (1 - target).
+   */
+  burnRateCeiling: { share: number; scaleToTarget: boolean };
 }
 
 /**
@@ -79,9 +86,22 @@ export function readSloConfig(root: Config): SloConfig {
         ),
       } as BurnRateRule;
     }) ?? [...DEFAULT_BURN_RATE_RULES];
+  const share =
+    config?.getOptionalNumber('burnRateCeiling.share') ??
+    DEFAULT_BURN_RATE_CEILING_SHARE;
+  if (!(share > 0 && share <= 1)) {
+    throw new Error(
+      `ops.slo.burnRateCeiling.share is ${share}: give a share of the events above 0 and at most 1, e.g. 0.5`,
+    );
+  }
   return {
     schedule,
     rules,
+    burnRateCeiling: {
+      share,
+      scaleToTarget:
+        config?.getOptionalBoolean('burnRateCeiling.scaleToTarget') ?? false,
+    },
     windows: [...DEFAULT_BURN_RATE_WINDOWS],
     forecastWindow: duration(
       config?.getOptionalString('forecastWindow') ?? '1h',

@@ -1,14 +1,18 @@
 import {
+  badShareNeeded,
   burnDown,
+  burnRateRuleFindings,
   coarsen,
   errorBudget,
   evaluateSlo,
   forecastBudget,
+  maxBurnRate,
   occurrencesSeries,
+  scaleBurnRateRules,
   timeslicesSeries,
   windowTotals,
 } from './evaluate';
-import { SliSeries } from './types';
+import { DEFAULT_BURN_RATE_RULES, SliSeries } from './types';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -356,6 +360,103 @@ describe('multi-window multi-burn-rate alerts', () => {
       ],
     });
     expect(status.alert.state).toBe('page');
+  });
+});
+
+describe('burn-rate rules out of reach of the target', () => {
+  /** 30 days of daily counts, and 5-minute buckets of the last 6 h with `bad` of each slow. */
+  function lastHourSlow(share: number): SliSeries[] {
+    const total = repeat(72, 1200);
+    const bad = total.map((t, i) => (i >= 60 ? Math.round(t * share) : 0));
+    return [
+      fiveMinutes(total, bad),
+      daily(repeat(30, 345_600), [
+        ...repeat(29, 0),
+        bad.reduce((a, b) => a + b, 0),
+      ]),
+    ];
+  }
+
+  it('at 95 % the budget burns at most 20x, so the 14.4x page needs 72 % bad and stays silent at 62 %', () => {
+    expect(maxBurnRate(0.95)).toBeCloseTo(20, 9);
+    expect(badShareNeeded(DEFAULT_BURN_RATE_RULES[0], 0.95)).toBeCloseTo(
+      0.72,
+      9,
+    );
+    // p95 at 675 ms against 250 ms for an hour: 62 % of requests slow.
+    const status = evaluateSlo({
+      target: 0.95,
+      windowSeconds: WINDOW_30D,
+      now: NOW,
+      series: lastHourSlow(0.62),
+    });
+    const rate = (w: string) =>
+      status.burnRates.find(b => b.window === w)!.burnRate;
+    expect(rate('1h')).toBeCloseTo(12.4, 9);
+    expect(rate('5m')).toBeCloseTo(12.4, 9);
+    expect(status.alert.state).toBe('ok');
+    expect(
+      status.alert.rules.map(r => [r.burnRate, r.badShareNeeded, r.outOfReach]),
+    ).toEqual([
+      [14.4, expect.closeTo(0.72, 9), true],
+      [6, expect.closeTo(0.3, 9), false],
+      [3, expect.closeTo(0.15, 9), false],
+      [1, expect.closeTo(0.05, 9), false],
+    ]);
+    expect(status.alert.findings).toEqual([
+      'The page rule at 14.4x over 1h and 5m needs at least 72 % of events bad to fire: a 95 % target lets the budget burn at most 20x, with every event bad.',
+      expect.stringMatching(
+        /^What helps: measuring the objective in 5-minute slices \(OpenSLO budgetingMethod: Timeslices\).*ops\.slo\.burnRateCeiling\.scaleToTarget/,
+      ),
+    ]);
+  });
+
+  it('pages within the hour with the rules scaled to the target', () => {
+    const scaled = scaleBurnRateRules(DEFAULT_BURN_RATE_RULES, 0.95);
+    expect(scaled.map(r => [r.burnRate, r.scaledFrom])).toEqual([
+      [10, 14.4],
+      [6, undefined],
+      [3, undefined],
+      [1, undefined],
+    ]);
+    const status = evaluateSlo({
+      target: 0.95,
+      windowSeconds: WINDOW_30D,
+      now: NOW,
+      series: lastHourSlow(0.62),
+      rules: scaled,
+    });
+    expect(status.alert.state).toBe('page');
+    expect(status.alert.reason).toContain('12.4x over 1h');
+    expect(status.alert.findings).toBeUndefined();
+    // Targets whose ceiling is far above the rules are left alone.
+    expect(scaleBurnRateRules(DEFAULT_BURN_RATE_RULES, 0.999)).toEqual(
+      DEFAULT_BURN_RATE_RULES,
+    );
+  });
+
+  it('says when a rule can never fire, and counts slices for Timeslices objectives', () => {
+    const findings = burnRateRuleFindings(DEFAULT_BURN_RATE_RULES, {
+      target: 0.9,
+      unit: 'slices',
+    });
+    expect(findings).toEqual([
+      'The page rule at 14.4x over 1h and 5m can never fire: a 90 % target lets the budget burn at most 10x, with every slice bad.',
+      'The page rule at 6x over 6h and 30m needs at least 60 % of slices bad to fire: a 90 % target lets the budget burn at most 10x, with every slice bad.',
+      expect.stringMatching(
+        /^What helps: a higher target for the share of good slices/,
+      ),
+    ]);
+    // The share that counts as out of reach is configurable.
+    expect(
+      burnRateRuleFindings(DEFAULT_BURN_RATE_RULES, {
+        target: 0.95,
+        share: 0.8,
+      }),
+    ).toEqual([]);
+    expect(
+      burnRateRuleFindings(DEFAULT_BURN_RATE_RULES, { target: 0.999 }),
+    ).toEqual([]);
   });
 });
 

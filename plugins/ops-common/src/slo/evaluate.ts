@@ -206,15 +206,125 @@ function share(value: number): string {
 }
 
 /**
+ * Share of events (or slices) a burn-rate rule may need bad before it is
+ * flagged: a rule that needs more than half of all requests to fail stays
+ * silent through a partial outage. @public
+ */
+export const DEFAULT_BURN_RATE_CEILING_SHARE = 0.5;
+
+/**
+ * The highest burn rate an SLO can show: every event bad, 1 / (1 - target)
+ * (20x for 95 %, 1,000x for 99.9 %). A rule at or near it cannot fire.
+ * @public
+ */
+export function maxBurnRate(target: number): number {
+  return 1 / (1 - target);
+}
+
+/**
+ * Share of events (or slices) that must be bad over both windows for a rule
+ * to fire: its factor over the highest burn rate, burnRate x (1 - target)
+ * (72 % for 14.4x at 95 %). Above 1 the rule can never fire.
+ * @public
+ */
+export function badShareNeeded(rule: BurnRateRule, target: number): number {
+  // Without binary noise: 10 x (1 - 0.95) computes as 0.5000000000000004.
+  return Number((rule.burnRate * (1 - target)).toFixed(12));
+}
+
+/** What a ceiling check needs: the SLO's target, and what counts as out of reach. @public */
+export interface BurnRateCeiling {
+  target: number;
+  /** Flag rules that need more than this share bad. Default {@link DEFAULT_BURN_RATE_CEILING_SHARE}. */
+  share?: number;
+  /** What the SLO counts, for the sentences. Default `events`. */
+  unit?: 'events' | 'slices';
+}
+
+function percent(value: number): string {
+  return `${Number((value * 100).toFixed(2))} %`;
+}
+
+/**
+ * Rules that need more than `share` of the events (or slices) bad to fire,
+ * in sentences, with what helps: for a 95 % target the budget cannot burn
+ * faster than 20x, so the 14.4x page needs 72 % of requests bad and stays
+ * silent while 62 % are slow. Empty when every rule is within reach.
+ * @public
+ */
+export function burnRateRuleFindings(
+  rules: readonly BurnRateRule[],
+  ceiling: BurnRateCeiling,
+): string[] {
+  const {
+    target,
+    share: limit = DEFAULT_BURN_RATE_CEILING_SHARE,
+    unit = 'events',
+  } = ceiling;
+  const max = maxBurnRate(target);
+  const findings: string[] = [];
+  for (const rule of rules) {
+    const needed = badShareNeeded(rule, target);
+    if (!(needed > limit + 1e-9)) continue;
+    const what = `The ${rule.severity} rule at ${rate(rule.burnRate)} over ${
+      rule.longWindow
+    } and ${rule.shortWindow}`;
+    const ceilingText = `a ${percent(
+      target,
+    )} target lets the budget burn at most ${rate(max)}, with every ${
+      unit === 'slices' ? 'slice' : 'event'
+    } bad`;
+    findings.push(
+      needed >= 1 - 1e-9
+        ? `${what} can never fire: ${ceilingText}.`
+        : `${what} needs at least ${percent(
+            needed,
+          )} of ${unit} bad to fire: ${ceilingText}.`,
+    );
+  }
+  if (findings.length > 0) {
+    findings.push(
+      unit === 'slices'
+        ? 'What helps: a higher target for the share of good slices, or rules scaled to the target (ops.slo.burnRateCeiling.scaleToTarget); see docs/slo.md.'
+        : 'What helps: measuring the objective in 5-minute slices (OpenSLO budgetingMethod: Timeslices), where a slow spell makes whole slices bad, or rules scaled to the target (ops.slo.burnRateCeiling.scaleToTarget); see docs/slo.md.',
+    );
+  }
+  return findings;
+}
+
+/**
+ * Rules whose factor is above `share` x the highest burn rate, lowered to
+ * it (rounded down to 0.01), with the factor as defined in `scaledFrom`:
+ * at 95 % and one half, the 14.4x page becomes 10x, which fires when half
+ * the requests are bad. Rules within reach are kept as they are.
+ * @public
+ */
+export function scaleBurnRateRules(
+  rules: readonly BurnRateRule[],
+  target: number,
+  ceilingShare: number = DEFAULT_BURN_RATE_CEILING_SHARE,
+): BurnRateRule[] {
+  const cap = Math.floor(ceilingShare * maxBurnRate(target) * 100 + 1e-6) / 100;
+  return rules.map(rule =>
+    rule.burnRate > cap
+      ? { ...rule, burnRate: cap, scaledFrom: rule.scaledFrom ?? rule.burnRate }
+      : rule,
+  );
+}
+
+/**
  * Multi-window, multi-burn-rate status: a rule fires when the burn rate is
  * at or above its threshold over both its long and its short window. Any
  * firing page rule pages; else any firing ticket rule opens a ticket.
+ * Given the SLO's target (`ceiling`), each rule also says what share of
+ * bad events it needs, and rules out of reach are named in `findings`.
  * @public
  */
 export function evaluateBurnRateRules(
   rules: readonly BurnRateRule[],
   burnRateOver: (window: string) => number | null,
   windowSeconds: number,
+  ceiling?: BurnRateCeiling,
 ): SloAlert {
   const results: BurnRateRuleResult[] = rules.map(rule => {
     const longBurnRate = burnRateOver(rule.longWindow);
@@ -222,8 +332,18 @@ export function evaluateBurnRateRules(
     const firing =
       reaches(longBurnRate, rule.burnRate) &&
       reaches(shortBurnRate, rule.burnRate);
-    return { ...rule, longBurnRate, shortBurnRate, firing };
+    const reach = ceiling
+      ? {
+          badShareNeeded: badShareNeeded(rule, ceiling.target),
+          outOfReach:
+            badShareNeeded(rule, ceiling.target) >
+            (ceiling.share ?? DEFAULT_BURN_RATE_CEILING_SHARE) + 1e-9,
+        }
+      : {};
+    return { ...rule, longBurnRate, shortBurnRate, firing, ...reach };
   });
+  const findings = ceiling ? burnRateRuleFindings(rules, ceiling) : [];
+  const extra = findings.length > 0 ? { findings } : {};
 
   const firing = (severity: 'page' | 'ticket') =>
     results
@@ -249,6 +369,7 @@ export function evaluateBurnRateRules(
           )} of the budget spent in ` +
           `the last ${top.longWindow}).`,
         rules: results,
+        ...extra,
       };
     }
   }
@@ -258,6 +379,7 @@ export function evaluateBurnRateRules(
       state: 'no-data',
       reason: 'No data in the alerting windows: the burn rate is unknown.',
       rules: results,
+      ...extra,
     };
   }
   const closest = results
@@ -274,6 +396,7 @@ export function evaluateBurnRateRules(
         )}).`
       : 'No burn-rate rules are defined.',
     rules: results,
+    ...extra,
   };
 }
 
@@ -366,6 +489,13 @@ export interface SloEvaluationInput {
   /** Window whose burn rate drives the forecast. Default `1h`. */
   forecastWindow?: string;
   missingCountedAs?: MissingDataPolicy;
+  /**
+   * Rules needing more than this share of bad events (or slices) to fire
+   * are flagged. Default {@link DEFAULT_BURN_RATE_CEILING_SHARE}.
+   */
+  ceilingShare?: number;
+  /** What the SLO counts, for the findings. Default `events`. */
+  unit?: 'events' | 'slices';
 }
 
 /** Every number of an SLO at one moment, from its bucketed SLI. @public */
@@ -379,6 +509,8 @@ export function evaluateSlo(input: SloEvaluationInput): SloStatus {
     windows = DEFAULT_BURN_RATE_WINDOWS,
     forecastWindow = '1h',
     missingCountedAs = 'ignore',
+    ceilingShare = DEFAULT_BURN_RATE_CEILING_SHARE,
+    unit = 'events',
   } = input;
   if (!(target > 0 && target < 1)) {
     throw new Error(`The target must lie between 0 and 1, not ${target}`);
@@ -435,7 +567,11 @@ export function evaluateSlo(input: SloEvaluationInput): SloStatus {
     total: overall.total,
     budget,
     burnRates,
-    alert: evaluateBurnRateRules(rules, burnRateOver, windowSeconds),
+    alert: evaluateBurnRateRules(rules, burnRateOver, windowSeconds, {
+      target,
+      share: ceilingShare,
+      unit,
+    }),
     forecast: forecastBudget({
       remaining: budget.remaining,
       burnRate: burnRateOver(forecastWindow),

@@ -28,6 +28,11 @@ export interface BurnRateRule {
   shortWindow: string;
   /** Name of the rule where it came from (an OpenSLO AlertPolicy). */
   name?: string;
+  /**
+   * The threshold as defined, when it was lowered to fit the SLO's target
+   * (`ops.slo.burnRateCeiling.scaleToTarget`, see {@link scaleBurnRateRules}).
+   */
+  scaledFrom?: number;
 }
 
 /**
@@ -108,6 +113,16 @@ export interface BurnRateRuleResult extends BurnRateRule {
   longBurnRate: number | null;
   shortBurnRate: number | null;
   firing: boolean;
+  /**
+   * Share of the events (or slices) that must be bad over both windows for
+   * the rule to fire: burnRate x (1 - target). Above 1 it can never fire.
+   */
+  badShareNeeded?: number;
+  /**
+   * True when `badShareNeeded` is above the ceiling share (default one
+   * half): the rule stays silent through a partial outage.
+   */
+  outOfReach?: boolean;
 }
 
 /** The alerting state of an SLO. @public */
@@ -118,6 +133,11 @@ export interface SloAlert {
   state: SloAlertState;
   reason: string;
   rules: BurnRateRuleResult[];
+  /**
+   * Rules that can hardly or never fire for this target, in sentences, with
+   * what helps; absent when every rule is within reach.
+   */
+  findings?: string[];
 }
 
 /** When the budget runs out if it keeps burning at the current rate. @public */

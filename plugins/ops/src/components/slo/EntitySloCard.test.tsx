@@ -5,10 +5,20 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
-import { EntitySlosResponse } from '@opsportal/plugin-ops-common';
+import {
+  DEFAULT_BURN_RATE_RULES,
+  EntitySlosResponse,
+  scaleBurnRateRules,
+} from '@opsportal/plugin-ops-common';
 import { opsApiRef } from '../../api';
 import { EntitySloCard } from './EntitySloCard';
-import { entity, NOW, orderSlos, paymentSlos } from './__fixtures__/slos';
+import {
+  entity,
+  latencySlos,
+  NOW,
+  orderSlos,
+  paymentSlos,
+} from './__fixtures__/slos';
 import { isSloAvailable } from './helpers';
 
 // recharts sizes its charts with ResizeObserver, which jsdom lacks.
@@ -98,6 +108,39 @@ describe('EntitySloCard', () => {
         /At the last 1h's rate \(25x\) the budget runs out in/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says when a burn-rate rule is out of reach of a 95 % target, and what helps', async () => {
+    const search = entity('search-service', {
+      'opsportal.dev/slo-latency-p95': '250ms',
+    });
+    await renderCard(search, async () => latencySlos());
+    const slo = await screen.findByRole('region', { name: 'Latency p95' });
+    // 62 % of requests slow for an hour, and no page.
+    expect(
+      within(slo).getByLabelText('Burn-rate alert: Healthy'),
+    ).toBeInTheDocument();
+    const note = within(slo).getByRole('note', {
+      name: 'Burn-rate rules of Latency p95 that can hardly fire',
+    });
+    expect(note).toHaveTextContent(
+      'The page rule at 14.4x over 1h and 5m needs at least 72 % of events bad to fire: a 95 % target lets the budget burn at most 20x, with every event bad.',
+    );
+    expect(note).toHaveTextContent(
+      /What helps: measuring the objective in 5-minute slices .*\(ops\.slo\.burnRateCeiling\.scaleToTarget/,
+    );
+
+    // Rules scaled to the target: it pages, and nothing is out of reach.
+    await renderCard(search, async () =>
+      latencySlos(scaleBurnRateRules(DEFAULT_BURN_RATE_RULES, 0.95)),
+    );
+    const scaled = (
+      await screen.findAllByRole('region', { name: 'Latency p95' })
+    ).at(-1)!;
+    expect(
+      within(scaled).getByLabelText('Burn-rate alert: Page'),
+    ).toBeInTheDocument();
+    expect(within(scaled).queryByRole('note')).toBeNull();
   });
 
   it('keeps the last values on screen with their age when the refresh failed', async () => {

@@ -200,6 +200,12 @@ function ObjectiveDetails({ result }: { result: SloObjectiveResult }) {
                   </TableCell>
                   <TableCell align="right">
                     {formatBurnRate(r.burnRate)}
+                    {r.scaledFrom !== undefined
+                      ? ` (${formatBurnRate(
+                          r.scaledFrom,
+                        )} scaled to the target)`
+                      : ''}
+                    {r.outOfReach ? ' ⚠' : ''}
                   </TableCell>
                   <TableCell>
                     {r.longWindow}: {formatBurnRate(r.longBurnRate)}

@@ -56,7 +56,8 @@ export function forecastText(result: SloObjectiveResult): string | undefined {
 
 /**
  * One SLO at a glance: target, current value, budget left (as a share and
- * as time), the burn-rate alert with its reason, and the forecast.
+ * as time), the burn-rate alert with its reason, rules that can hardly fire
+ * for this target, and the forecast.
  */
 export function ObjectiveSummary({ result }: { result: SloObjectiveResult }) {
   const classes = useStyles();
@@ -118,6 +119,20 @@ export function ObjectiveSummary({ result }: { result: SloObjectiveResult }) {
         <Typography variant="body2" color="textSecondary">
           {forecastText(result)}
         </Typography>
+      )}
+      {status?.alert.findings && status.alert.findings.length > 0 && (
+        <Alert
+          severity="warning"
+          role="note"
+          aria-label={`Burn-rate rules of ${objective.name} that can hardly fire`}
+          style={{ marginTop: 8 }}
+        >
+          {status.alert.findings.map((finding, i) => (
+            <Typography variant="body2" component="p" key={i}>
+              {finding}
+            </Typography>
+          ))}
+        </Alert>
       )}
       {status && status.coverage.bucketsWithData < status.coverage.buckets && (
         <Typography variant="caption" color="textSecondary" component="p">
