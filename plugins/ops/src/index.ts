@@ -52,8 +52,8 @@ export { isSloAvailable } from './components/slo/helpers';
 export {
   isOnCallAvailable,
   isTeamOnCallAvailable,
-  isIncidentsAvailable,
 } from './components/oncall/helpers';
+export { isIncidentsAvailable } from './components/incidents/helpers';
 export { isRunbooksAvailable } from './components/runbooks/helpers';
 export { isCapacityAvailable } from './components/capacity/helpers';
 export { isChangesAvailable } from './components/changes/helpers';

@@ -150,7 +150,7 @@ export const EntityIncidentsCard = opsPlugin.provide(
     name: 'EntityIncidentsCard',
     component: {
       lazy: () =>
-        import('./components/oncall').then(m => m.EntityIncidentsCard),
+        import('./components/incidents').then(m => m.EntityIncidentsCard),
     },
   }),
 );

@@ -4,10 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { activeChangeStatuses } from '@opsportal/plugin-ops-common';
-import express from 'express';
 import { ChangeRequestService } from '../changes';
 import { Clock, systemClock } from '../lib/clock';
-import { OnCallService, readOnCallConfig } from '../oncall';
+import { OpsFeature } from '../lib/feature';
+import { IncidentsService } from '../incidents';
+import { OnCallService } from '../oncall';
 import { SloService } from '../slo';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readKpisConfig } from './config';
@@ -16,7 +17,7 @@ import { createKpisRouter } from './router';
 import {
   availabilitySourceFromSlo,
   changeSourceFromService,
-  incidentSourceFromOnCall,
+  incidentSourceFromService,
 } from './sources';
 
 export { KpiService } from './KpiService';
@@ -29,6 +30,7 @@ export interface KpisFeatureOptions {
   httpAuth: HttpAuthService;
   snapshots: SnapshotStore;
   oncall?: OnCallService;
+  incidents?: IncidentsService;
   slo?: SloService;
   changes?: ChangeRequestService;
   clock?: Clock;
@@ -36,25 +38,19 @@ export interface KpisFeatureOptions {
 
 /**
  * The KPI feature: KPIs per entity, team and platform and the operations
- * overview, computed from the on-call, SLO, change and capacity features.
+ * overview, computed from the on-call, incidents, SLO, change and capacity
+ * features.
  */
-export function createKpisFeature(options: KpisFeatureOptions): {
-  service: KpiService;
-  router: express.Router;
-} {
+export function createKpisFeature(
+  options: KpisFeatureOptions,
+): OpsFeature<KpiService> {
   const clock = options.clock ?? systemClock;
-  const { oncall, slo, changes } = options;
+  const { oncall, incidents, slo, changes } = options;
   const service = new KpiService({
     catalog: options.catalog,
     config: readKpisConfig(options.config),
     clock,
-    incidents: oncall
-      ? incidentSourceFromOnCall({
-          reader: oncall,
-          snapshots: options.snapshots,
-          windowDays: readOnCallConfig(options.config).incidentWindowDays,
-        })
-      : undefined,
+    incidents: incidents ? incidentSourceFromService(incidents) : undefined,
     availability: slo
       ? availabilitySourceFromSlo({ uptime: slo, snapshots: options.snapshots })
       : undefined,
@@ -99,5 +95,6 @@ export function createKpisFeature(options: KpisFeatureOptions): {
   return {
     service,
     router: createKpisRouter({ service, httpAuth: options.httpAuth }),
+    tasks: [],
   };
 }

@@ -13,7 +13,7 @@ import {
   PlatformOnCallResponse,
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
-import { INCIDENTS_KIND, IncidentsReader, OnCallService } from '../oncall';
+import { IncidentsReader, IncidentsService } from '../incidents';
 import {
   EntitySloSnapshot,
   SLO_SNAPSHOT_KIND,
@@ -24,7 +24,7 @@ import { SnapshotStore } from '../snapshots/SnapshotStore';
 
 /**
  * The seams between the KPIs and the features they are computed from:
- * incidents (on-call feature), availability (SLO feature) and implemented
+ * incidents (incidents feature), availability (SLO feature) and implemented
  * changes (change management). Each is an interface, so the KPI service can
  * be tested with hand-made histories, plus the adapter over the feature's
  * own service.
@@ -95,36 +95,34 @@ export function combineFreshness(parts: (Freshness | undefined)[]): Freshness {
 }
 
 /**
- * Incidents from the on-call feature's reader; the freshness from its
+ * Incidents from the incidents feature's reader, with the freshness of its
  * snapshots. The feature keeps `windowDays` of incidents (ops.incidents).
  */
-export function incidentSourceFromOnCall(options: {
-  reader: IncidentsReader & Pick<OnCallService, 'getEntityIncidents'>;
-  snapshots: SnapshotStore;
-  windowDays: number;
-}): KpiIncidentSource {
+export function incidentSourceFromService(
+  reader: IncidentsReader & Pick<IncidentsService, 'getEntityIncidents'>,
+): KpiIncidentSource {
   return {
     async incidents(entityRefs, since, until, credentials) {
-      let stored = await options.snapshots.getMany(INCIDENTS_KIND, entityRefs);
+      let stored = await reader.freshnessOf(entityRefs);
       const missing = entityRefs.filter(ref => !stored.has(ref));
       if (missing.length > 0) {
-        // Read once through the on-call feature (batched, single-flight).
+        // Read once through the incidents feature (batched, single-flight).
         await Promise.all(
           missing.map(ref =>
-            options.reader.getEntityIncidents(ref, credentials).catch(() => {
+            reader.getEntityIncidents(ref, credentials).catch(() => {
               // Shows as missing data; the refresh task tries again.
             }),
           ),
         );
-        stored = await options.snapshots.getMany(INCIDENTS_KIND, entityRefs);
+        stored = await reader.freshnessOf(entityRefs);
       }
-      const byEntity = await options.reader.listIncidents({
+      const byEntity = await reader.listIncidents({
         entityRefs,
         since,
         until,
       });
-      // The on-call feature keeps `windowDays` of incidents before now.
-      const kept = new Date(until.getTime() - options.windowDays * 86_400_000);
+      // The incidents feature keeps `windowDays` of incidents before now.
+      const kept = new Date(until.getTime() - reader.windowDays * 86_400_000);
       return {
         byEntity,
         freshness: {

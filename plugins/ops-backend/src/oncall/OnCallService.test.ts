@@ -1,22 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { FakePagerDuty, startFakePagerDuty } from '@internal/fake-upstreams';
-import { PagerDutyProvider } from '@opsportal/plugin-ops-backend-module-pagerduty';
+import { FakePagerDuty } from '@internal/fake-upstreams';
 import { Knex } from 'knex';
-import { parseAllDocuments } from 'yaml';
-import { applyDatabaseMigrations } from '../database/migrations';
-import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { readOnCallConfig } from './config';
 import { OnCallService } from './OnCallService';
+import {
+  ANCHOR,
+  DAY,
+  examples,
+  ORDER,
+  PAYMENT,
+  pagerDutyContext,
+  SRE,
+  useFakePagerDuty,
+  user,
+} from './__testUtils__/pagerDuty';
 
 jest.setTimeout(120_000);
 
@@ -24,60 +22,11 @@ const databases = TestDatabases.create({
   ids: ['POSTGRES_15', 'MYSQL_8', 'SQLITE_3'],
 });
 
-/** The example platform as the catalog serves it: services, teams, people. */
-function examples(): Entity[] {
-  const root = path.resolve(__dirname, '../../../../examples');
-  const files = [
-    path.join(root, 'org.yaml'),
-    ...fs
-      .readdirSync(path.join(root, 'services'))
-      .filter(f => f.endsWith('.yaml'))
-      .map(f => path.join(root, 'services', f)),
-  ];
-  return files.flatMap(file =>
-    parseAllDocuments(fs.readFileSync(file, 'utf8')).map(
-      d => d.toJS() as Entity,
-    ),
-  );
-}
-
-// A Wednesday noon (UTC), minute-aligned like the fake's anchor.
-const ANCHOR = Date.UTC(2026, 2, 18, 12, 0);
-const DAY = 86_400_000;
-const ORDER = 'component:default/order-service';
-const PAYMENT = 'component:default/payment-service';
-const SRE = 'group:default/sre-team';
-const user = mockCredentials.user();
-
-/** Resolves once the fake has seen no request for 100 ms (at most 2 s). */
-async function untilQuiet(fake: FakePagerDuty) {
-  const deadline = Date.now() + 2000;
-  let seen = -1;
-  while (fake.stats.requests !== seen && Date.now() < deadline) {
-    seen = fake.stats.requests;
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
-
 describe.each(databases.eachSupportedId())('OnCallService on %s', id => {
+  const fake = useFakePagerDuty();
   let pagerduty: FakePagerDuty;
-
-  beforeAll(async () => {
-    pagerduty = await startFakePagerDuty({
-      now: () => ANCHOR,
-      rateLimitPerMinute: 1_000_000,
-    });
-  });
-  afterAll(() => pagerduty.close());
-  afterEach(async () => {
-    // A failed read may leave requests of the same batch in flight (and
-    // retrying): let them land before the next test counts requests.
-    await untilQuiet(pagerduty);
-    const violations = pagerduty.violations.map(v => v.url);
-    pagerduty.reset();
-    if (violations.length > 0) {
-      throw new Error(`non-conforming PagerDuty requests: ${violations}`);
-    }
+  beforeAll(() => {
+    pagerduty = fake();
   });
 
   async function setup(
@@ -85,55 +34,26 @@ describe.each(databases.eachSupportedId())('OnCallService on %s', id => {
       entities?: Entity[];
       config?: object;
       token?: string;
-      deny?: boolean;
       /** Reuse the database of an earlier setup. */
       knex?: Knex;
     } = {},
   ) {
     const knex = options.knex ?? (await databases.init(id));
-    await applyDatabaseMigrations(knex);
-    let now = ANCHOR;
-    const clock = { now: () => new Date(now) };
-    const snapshots = new DatabaseSnapshotStore(knex, clock);
-    const logger = mockServices.logger.mock();
-    const provider = PagerDutyProvider.fromConfig(
-      new ConfigReader({
-        ops: {
-          pagerduty: {
-            apiBaseUrl: pagerduty.url,
-            eventsBaseUrl: pagerduty.url,
-            token: options.token ?? 'local-fake-token',
-            maxAttempts: 2,
-            retryBaseDelayMs: 5,
-            maxRetryDelayMs: 50,
-          },
-        },
-      }),
-      { logger },
-    )!;
-    const catalog = catalogServiceMock({
-      entities: options.entities ?? examples(),
-    });
+    const context = await pagerDutyContext(pagerduty, knex, options);
     const service = new OnCallService({
-      catalog,
-      auth: mockServices.auth(),
-      permissions: mockServices.permissions({
-        result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-      }),
-      snapshots,
-      onCall: provider,
-      incidents: provider,
-      config: readOnCallConfig(new ConfigReader({ ops: options.config ?? {} })),
-      logger,
-      clock,
+      catalog: context.catalog,
+      auth: context.auth,
+      snapshots: context.snapshots,
+      onCall: context.provider,
+      config: readOnCallConfig(context.config),
+      logger: context.logger,
+      clock: context.clock,
     });
     return {
       service,
-      snapshots,
+      snapshots: context.snapshots,
       knex,
-      advance: (ms: number) => {
-        now += ms;
-      },
+      advance: context.advance,
     };
   }
 
@@ -359,111 +279,26 @@ describe.each(databases.eachSupportedId())('OnCallService on %s', id => {
     expect(data.services[0].escalationPolicy!.levels).toHaveLength(3);
   });
 
-  it('shows incidents with their severity targets, MTTA and MTTR over 30 days', async () => {
+  it('tells the incidents feature the PagerDuty services an entity answers for', async () => {
     const { service } = await setup();
     await service.refreshOnCall();
-    await service.refreshIncidents();
 
-    const { data } = await service.getEntityIncidents(ORDER, user);
+    const known = await service.pagerDutyServicesOf([
+      PAYMENT,
+      SRE,
+      'component:default/never-refreshed',
+    ]);
 
-    const open = data.incidents.filter(i => i.status !== 'resolved');
-    expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({
-      severity: 'P1',
-      severityLabel: 'Critical',
-      responseTarget: '5 min',
-      response: 'met',
-      timeToAcknowledgeMs: 3 * 60_000,
-    });
-    expect(open[0].htmlUrl).toMatch(/pagerduty.com\/incidents\//);
-    const inWindow = pagerduty.account.incidents.filter(
-      i => i.serviceId === 'PSVORDR' && i.createdAt >= ANCHOR - 30 * DAY,
+    expect(known.get(PAYMENT)!.services).toEqual([
+      expect.objectContaining({ id: 'PSVPAYM', name: 'Payment Service' }),
+      expect.objectContaining({
+        id: 'PSVPGWY',
+        name: 'Payment Service gateway',
+      }),
+    ]);
+    expect(known.get(SRE)!.teamServices.map(s => s.id)).toEqual(
+      expect.arrayContaining(['PSVORDR', 'PSVPAYM', 'PSVSRCH']),
     );
-    expect(data.summary.count).toBe(inWindow.length);
-    expect(data.summary.mttaMs).toBeGreaterThan(0);
-    expect(data.summary.mttrMs).toBeGreaterThan(data.summary.mttaMs!);
-    expect(data.services[0].htmlUrl).toMatch(/service-directory\/PSVORDR/);
-
-    // The SRE team sees the incidents of every service it answers for.
-    const team = await service.getEntityIncidents(SRE, user);
-    expect(new Set(team.data.incidents.map(i => i.serviceId)).size).toBe(6);
-  });
-
-  it('reads the first acknowledgement of a resolved incident once', async () => {
-    const { service, advance } = await setup();
-    await service.refreshOnCall();
-    await service.refreshIncidents();
-    const first = pagerduty.stats.byEndpoint['GET /incidents/{id}/log_entries'];
-    expect(first).toBeGreaterThan(10);
-
-    advance(2 * 60_000);
-    await service.refreshIncidents();
-
-    expect(pagerduty.stats.byEndpoint['GET /incidents/{id}/log_entries']).toBe(
-      first,
-    );
-    const reader = await service.listIncidents({
-      entityRefs: [ORDER],
-      since: new Date(ANCHOR - 30 * DAY),
-      until: new Date(ANCHOR),
-    });
-    const resolved = reader.get(ORDER)!.filter(i => i.status === 'resolved');
-    expect(resolved.filter(i => i.acknowledgedAt).length).toBeGreaterThan(5);
-  });
-
-  it('triggers an incident only when enabled, permitted and the entity has an integration key', async () => {
-    const key = 'a'.repeat(32);
-    const entities = examples().map(e =>
-      e.metadata.name === 'order-service'
-        ? {
-            ...e,
-            metadata: {
-              ...e.metadata,
-              annotations: {
-                ...e.metadata.annotations,
-                'pagerduty.com/integration-key': key,
-              },
-            },
-          }
-        : e,
-    );
-    const request = {
-      entityRef: ORDER,
-      summary: 'Checkout fails for every customer',
-      severity: 'critical' as const,
-    };
-
-    const off = await setup({ entities });
-    await expect(off.service.triggerIncident(request, user)).rejects.toThrow(
-      /ops.incidents.trigger.enabled/,
-    );
-
-    const denied = await setup({
-      entities,
-      deny: true,
-      config: { incidents: { trigger: { enabled: true } } },
-    });
-    await expect(denied.service.triggerIncident(request, user)).rejects.toThrow(
-      'You may not trigger incidents',
-    );
-
-    const { service } = await setup({
-      entities,
-      config: { incidents: { trigger: { enabled: true } } },
-    });
-    await expect(
-      service.triggerIncident({ ...request, entityRef: PAYMENT }, user),
-    ).rejects.toThrow(/has no pagerduty.com\/integration-key/);
-    const { dedupKey } = await service.triggerIncident(request, user);
-    expect(dedupKey).toBeTruthy();
-    expect(pagerduty.events[0]).toMatchObject({
-      routing_key: key,
-      event_action: 'trigger',
-      payload: {
-        summary: request.summary,
-        severity: 'critical',
-        source: ORDER,
-      },
-    });
+    expect(known.has('component:default/never-refreshed')).toBe(false);
   });
 });

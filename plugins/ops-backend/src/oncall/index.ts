@@ -1,23 +1,24 @@
 import express from 'express';
 import {
-  AuditorService,
   AuthService,
   HttpAuthService,
   LoggerService,
-  PermissionsService,
   RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { IncidentProvider, OnCallProvider } from '@opsportal/plugin-ops-node';
+import { OnCallProvider } from '@opsportal/plugin-ops-node';
 import { Clock } from '../lib/clock';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readOnCallConfig } from './config';
 import { OnCallService } from './OnCallService';
 import { createOnCallRouter } from './router';
 
-export { OnCallService, ONCALL_KIND, INCIDENTS_KIND } from './OnCallService';
-export type { IncidentsReader } from './OnCallService';
+export { OnCallService, ONCALL_KIND } from './OnCallService';
+export type {
+  EntityPagerDutyServices,
+  PagerDutyServiceRef,
+} from './OnCallService';
 export { readOnCallConfig } from './config';
 
 /** What the on-call feature is built from. */
@@ -28,18 +29,15 @@ export interface OnCallFeatureOptions {
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
   snapshots: SnapshotStore;
   onCall?: OnCallProvider;
-  incidents?: IncidentProvider;
   clock?: Clock;
 }
 
 /**
- * The on-call and incidents feature: its service (also the incidents reader
- * other features use), its two refresh tasks (each on one replica at a time)
- * and its router.
+ * The on-call feature: its service (also where the incidents feature learns
+ * a team's services), its refresh task (on one replica at a time) and its
+ * router.
  */
 export async function createOnCallFeature(
   options: OnCallFeatureOptions,
@@ -48,10 +46,8 @@ export async function createOnCallFeature(
   const service = new OnCallService({
     catalog: options.catalog,
     auth: options.auth,
-    permissions: options.permissions,
     snapshots: options.snapshots,
     onCall: options.onCall,
-    incidents: options.incidents,
     config,
     logger: options.logger,
     clock: options.clock,
@@ -70,27 +66,9 @@ export async function createOnCallFeature(
       },
     });
   }
-  if (options.incidents) {
-    await options.scheduler.scheduleTask({
-      id: 'ops-incidents-refresh',
-      scope: 'global',
-      frequency: { minutes: config.incidentsRefreshMinutes },
-      timeout: { minutes: 10 },
-      // After the first on-call refresh, which tells the teams' services.
-      initialDelay: { seconds: 20 },
-      fn: async () => {
-        const done = await service.refreshIncidents();
-        options.logger.info(`Incidents refreshed for ${done.size} entities`);
-      },
-    });
-  }
 
   return {
-    router: createOnCallRouter({
-      service,
-      httpAuth: options.httpAuth,
-      auditor: options.auditor,
-    }),
+    router: createOnCallRouter({ service, httpAuth: options.httpAuth }),
     service,
   };
 }

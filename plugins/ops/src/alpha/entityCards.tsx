@@ -39,7 +39,7 @@ export const entityIncidentsCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/oncall').then(m =>
+      import('../components/incidents').then(m =>
         compatWrapper(<m.EntityIncidentsCard />),
       ),
   },

@@ -24,7 +24,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatWhen } from './helpers';
+import { formatWhen } from '../oncall/helpers';
 
 const useStyles = makeStyles(theme => ({
   figures: {

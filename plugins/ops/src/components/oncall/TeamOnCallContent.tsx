@@ -15,8 +15,8 @@ import {
 } from '@opsportal/plugin-ops-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { opsApiRef } from '../../api';
+import { EntityIncidentsCard } from '../incidents';
 import { EmptyAnnotation, OpsCard } from '../shared';
-import { EntityIncidentsCard } from './EntityIncidentsCard';
 import { EscalationChain } from './EscalationChain';
 import { isTeamOnCallAvailable } from './helpers';
 import { People } from './Person';

@@ -1,6 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  isIncidentsConfigured,
   isOnCallConfigured,
   isTeamOnCallConfigured,
 } from '@opsportal/plugin-ops-common';
@@ -23,19 +22,10 @@ export function isTeamOnCallAvailable(entity: Entity): boolean {
   return isTeamOnCallConfigured(entity);
 }
 
-/**
- * Whether the entity has incidents to show: a PagerDuty service, or a team
- * whose policies page for services.
- * @public
- */
-export function isIncidentsAvailable(entity: Entity): boolean {
-  return isIncidentsConfigured(entity);
-}
-
 /** Path of the team on-call tab of a Group page. */
 export const TEAM_ONCALL_TAB_PATH = 'on-call';
 
-/** Short local date and time, e.g. `Mon 24 Mar, 09:00`. */
+/** Short local date and time, e.g. `Mon 24 Mar, 09:00` (incidents use it too). */
 export function formatWhen(iso: string | undefined): string {
   if (!iso) return '';
   return new Date(iso).toLocaleString(undefined, {

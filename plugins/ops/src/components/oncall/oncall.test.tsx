@@ -13,18 +13,13 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ResponseError } from '@backstage/errors';
 import { OpsApi, opsApiRef } from '../../api';
-import { EntityIncidentsCard } from './EntityIncidentsCard';
 import { EntityOnCallCard } from './EntityOnCallCard';
 import { OnCallContent } from './OnCallPage';
 import { TeamOnCallContent } from './TeamOnCallContent';
-import {
-  isIncidentsAvailable,
-  isOnCallAvailable,
-  isTeamOnCallAvailable,
-} from './helpers';
+import { isOnCallAvailable, isTeamOnCallAvailable } from './helpers';
+import { orderIncidents } from '../incidents/__fixtures__/incidents';
 import {
   orderEntity,
-  orderIncidents,
   orderOnCall,
   platform,
   sreOnCall,
@@ -61,13 +56,11 @@ async function render(ui: JSX.Element, api: Partial<OpsApi>, entity?: Entity) {
 }
 
 describe('helpers', () => {
-  it('tell which entities have on-call, team on-call and incidents', () => {
+  it('tell which entities have on-call and team on-call', () => {
     expect(isOnCallAvailable(orderEntity)).toBe(true);
     expect(isOnCallAvailable(storefrontEntity)).toBe(false);
     expect(isTeamOnCallAvailable(sreTeam)).toBe(true);
     expect(isTeamOnCallAvailable(orderEntity)).toBe(false);
-    expect(isIncidentsAvailable(sreTeam)).toBe(true);
-    expect(isIncidentsAvailable(storefrontEntity)).toBe(false);
   });
 });
 
@@ -178,42 +171,6 @@ describe('EntityOnCallCard', () => {
       (await screen.findAllByText(/PagerDuty refused the credentials \(401/))
         .length,
     ).toBeGreaterThan(0);
-  });
-});
-
-describe('EntityIncidentsCard', () => {
-  it('shows the open P1 with its response target, and MTTA and MTTR over 30 days', async () => {
-    await render(
-      <EntityIncidentsCard />,
-      { getEntityIncidents: async () => orderIncidents },
-      orderEntity,
-    );
-
-    const open = await screen.findByRole('list', { name: 'Open incidents' });
-    const p1 = within(open).getByRole('listitem');
-    expect(within(p1).getByText('P1 Critical')).toBeInTheDocument();
-    expect(
-      within(p1).getByRole('link', {
-        name: 'Order API error budget burning: 5xx rate above 5%, Opens in a new window',
-      }),
-    ).toHaveAttribute(
-      'href',
-      'https://ecommerce-platform.pagerduty.com/incidents/QOPENP1',
-    );
-    expect(p1).toHaveTextContent('Respond within 5 min');
-    expect(p1).toHaveTextContent('acknowledged after 3 min: target met');
-
-    const figures = screen.getByLabelText('Incident figures');
-    // (3 + 20 + 20) / 3 min and (120 + 60) / 2 min.
-    expect(figures).toHaveTextContent('MTTA (30 d)14 min');
-    expect(figures).toHaveTextContent('MTTR (30 d)1 h 30 min');
-    expect(figures).toHaveTextContent('Response target met67% (2 of 3)');
-
-    const bySeverity = screen.getByRole('table', {
-      name: 'Incidents by severity',
-    });
-    const p2 = within(bySeverity).getByRole('row', { name: /P2 High/ });
-    expect(p2).toHaveTextContent('P2 High15 min101');
   });
 });
 

@@ -1,0 +1,204 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { FakePagerDuty } from '@internal/fake-upstreams';
+import { Knex } from 'knex';
+import { readOnCallConfig } from '../oncall/config';
+import { OnCallService } from '../oncall/OnCallService';
+import {
+  ANCHOR,
+  DAY,
+  examples,
+  ORDER,
+  PAYMENT,
+  pagerDutyContext,
+  SRE,
+  useFakePagerDuty,
+  user,
+} from '../oncall/__testUtils__/pagerDuty';
+import { readIncidentsConfig } from './config';
+import { IncidentsService } from './IncidentsService';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({
+  ids: ['POSTGRES_15', 'MYSQL_8', 'SQLITE_3'],
+});
+
+describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
+  const fake = useFakePagerDuty();
+  let pagerduty: FakePagerDuty;
+  beforeAll(() => {
+    pagerduty = fake();
+  });
+
+  async function setup(
+    options: {
+      entities?: Entity[];
+      config?: object;
+      token?: string;
+      deny?: boolean;
+      /** Reuse the database of an earlier setup. */
+      knex?: Knex;
+    } = {},
+  ) {
+    const knex = options.knex ?? (await databases.init(id));
+    const context = await pagerDutyContext(pagerduty, knex, options);
+    // A team's services come from its on-call view.
+    const oncall = new OnCallService({
+      catalog: context.catalog,
+      auth: context.auth,
+      snapshots: context.snapshots,
+      onCall: context.provider,
+      config: readOnCallConfig(context.config),
+      logger: context.logger,
+      clock: context.clock,
+    });
+    const service = new IncidentsService({
+      catalog: context.catalog,
+      auth: context.auth,
+      permissions: mockServices.permissions({
+        result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      }),
+      snapshots: context.snapshots,
+      oncall,
+      incidents: context.provider,
+      config: readIncidentsConfig(context.config),
+      logger: context.logger,
+      clock: context.clock,
+    });
+    return {
+      service,
+      oncall,
+      snapshots: context.snapshots,
+      knex,
+      advance: context.advance,
+    };
+  }
+
+  it('shows incidents with their severity targets, MTTA and MTTR over 30 days', async () => {
+    const { service, oncall } = await setup();
+    await oncall.refreshOnCall();
+    await service.refreshIncidents();
+
+    const { data } = await service.getEntityIncidents(ORDER, user);
+
+    const open = data.incidents.filter(i => i.status !== 'resolved');
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({
+      severity: 'P1',
+      severityLabel: 'Critical',
+      responseTarget: '5 min',
+      response: 'met',
+      timeToAcknowledgeMs: 3 * 60_000,
+    });
+    expect(open[0].htmlUrl).toMatch(/pagerduty.com\/incidents\//);
+    const inWindow = pagerduty.account.incidents.filter(
+      i => i.serviceId === 'PSVORDR' && i.createdAt >= ANCHOR - 30 * DAY,
+    );
+    expect(data.summary.count).toBe(inWindow.length);
+    expect(data.summary.mttaMs).toBeGreaterThan(0);
+    expect(data.summary.mttrMs).toBeGreaterThan(data.summary.mttaMs!);
+    expect(data.services[0].htmlUrl).toMatch(/service-directory\/PSVORDR/);
+
+    // The SRE team sees the incidents of every service it answers for.
+    const team = await service.getEntityIncidents(SRE, user);
+    expect(new Set(team.data.incidents.map(i => i.serviceId)).size).toBe(6);
+  });
+
+  it('reads the first acknowledgement of a resolved incident once', async () => {
+    const { service, oncall, advance } = await setup();
+    await oncall.refreshOnCall();
+    await service.refreshIncidents();
+    const first = pagerduty.stats.byEndpoint['GET /incidents/{id}/log_entries'];
+    expect(first).toBeGreaterThan(10);
+
+    advance(2 * 60_000);
+    await service.refreshIncidents();
+
+    expect(pagerduty.stats.byEndpoint['GET /incidents/{id}/log_entries']).toBe(
+      first,
+    );
+    const reader = await service.listIncidents({
+      entityRefs: [ORDER],
+      since: new Date(ANCHOR - 30 * DAY),
+      until: new Date(ANCHOR),
+    });
+    const resolved = reader.get(ORDER)!.filter(i => i.status === 'resolved');
+    expect(resolved.filter(i => i.acknowledgedAt).length).toBeGreaterThan(5);
+  });
+
+  it('triggers an incident only when enabled, permitted and the entity has an integration key', async () => {
+    const key = 'a'.repeat(32);
+    const entities = examples().map(e =>
+      e.metadata.name === 'order-service'
+        ? {
+            ...e,
+            metadata: {
+              ...e.metadata,
+              annotations: {
+                ...e.metadata.annotations,
+                'pagerduty.com/integration-key': key,
+              },
+            },
+          }
+        : e,
+    );
+    const request = {
+      entityRef: ORDER,
+      summary: 'Checkout fails for every customer',
+      severity: 'critical' as const,
+    };
+
+    const off = await setup({ entities });
+    await expect(off.service.triggerIncident(request, user)).rejects.toThrow(
+      /ops.incidents.trigger.enabled/,
+    );
+
+    const denied = await setup({
+      entities,
+      deny: true,
+      config: { incidents: { trigger: { enabled: true } } },
+    });
+    await expect(denied.service.triggerIncident(request, user)).rejects.toThrow(
+      'You may not trigger incidents',
+    );
+
+    const { service } = await setup({
+      entities,
+      config: { incidents: { trigger: { enabled: true } } },
+    });
+    await expect(
+      service.triggerIncident({ ...request, entityRef: PAYMENT }, user),
+    ).rejects.toThrow(/has no pagerduty.com\/integration-key/);
+    const { dedupKey } = await service.triggerIncident(request, user);
+    expect(dedupKey).toBeTruthy();
+    expect(pagerduty.events[0]).toMatchObject({
+      routing_key: key,
+      event_action: 'trigger',
+      payload: {
+        summary: request.summary,
+        severity: 'critical',
+        source: ORDER,
+      },
+    });
+  });
+
+  it('tells other features how fresh the incidents of each entity are', async () => {
+    const { service, oncall } = await setup();
+    await oncall.refreshOnCall();
+    await service.refreshIncidents();
+
+    const freshness = await service.freshnessOf([
+      ORDER,
+      'component:default/not-in-pagerduty',
+    ]);
+
+    expect(freshness.get(ORDER)).toMatchObject({
+      fetchedAt: new Date(ANCHOR).toISOString(),
+      stale: false,
+    });
+    expect(freshness.has('component:default/not-in-pagerduty')).toBe(false);
+    expect(service.windowDays).toBe(30);
+  });
+});

@@ -1,0 +1,444 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_PAGERDUTY_INTEGRATION_KEY,
+  AssessedIncident,
+  assessIncident,
+  EntityIncidentsResponse,
+  Freshness,
+  IncidentPolicy,
+  IncidentRecord,
+  incidentTriggerPermission,
+  pagerDutyIdsOf,
+  summarizeIncidents,
+} from '@opsportal/plugin-ops-common';
+import { IncidentProvider, UpstreamIncident } from '@opsportal/plugin-ops-node';
+import { Clock, systemClock } from '../lib/clock';
+import { SingleFlight } from '../lib/singleFlight';
+import { OnCallService, PagerDutyServiceRef } from '../oncall';
+// Shared with the on-call feature: miss batching, PagerDuty-annotated
+// entities and reading a snapshot or fetching it on a miss.
+import { MissBatcher } from '../oncall/MissBatcher';
+import {
+  currentSnapshot,
+  loadEntity,
+  loadPagerDutyTargets,
+  message,
+  sameIds,
+} from '../oncall/pagerDutyEntities';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { IncidentsConfig } from './config';
+
+/** Snapshot kind of this feature. */
+export const INCIDENTS_KIND = 'incidents.entity';
+
+const DAY = 86_400_000;
+
+/** An incident as stored: the record, and whether its first acknowledgement was looked up. */
+export interface StoredIncident extends IncidentRecord {
+  /** True once the log was read (resolved incidents keep their first acknowledgement). */
+  ackChecked?: boolean;
+}
+
+/** What an incidents refresh stores per entity. */
+export interface IncidentsSnapshotData {
+  serviceIds: string[];
+  services: PagerDutyServiceRef[];
+  incidents: StoredIncident[];
+}
+
+/**
+ * Incidents of catalog entities for other features (the KPIs): assessed
+ * against the severity targets, from the snapshots the refresh keeps.
+ * @public
+ */
+export interface IncidentsReader {
+  readonly policy: IncidentPolicy;
+  /** Days of incidents kept before now (`ops.incidents.windowDays`). */
+  readonly windowDays: number;
+  /** Incidents created in the range (within the kept window), per entity ref. */
+  listIncidents(request: {
+    entityRefs: string[];
+    since: Date;
+    until: Date;
+  }): Promise<Map<string, AssessedIncident[]>>;
+  /** How fresh each entity's incidents are; entities never read are left out. */
+  freshnessOf(entityRefs: string[]): Promise<Map<string, Freshness>>;
+}
+
+export interface IncidentsServiceOptions {
+  catalog: CatalogService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  snapshots: SnapshotStore;
+  /** Where a team's services come from: the on-call views. */
+  oncall: Pick<OnCallService, 'pagerDutyServicesOf'>;
+  incidents?: IncidentProvider;
+  config: IncidentsConfig;
+  logger: LoggerService;
+  clock?: Clock;
+}
+
+/**
+ * Incidents of the catalog's entities (a team: of the services it answers
+ * for, as its on-call view knows them). A scheduled refresh keeps one
+ * snapshot per annotated entity (open incidents and those of the window);
+ * page views read the snapshots. A miss is fetched once for all callers
+ * (and batched with other misses); until this instance has run a full
+ * refresh, a miss runs one. A failed refresh leaves the last good data in
+ * place with its age and the error.
+ */
+export class IncidentsService implements IncidentsReader {
+  private readonly clock: Clock;
+  private readonly misses: MissBatcher<true>;
+  /** Full refreshes in flight, shared by the scheduled task and cold misses. */
+  private readonly fullRefreshes = new SingleFlight<Map<string, true>>();
+  /** Whether this instance has completed a full refresh (warm: misses are targeted). */
+  private warm = false;
+
+  constructor(private readonly options: IncidentsServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.misses = new MissBatcher(
+      keys => this.refreshIncidents(keys).then(done => done),
+      options.config.missBatchMs,
+    );
+  }
+
+  get policy(): IncidentPolicy {
+    return this.options.config.policy;
+  }
+
+  get windowDays(): number {
+    return this.options.config.windowDays;
+  }
+
+  /** Refreshes the incident snapshots of every annotated entity (or only of `only`). */
+  async refreshIncidents(only?: string[]): Promise<Map<string, true>> {
+    if (only) return this.collect(only);
+    return this.fullRefreshes.do('incidents', async () => {
+      try {
+        return await this.collect();
+      } finally {
+        this.warm = true;
+      }
+    });
+  }
+
+  private async collect(only?: string[]): Promise<Map<string, true>> {
+    const provider = this.options.incidents;
+    const done = new Map<string, true>();
+    if (!provider) return done;
+    const context = await loadPagerDutyTargets(
+      this.options.catalog,
+      await this.options.auth.getOwnServiceCredentials(),
+    );
+    const wanted = only ? new Set(only) : undefined;
+    const targets = wanted
+      ? context.filter(t => wanted.has(t.entityRef))
+      : context;
+
+    // A team's incidents are those of its services (known from its on-call view).
+    const known = await this.options.oncall.pagerDutyServicesOf(
+      targets.map(t => t.entityRef),
+    );
+    const servicesOf = new Map<string, PagerDutyServiceRef[]>();
+    for (const t of targets) {
+      const view = known.get(t.entityRef);
+      const services = new Map<string, PagerDutyServiceRef>();
+      for (const id of t.ids.serviceIds) {
+        const s = view?.services.find(x => x.id === id);
+        services.set(id, { id, name: s?.name ?? id, htmlUrl: s?.htmlUrl });
+      }
+      for (const s of view?.teamServices ?? []) {
+        services.set(s.id, s);
+      }
+      servicesOf.set(t.entityRef, [...services.values()]);
+    }
+    const serviceIds = [
+      ...new Set([...servicesOf.values()].flat().map(s => s.id)),
+    ];
+
+    if (serviceIds.length > 0) {
+      try {
+        const incidents = await this.fetchIncidents(provider, serviceIds);
+        for (const t of targets) {
+          const services = servicesOf.get(t.entityRef) ?? [];
+          const ids = new Set(services.map(s => s.id));
+          const data: IncidentsSnapshotData = {
+            serviceIds: t.ids.serviceIds,
+            services,
+            incidents: incidents.filter(i => ids.has(i.serviceId)),
+          };
+          await this.options.snapshots.put(INCIDENTS_KIND, t.entityRef, data);
+          done.set(t.entityRef, true);
+        }
+      } catch (error) {
+        this.options.logger.warn(
+          `Incidents refresh of ${targets.length} entities failed: ${message(
+            error,
+          )}`,
+        );
+        for (const t of targets) {
+          await this.options.snapshots.markFailed(
+            INCIDENTS_KIND,
+            t.entityRef,
+            message(error),
+          );
+        }
+      }
+    }
+    if (!wanted) {
+      await this.options.snapshots.retain(
+        INCIDENTS_KIND,
+        context.map(t => t.entityRef),
+      );
+    }
+    return done;
+  }
+
+  /** Open and recent incidents of one entity, assessed against the severity targets. */
+  async getEntityIncidents(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityIncidentsResponse> {
+    const entity = await loadEntity(
+      this.options.catalog,
+      entityRef,
+      credentials,
+    );
+    const key = stringifyEntityRef(entity);
+    const ids = pagerDutyIdsOf(entity);
+    const now = this.clock.now();
+    const window = {
+      since: new Date(now.getTime() - this.options.config.windowDays * DAY),
+      until: now,
+    };
+    const snapshot = await currentSnapshot<IncidentsSnapshotData>(
+      this.options.snapshots,
+      INCIDENTS_KIND,
+      key,
+      ids,
+      {
+        hasProvider: this.options.incidents !== undefined,
+        upToDate: data =>
+          sameIds(
+            { ...ids, escalationPolicyIds: [], scheduleIds: [] },
+            {
+              serviceIds: data.serviceIds,
+              escalationPolicyIds: [],
+              scheduleIds: [],
+            },
+          ),
+        miss: () =>
+          this.warm ? this.misses.get(key) : this.refreshIncidents(),
+      },
+    );
+    const stored = snapshot?.data;
+    const incidents = (stored?.incidents ?? [])
+      .map(i => this.assess(i, now))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    return {
+      data: {
+        entityRef: key,
+        serviceIds: stored?.services.map(s => s.id) ?? ids.serviceIds,
+        incidents,
+        summary: summarizeIncidents(
+          incidents,
+          window,
+          undefined,
+          this.options.config.policy,
+        ),
+        services: stored?.services ?? [],
+        triggerEnabled:
+          this.options.config.trigger.enabled &&
+          Boolean(this.options.incidents?.triggerIncident) &&
+          Boolean(
+            entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_INTEGRATION_KEY],
+          ),
+      },
+      fetchedAt: snapshot?.fetchedAt,
+      stale: snapshot?.stale ?? false,
+      error: snapshot?.error,
+    };
+  }
+
+  async listIncidents(request: {
+    entityRefs: string[];
+    since: Date;
+    until: Date;
+  }): Promise<Map<string, AssessedIncident[]>> {
+    const now = this.clock.now();
+    const snapshots =
+      await this.options.snapshots.getMany<IncidentsSnapshotData>(
+        INCIDENTS_KIND,
+        request.entityRefs,
+      );
+    const result = new Map<string, AssessedIncident[]>();
+    for (const ref of request.entityRefs) {
+      const incidents = snapshots.get(ref)?.data?.incidents ?? [];
+      result.set(
+        ref,
+        incidents
+          .filter(i => {
+            const t = Date.parse(i.createdAt);
+            return t >= request.since.getTime() && t <= request.until.getTime();
+          })
+          .map(i => this.assess(i, now)),
+      );
+    }
+    return result;
+  }
+
+  async freshnessOf(entityRefs: string[]): Promise<Map<string, Freshness>> {
+    const snapshots = await this.options.snapshots.getMany(
+      INCIDENTS_KIND,
+      entityRefs,
+    );
+    const result = new Map<string, Freshness>();
+    for (const [ref, { fetchedAt, stale, error }] of snapshots) {
+      result.set(ref, { fetchedAt, stale, error });
+    }
+    return result;
+  }
+
+  /** Opens an incident on the entity's PagerDuty service (Events API v2). */
+  async triggerIncident(
+    request: {
+      entityRef: string;
+      summary: string;
+      severity: 'critical' | 'error' | 'warning' | 'info';
+    },
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<{ dedupKey: string }> {
+    const provider = this.options.incidents;
+    if (!this.options.config.trigger.enabled || !provider?.triggerIncident) {
+      throw new NotFoundError(
+        'Triggering incidents is off: set ops.incidents.trigger.enabled',
+      );
+    }
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: incidentTriggerPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not trigger incidents');
+    }
+    const entity = await loadEntity(
+      this.options.catalog,
+      request.entityRef,
+      credentials,
+    );
+    const routingKey =
+      entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_INTEGRATION_KEY];
+    if (!routingKey) {
+      throw new InputError(
+        `entityRef ${stringifyEntityRef(
+          entity,
+        )} has no ${ANNOTATION_PAGERDUTY_INTEGRATION_KEY} annotation`,
+      );
+    }
+    return provider.triggerIncident({
+      routingKey,
+      summary: request.summary,
+      source: stringifyEntityRef(entity),
+      severity: request.severity,
+      triggeredBy: credentials.principal.userEntityRef,
+    });
+  }
+
+  private assess(incident: StoredIncident, now: Date): AssessedIncident {
+    const { ackChecked, ...record } = incident;
+    void ackChecked;
+    return assessIncident(record, now, this.options.config.policy);
+  }
+
+  /**
+   * Incidents of the window and open ones, with the first acknowledgement of
+   * resolved incidents read once from their log and then kept.
+   */
+  private async fetchIncidents(
+    provider: IncidentProvider,
+    serviceIds: string[],
+  ): Promise<StoredIncident[]> {
+    const now = this.clock.now();
+    const { windowDays, openLookbackDays } = this.options.config;
+    const [recent, open] = await Promise.all([
+      provider.listIncidents({
+        serviceIds,
+        since: new Date(now.getTime() - windowDays * DAY),
+        until: now,
+      }),
+      provider.listIncidents({
+        serviceIds,
+        statuses: ['triggered', 'acknowledged'],
+        since: new Date(now.getTime() - openLookbackDays * DAY),
+        until: now,
+      }),
+    ]);
+    const byId = new Map<string, StoredIncident>();
+    for (const i of [...recent, ...open]) byId.set(i.id, toStored(i));
+
+    const known = new Map<string, StoredIncident>();
+    for (const s of await this.options.snapshots.list<IncidentsSnapshotData>(
+      INCIDENTS_KIND,
+    )) {
+      for (const i of s.data?.incidents ?? []) {
+        if (i.ackChecked) known.set(i.id, i);
+      }
+    }
+    const lookups: string[] = [];
+    for (const incident of byId.values()) {
+      if (incident.status !== 'resolved' || incident.acknowledgedAt) continue;
+      const previous = known.get(incident.id);
+      if (previous) {
+        incident.acknowledgedAt = previous.acknowledgedAt;
+        incident.ackChecked = true;
+      } else {
+        lookups.push(incident.id);
+      }
+    }
+    const acks = await provider.getFirstAcknowledgements(
+      lookups.slice(0, this.options.config.maxAcknowledgementLookups),
+    );
+    for (const [id, at] of acks) {
+      const incident = byId.get(id)!;
+      incident.acknowledgedAt = at ?? undefined;
+      incident.ackChecked = true;
+    }
+    return [...byId.values()].sort(
+      (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
+    );
+  }
+}
+
+function toStored(i: UpstreamIncident): StoredIncident {
+  const stored: StoredIncident = {
+    id: i.id,
+    number: i.number,
+    title: i.title,
+    status: i.status,
+    urgency: i.urgency,
+    priority: i.priority,
+    serviceId: i.serviceId,
+    serviceName: i.serviceName,
+    createdAt: i.createdAt,
+    acknowledgedAt: i.acknowledgedAt,
+    resolvedAt: i.resolvedAt,
+    htmlUrl: i.htmlUrl,
+    assignees: i.assignees,
+  };
+  // Keep stored JSON free of undefined holes.
+  for (const key of Object.keys(stored) as (keyof StoredIncident)[]) {
+    if (stored[key] === undefined) delete stored[key];
+  }
+  return stored;
+}

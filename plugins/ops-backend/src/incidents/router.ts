@@ -1,0 +1,56 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { entityQuery, parse } from '../oncall/router';
+import { IncidentsService } from './IncidentsService';
+
+const triggerBody = z.object({
+  entityRef: z.string().trim().min(1, 'is required').max(500, 'is too long'),
+  summary: z
+    .string()
+    .trim()
+    .min(5, 'must say what is wrong (5 characters at least)')
+    .max(1024, 'is too long (1024 characters at most)'),
+  severity: z.enum(['critical', 'error', 'warning', 'info']),
+});
+
+/**
+ * Routes of the incidents feature: an entity's incidents, and (when
+ * enabled) triggering an incident, audited.
+ */
+export function createIncidentsRouter(options: {
+  service: IncidentsService;
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+}): express.Router {
+  const { service, httpAuth, auditor } = options;
+  const router = Router();
+
+  router.get('/incidents/entity', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { entityRef } = parse(entityQuery, req.query);
+    res.json(await service.getEntityIncidents(entityRef, credentials));
+  });
+
+  router.post('/incidents/trigger', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const body = parse(triggerBody, req.body);
+    const event = await auditor.createEvent({
+      eventId: 'incident-trigger',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: body.entityRef, severity: body.severity },
+    });
+    try {
+      const result = await service.triggerIncident(body, credentials);
+      await event.success({ meta: { dedupKey: result.dedupKey } });
+      res.status(202).json(result);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,2 @@
+export { EntityIncidentsCard } from './EntityIncidentsCard';
+export { isIncidentsAvailable } from './helpers';
