@@ -2,7 +2,6 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { Router } from 'express';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { opsPermissions } from '@opsportal/plugin-ops-common';
@@ -18,6 +17,7 @@ import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
+import { scheduleFeatureTasks } from './lib/feature';
 
 /**
  * The ops backend plugin: SLOs, on-call, runbooks, capacity, change requests
@@ -60,61 +60,52 @@ export const opsPlugin = createBackendPlugin({
         const snapshots = new DatabaseSnapshotStore(db);
 
         // Feature folders (slo/, oncall/, incidents/, capacity/, runbooks/,
-        // changes/, kpis/): each builds its service and router part here,
-        // sharing the snapshot store.
-        const features: Router[] = [];
-        features.push(
-          await createRunbooksFeature({
-            ...deps,
-            snapshots,
-            alarms: providers.alarmsProvider(),
-          }),
-        );
+        // changes/, kpis/): each answers { router, service, tasks }; other
+        // features read its data only through its service.
+        const runbooks = createRunbooksFeature({
+          ...deps,
+          snapshots,
+          alarms: providers.alarmsProvider(),
+        });
 
-        // Change management; `changes.service.measures()` serves the KPIs.
+        // Change management; `changes.service` gives the KPIs the changes
+        // the caller may see (implemented()).
         const changes = createChangesFeature({ ...deps, database: db });
-        features.push(changes.router);
 
         // On-call; `oncall.service` tells the incidents feature a team's
         // services and gives the KPIs the teams and who is on call.
-        const oncall = await createOnCallFeature({
+        const oncall = createOnCallFeature({
           ...deps,
           snapshots,
           onCall: providers.onCallProvider(),
         });
-        features.push(oncall.router);
 
         // Incidents; `incidents.service` is the incidents reader
         // (listIncidents) the KPIs use.
-        const incidents = await createIncidentsFeature({
+        const incidents = createIncidentsFeature({
           ...deps,
           snapshots,
           oncall: oncall.service,
           incidents: providers.incidentProvider(),
         });
-        features.push(incidents.router);
 
         // SLOs from CloudWatch; `slo.service` is the uptime source
         // (getUptime, listUptime) the KPIs use.
-        const slo = await createSloFeature({
+        const slo = createSloFeature({
           ...deps,
           snapshots,
           metrics: providers.metricsProvider(),
         });
-        features.push(slo.router);
 
-        // Capacity trends, triggers and time-to-limit forecasts from the
-        // metrics provider, refreshed by a scheduled task.
-        features.push(
-          await createCapacityFeature({
-            ...deps,
-            snapshots,
-            metrics: providers.metricsProvider(),
-          }),
-        );
+        // Capacity trends, triggers and time-to-limit forecasts.
+        const capacity = createCapacityFeature({
+          ...deps,
+          snapshots,
+          metrics: providers.metricsProvider(),
+        });
 
         // Operational KPIs and the operations overview, computed from the
-        // on-call, incidents, SLO and change features above.
+        // on-call, incidents, SLO and change services above.
         const kpis = createKpisFeature({
           ...deps,
           snapshots,
@@ -123,9 +114,19 @@ export const opsPlugin = createBackendPlugin({
           slo: slo.service,
           changes: changes.service,
         });
-        features.push(kpis.router);
 
-        httpRouter.use(await createRouter({ features, logger }));
+        const features = [
+          runbooks,
+          changes,
+          oncall,
+          incidents,
+          slo,
+          capacity,
+          kpis,
+        ];
+        await scheduleFeatureTasks(deps.scheduler, features);
+        const routers = features.map(f => f.router);
+        httpRouter.use(await createRouter({ features: routers, logger }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,7 +1,6 @@
 import {
   AuditorService,
   AuthService,
-  SchedulerService,
   HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
@@ -14,9 +13,9 @@ import {
   changeRequestPermissionRules,
   changeRequestResourceRef,
 } from '@opsportal/plugin-ops-node';
-import express from 'express';
 import { Knex } from 'knex';
 import { Clock, systemClock } from '../lib/clock';
+import { OpsFeature, OpsTask } from '../lib/feature';
 import { ChangeNotifier } from './ChangeNotifier';
 import { ChangeRequestService } from './ChangeRequestService';
 import { DatabaseChangeRequestStore } from './ChangeRequestStore';
@@ -41,10 +40,9 @@ export function createChangesFeature(options: {
   httpAuth: HttpAuthService;
   logger: LoggerService;
   notifications?: NotificationService;
-  scheduler?: SchedulerService;
   auth?: AuthService;
   clock?: Clock;
-}): { service: ChangeRequestService; router: express.Router } {
+}): OpsFeature<ChangeRequestService> {
   const { policy, approverGroups } = readChangesConfig(options.config);
   const store = new DatabaseChangeRequestStore(options.database);
   let service: ChangeRequestService | undefined = undefined;
@@ -73,40 +71,38 @@ export function createChangesFeature(options: {
 
   // The approver groups come from config; in a catalog that lacks them, a
   // submission or an emergency change would notify nobody. Say so once the
-  // catalog has had time to load, and again now and then.
-  if (options.scheduler && options.auth) {
-    const { scheduler, auth, catalog, logger } = options;
-    void scheduler
-      .scheduleTask({
-        id: 'ops-changes-approver-groups-check',
-        scope: 'local',
-        frequency: { hours: 6 },
-        initialDelay: { minutes: 2 },
-        timeout: { minutes: 1 },
-        fn: async () => {
-          const { items } = await catalog.getEntitiesByRefs(
-            { entityRefs: approverGroups, fields: ['kind', 'metadata.name'] },
-            { credentials: await auth.getOwnServiceCredentials() },
+  // catalog has had time to load, and again now and then, on each replica.
+  const tasks: OpsTask[] = [];
+  if (options.auth) {
+    const { auth, catalog, logger } = options;
+    tasks.push({
+      id: 'ops-changes-approver-groups-check',
+      scope: 'local',
+      frequency: { hours: 6 },
+      initialDelay: { minutes: 2 },
+      timeout: { minutes: 1 },
+      fn: async () => {
+        const { items } = await catalog.getEntitiesByRefs(
+          { entityRefs: approverGroups, fields: ['kind', 'metadata.name'] },
+          { credentials: await auth.getOwnServiceCredentials() },
+        );
+        const missing = approverGroups.filter((_, i) => !items[i]);
+        if (missing.length > 0) {
+          logger.warn(
+            `ops.changes.approverGroups: ${missing.join(
+              ', ',
+            )} not found in the catalog: nobody in ${
+              missing.length === 1 ? 'it' : 'them'
+            } is asked to approve normal changes or told of emergency changes`,
           );
-          const missing = approverGroups.filter((_, i) => !items[i]);
-          if (missing.length > 0) {
-            logger.warn(
-              `ops.changes.approverGroups: ${missing.join(
-                ', ',
-              )} not found in the catalog: nobody in ${
-                missing.length === 1 ? 'it' : 'them'
-              } is asked to approve normal changes or told of emergency changes`,
-            );
-          }
-        },
-      })
-      .catch(error =>
-        logger.warn(`Could not schedule the approver group check: ${error}`),
-      );
+        }
+      },
+    });
   }
 
   return {
     service,
     router: createChangesRouter({ service, httpAuth: options.httpAuth }),
+    tasks,
   };
 }

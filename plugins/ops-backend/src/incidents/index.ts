@@ -1,4 +1,3 @@
-import express from 'express';
 import {
   AuditorService,
   AuthService,
@@ -6,7 +5,6 @@ import {
   LoggerService,
   PermissionsService,
   RootConfigService,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IncidentProvider } from '@opsportal/plugin-ops-node';
@@ -16,6 +14,7 @@ import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readIncidentsConfig } from './config';
 import { IncidentsService } from './IncidentsService';
 import { createIncidentsRouter } from './router';
+import { OpsFeature, OpsTask } from '../lib/feature';
 
 export { IncidentsService, INCIDENTS_KIND } from './IncidentsService';
 export type { IncidentsReader } from './IncidentsService';
@@ -25,7 +24,6 @@ export { readIncidentsConfig } from './config';
 export interface IncidentsFeatureOptions {
   config: RootConfigService;
   logger: LoggerService;
-  scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -42,9 +40,9 @@ export interface IncidentsFeatureOptions {
  * The incidents feature: its service (also the incidents reader other
  * features use), its refresh task (on one replica at a time) and its router.
  */
-export async function createIncidentsFeature(
+export function createIncidentsFeature(
   options: IncidentsFeatureOptions,
-): Promise<{ router: express.Router; service: IncidentsService }> {
+): OpsFeature<IncidentsService> {
   const config = readIncidentsConfig(options.config);
   const service = new IncidentsService({
     catalog: options.catalog,
@@ -58,8 +56,9 @@ export async function createIncidentsFeature(
     clock: options.clock,
   });
 
+  const tasks: OpsTask[] = [];
   if (options.incidents) {
-    await options.scheduler.scheduleTask({
+    tasks.push({
       id: 'ops-incidents-refresh',
       scope: 'global',
       frequency: { minutes: config.refreshMinutes },
@@ -80,5 +79,6 @@ export async function createIncidentsFeature(
       auditor: options.auditor,
     }),
     service,
+    tasks,
   };
 }

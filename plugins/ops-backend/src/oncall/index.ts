@@ -1,10 +1,8 @@
-import express from 'express';
 import {
   AuthService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { OnCallProvider } from '@opsportal/plugin-ops-node';
@@ -19,13 +17,14 @@ export type {
   EntityPagerDutyServices,
   PagerDutyServiceRef,
 } from './OnCallService';
+import { OpsFeature, OpsTask } from '../lib/feature';
+
 export { readOnCallConfig } from './config';
 
 /** What the on-call feature is built from. */
 export interface OnCallFeatureOptions {
   config: RootConfigService;
   logger: LoggerService;
-  scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -39,9 +38,9 @@ export interface OnCallFeatureOptions {
  * a team's services), its refresh task (on one replica at a time) and its
  * router.
  */
-export async function createOnCallFeature(
+export function createOnCallFeature(
   options: OnCallFeatureOptions,
-): Promise<{ router: express.Router; service: OnCallService }> {
+): OpsFeature<OnCallService> {
   const config = readOnCallConfig(options.config);
   const service = new OnCallService({
     catalog: options.catalog,
@@ -53,8 +52,9 @@ export async function createOnCallFeature(
     clock: options.clock,
   });
 
+  const tasks: OpsTask[] = [];
   if (options.onCall) {
-    await options.scheduler.scheduleTask({
+    tasks.push({
       id: 'ops-oncall-refresh',
       scope: 'global',
       frequency: { minutes: config.refreshMinutes },
@@ -70,5 +70,6 @@ export async function createOnCallFeature(
   return {
     router: createOnCallRouter({ service, httpAuth: options.httpAuth }),
     service,
+    tasks,
   };
 }

@@ -1,15 +1,14 @@
-import express from 'express';
 import {
   AuthService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
-  SchedulerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AlarmsProvider } from '@opsportal/plugin-ops-node';
 import { EntityLocationReader } from '../lib/EntityLocationReader';
+import { OpsFeature, OpsTask } from '../lib/feature';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readRunbooksConfig } from './config';
 import { RunbookCollector } from './RunbookCollector';
@@ -23,7 +22,6 @@ export { createRunbooksRouter } from './router';
 export interface RunbooksFeatureOptions {
   config: RootConfigService;
   logger: LoggerService;
-  scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -38,9 +36,9 @@ export interface RunbooksFeatureOptions {
  * `ops.runbooks.alarms.refreshMinutes`; each runs on one replica at a time)
  * and its router.
  */
-export async function createRunbooksFeature(
+export function createRunbooksFeature(
   options: RunbooksFeatureOptions,
-): Promise<express.Router> {
+): OpsFeature<RunbooksService> {
   const config = readRunbooksConfig(options.config);
   const reader = new EntityLocationReader({
     urlReader: options.urlReader,
@@ -59,20 +57,22 @@ export async function createRunbooksFeature(
     logger: options.logger,
   });
 
-  await options.scheduler.scheduleTask({
-    id: 'ops-runbooks-refresh',
-    frequency: { minutes: config.refreshMinutes },
-    timeout: { minutes: 15 },
-    initialDelay: { seconds: 20 },
-    fn: async () => {
-      const result = await service.refreshRunbooks();
-      options.logger.info(
-        `Read ${result.runbooks} runbooks of ${result.entities} entities`,
-      );
+  const tasks: OpsTask[] = [
+    {
+      id: 'ops-runbooks-refresh',
+      frequency: { minutes: config.refreshMinutes },
+      timeout: { minutes: 15 },
+      initialDelay: { seconds: 20 },
+      fn: async () => {
+        const result = await service.refreshRunbooks();
+        options.logger.info(
+          `Read ${result.runbooks} runbooks of ${result.entities} entities`,
+        );
+      },
     },
-  });
+  ];
   if (options.alarms) {
-    await options.scheduler.scheduleTask({
+    tasks.push({
       id: 'ops-runbooks-alarms-refresh',
       frequency: { minutes: config.alarmsRefreshMinutes },
       timeout: { minutes: 5 },
@@ -83,5 +83,9 @@ export async function createRunbooksFeature(
     });
   }
 
-  return createRunbooksRouter({ service, httpAuth: options.httpAuth });
+  return {
+    router: createRunbooksRouter({ service, httpAuth: options.httpAuth }),
+    service,
+    tasks,
+  };
 }

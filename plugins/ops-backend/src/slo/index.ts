@@ -1,10 +1,8 @@
-import express from 'express';
 import {
   AuthService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
-  SchedulerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -23,12 +21,12 @@ export type {
   EntitySloSnapshot,
   SloRefreshSummary,
 } from './SloService';
+import { OpsFeature } from '../lib/feature';
 
 /** What the SLO feature is built from. */
 export interface SloFeatureOptions {
   config: RootConfigService;
   logger: LoggerService;
-  scheduler: SchedulerService;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -43,9 +41,9 @@ export interface SloFeatureOptions {
  * task (`ops.slo.schedule`, default every 10 minutes, on one replica at a
  * time) and its router.
  */
-export async function createSloFeature(
+export function createSloFeature(
   options: SloFeatureOptions,
-): Promise<{ router: express.Router; service: SloService }> {
+): OpsFeature<SloService> {
   const config = readSloConfig(options.config);
   const service = new SloService({
     catalog: options.catalog,
@@ -65,14 +63,6 @@ export async function createSloFeature(
       'No metrics provider is installed: SLOs cannot be evaluated (add @opsportal/plugin-ops-backend-module-cloudwatch)',
     );
   }
-  await options.scheduler.scheduleTask({
-    id: 'ops-slo-refresh',
-    ...config.schedule,
-    scope: 'global',
-    fn: async () => {
-      await service.refreshAll();
-    },
-  });
   return {
     service,
     router: createSloRouter({
@@ -80,5 +70,15 @@ export async function createSloFeature(
       httpAuth: options.httpAuth,
       catalog: options.catalog,
     }),
+    tasks: [
+      {
+        id: 'ops-slo-refresh',
+        ...config.schedule,
+        scope: 'global',
+        fn: async () => {
+          await service.refreshAll();
+        },
+      },
+    ],
   };
 }
