@@ -36,7 +36,9 @@ describe('incidents routes', () => {
       severity: 'critical',
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^summary must say what is wrong/);
+    expect(bad.body.error.message).toMatch(
+      /^Invalid body: summary: must say what is wrong/,
+    );
 
     const severity = await request(server)
       .post('/api/ops/incidents/trigger')
@@ -46,7 +48,7 @@ describe('incidents routes', () => {
         severity: 'P1',
       });
     expect(severity.status).toBe(400);
-    expect(severity.body.error.message).toMatch(/^severity /);
+    expect(severity.body.error.message).toMatch(/^Invalid body: severity: /);
   });
 
   it('serves an entity its incidents, read on the first view', async () => {

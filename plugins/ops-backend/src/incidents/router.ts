@@ -2,11 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { entityQuery, parse } from '../oncall/router';
+import { entityRefParam, parseRequest } from '../lib/validate';
+import { entityQuery } from '../oncall/router';
 import { IncidentsService } from './IncidentsService';
 
 const triggerBody = z.object({
-  entityRef: z.string().trim().min(1, 'is required').max(500, 'is too long'),
+  entityRef: entityRefParam(),
   summary: z
     .string()
     .trim()
@@ -29,13 +30,13 @@ export function createIncidentsRouter(options: {
 
   router.get('/incidents/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef } = parse(entityQuery, req.query);
+    const { entityRef } = parseRequest(entityQuery, req.query, 'query');
     res.json(await service.getEntityIncidents(entityRef, credentials));
   });
 
   router.post('/incidents/trigger', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const body = parse(triggerBody, req.body);
+    const body = parseRequest(triggerBody, req.body, 'body');
     const event = await auditor.createEvent({
       eventId: 'incident-trigger',
       severityLevel: 'medium',

@@ -30,7 +30,9 @@ describe('on-call routes', () => {
 
     const missing = await request(server).get('/api/ops/oncall/entity');
     expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toBe('entityRef is required');
+    expect(missing.body.error.message).toBe(
+      'Invalid query: entityRef: is required',
+    );
   });
 
   it('answers 404 for an entity the catalog does not have', async () => {
