@@ -429,3 +429,124 @@ spec:
     ]);
   });
 });
+
+describe('OpenSLO problem positions', () => {
+  /** The line of the first `needle` after the first `after`, 1-based. */
+  const lineAfter = (text: string, after: string, needle: string) =>
+    lineOf(text, after) - 1 + lineOf(text.slice(text.indexOf(after)), needle);
+
+  it('names the line of a problem in the third document of a file', () => {
+    const text = `${ratioSlo(
+      '    - target: 0.999\n',
+      '  alertPolicies:\n    - alertPolicyRef: fast\n',
+    )}---
+# The policy and its condition.
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: fast
+spec:
+  conditions:
+    - conditionRef: two-hours
+---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata:
+  name: two-hours
+spec:
+  severity: page
+  condition:
+    kind: burnrate
+    op: gte
+    threshold: ten
+    lookbackWindow: 2h
+`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toEqual([]);
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        source: 'slo.yaml',
+        line: lineOf(text, 'threshold: ten'),
+        message:
+          'spec.condition.threshold: Invalid input: expected number, received string',
+      },
+    ]);
+    expect(lineOf(text, 'threshold: ten')).toBe(57);
+  });
+
+  it('names the line of the document that lacks its kind', () => {
+    const third =
+      'apiVersion: openslo/v1\nmetadata:\n  name: lonely\nspec: {}\n';
+    const text = `${ratioSlo('    - target: 0.99\n')}---\n${ratioSlo(
+      '    - target: 0.999\n',
+    ).replace('checkout-availability', 'checkout-ok')}---\n# no kind\n${third}`;
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions.map(d => d.info.id)).toEqual([
+      'checkout-availability',
+      'checkout-ok',
+    ]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: lineAfter(text, '# no kind', 'apiVersion'),
+        message: expect.stringMatching(/^kind: Invalid option/),
+      }),
+    ]);
+  });
+
+  it('warns about an unknown field of a metric at its line, and reads the metric without it', () => {
+    const text = ratioSlo('    - target: 0.99\n').replace(
+      'metricName: RequestCount',
+      'metricName: RequestCount\n              statistic: p99',
+    );
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toHaveLength(1);
+    expect(definitions[0].indicator).toMatchObject({
+      total: [{ metricName: 'RequestCount', stat: 'Sum' }],
+    });
+    expect(problems).toEqual([
+      {
+        severity: 'warning',
+        source: 'slo.yaml',
+        line: lineOf(text, 'statistic: p99'),
+        message:
+          'spec.indicator.spec.ratioMetric.total.metricSource.spec.statistic: unknown field, ignored: a CloudWatch metric has region, namespace, metricName, stat and dimensions',
+      },
+    ]);
+  });
+
+  it('names the line of a value of the wrong type', () => {
+    const text = ratioSlo('    - displayName: Fast\n      target: high\n');
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toEqual([]);
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        source: 'slo.yaml',
+        line: lineOf(text, 'target: high'),
+        message:
+          'spec.objectives.0.target: Invalid input: expected number, received string',
+      },
+    ]);
+  });
+
+  it('names the line of the mapping a required field is missing from', () => {
+    const text = ratioSlo('    - target: 0.99\n').replace(
+      '              metricName: RequestCount\n',
+      '',
+    );
+    const { definitions, problems } = parseOpenSlo(text, options);
+    expect(definitions).toEqual([]);
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        source: 'slo.yaml',
+        // The `spec:` of the total's metric source, which has no metricName.
+        line: lineAfter(text, 'total:', 'spec:'),
+        message:
+          'spec.indicator.spec.ratioMetric.total.metricSource.spec.metricName: Invalid input: expected string, received undefined',
+      },
+    ]);
+    expect(lineAfter(text, 'total:', 'spec:')).toBe(24);
+  });
+});
