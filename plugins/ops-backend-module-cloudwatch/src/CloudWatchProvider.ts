@@ -19,6 +19,7 @@ import {
   MetricSeries,
   MetricsProvider,
   MetricsProviderStats,
+  mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
 import { describeCloudWatchError, isRefusal } from './errors';
@@ -109,19 +110,10 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
   async getMetricData(request: MetricDataRequest): Promise<MetricSeries[]> {
     const { start, end } = request;
     const batches = packQueries(request.queries, start, end);
-    const results: MetricSeries[][] = new Array(batches.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const index = next++;
-        results[index] = await this.fetchBatch(batches[index], request);
-      }
-    };
-    await Promise.all(
-      Array.from(
-        { length: Math.min(this.options.concurrency, batches.length) },
-        worker,
-      ),
+    const results = await mapWithConcurrency(
+      batches,
+      this.options.concurrency,
+      batch => this.fetchBatch(batch, request),
     );
     return results.flat();
   }
@@ -181,27 +173,17 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       else missing.push(arn);
     }
     const client = this.client(options.region);
-    let next = 0;
-    const worker = async () => {
-      while (next < missing.length) {
-        const arn = missing[next++];
-        const out = await client.send(
-          new ListTagsForResourceCommand({ ResourceARN: arn }),
-          { abortSignal: options.signal as any },
-        );
-        const tags = Object.fromEntries(
-          (out.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']),
-        );
-        this.tagCache.set(arn, { tags, expiresAt: now() + ttl });
-        result.set(arn, tags);
-      }
-    };
-    await Promise.all(
-      Array.from(
-        { length: Math.min(this.options.concurrency, missing.length) },
-        worker,
-      ),
-    );
+    await mapWithConcurrency(missing, this.options.concurrency, async arn => {
+      const out = await client.send(
+        new ListTagsForResourceCommand({ ResourceARN: arn }),
+        { abortSignal: options.signal as any },
+      );
+      const tags = Object.fromEntries(
+        (out.Tags ?? []).map(t => [t.Key ?? '', t.Value ?? '']),
+      );
+      this.tagCache.set(arn, { tags, expiresAt: now() + ttl });
+      result.set(arn, tags);
+    });
     return result;
   }
 
