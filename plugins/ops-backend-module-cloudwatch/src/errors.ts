@@ -22,8 +22,9 @@ const DENIED = new Set([
   'InvalidClientTokenId',
   'SignatureDoesNotMatch',
   'MissingAuthenticationToken',
-  'CredentialsProviderError',
 ]);
+/** The SDK found no credentials at all (nothing configured, no role). */
+const NO_CREDENTIALS = new Set(['CredentialsProviderError']);
 const UNREACHABLE = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -106,6 +107,8 @@ export function describeCloudWatchError(
     message = `${where} throttled ${context.operation}${tries}; the next refresh tries again`;
   } else if (EXPIRED.has(name)) {
     message = `The AWS credentials for ${where} have expired: renew them (aws config or the default credential chain)`;
+  } else if (NO_CREDENTIALS.has(name)) {
+    message = `No AWS credentials were found for ${where}: give the backend some (aws.accounts in app-config, or the AWS SDK's default chain: environment variables, a shared config profile, an instance or task role)`;
   } else if (DENIED.has(name)) {
     message = `${where} refused ${context.operation}: the credentials need cloudwatch:${context.operation}`;
   } else if (name === 'TimeoutError') {
