@@ -108,7 +108,6 @@ export const opsPlugin = createBackendPlugin({
         // on-call, incidents, SLO and change services above.
         const kpis = createKpisFeature({
           ...deps,
-          snapshots,
           oncall: oncall.service,
           incidents: incidents.service,
           slo: slo.service,

@@ -10,7 +10,6 @@ import { OpsFeature } from '../lib/feature';
 import { IncidentsService } from '../incidents';
 import { OnCallService } from '../oncall';
 import { SloService } from '../slo';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readKpisConfig } from './config';
 import { KpiService } from './KpiService';
 import { createKpisRouter } from './router';
@@ -28,7 +27,6 @@ export interface KpisFeatureOptions {
   config: RootConfigService;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
-  snapshots: SnapshotStore;
   oncall?: OnCallService;
   incidents?: IncidentsService;
   slo?: SloService;
@@ -51,9 +49,7 @@ export function createKpisFeature(
     config: readKpisConfig(options.config),
     clock,
     incidents: incidents ? incidentSourceFromService(incidents) : undefined,
-    availability: slo
-      ? availabilitySourceFromSlo({ uptime: slo, snapshots: options.snapshots })
-      : undefined,
+    availability: slo ? availabilitySourceFromSlo({ uptime: slo }) : undefined,
     changes: changes ? changeSourceFromService(changes) : undefined,
     teams: oncall
       ? {

@@ -14,13 +14,7 @@ import {
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
 import { IncidentsReader, IncidentsService } from '../incidents';
-import {
-  EntitySloSnapshot,
-  SLO_SNAPSHOT_KIND,
-  SloService,
-  SloUptimeSource,
-} from '../slo';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { SloService, SloUptimeSource } from '../slo';
 
 /**
  * The seams between the KPIs and the features they are computed from:
@@ -141,13 +135,9 @@ export function incidentSourceFromService(
  * daily history the SLO feature records.
  */
 export function availabilitySourceFromSlo(options: {
-  uptime: SloUptimeSource & Pick<SloService, 'getEntitySlos'>;
-  snapshots: SnapshotStore;
+  uptime: SloUptimeSource &
+    Pick<SloService, 'getEntitySlos' | 'availabilityPoints'>;
 }): KpiAvailabilitySource {
-  const pointsOf = (data: EntitySloSnapshot | undefined) =>
-    data?.objectives.find(o => o.objective.category === 'availability')?.status
-      ?.burnDown ?? [];
-
   return {
     async availability(entities, since) {
       const result = new Map<
@@ -163,35 +153,10 @@ export function availabilitySourceFromSlo(options: {
           uptime = await options.uptime.getUptime(ref);
         }
         if (!uptime) continue;
-        const current = await options.snapshots.get<EntitySloSnapshot>(
-          SLO_SNAPSHOT_KIND,
-          ref,
-        );
-        let points = pointsOf(current?.data).map(p => ({
-          at: p.at,
-          good: p.good,
-          total: p.total,
-        }));
-        const bucket =
-          points.length > 1
-            ? Date.parse(points[1].at) - Date.parse(points[0].at)
-            : 86_400_000;
-        // Older days' burn-downs reach further back; take only what is
-        // older than what is already held, so no bucket counts twice.
-        const history = await options.snapshots.history<EntitySloSnapshot>(
-          SLO_SNAPSHOT_KIND,
+        const { points, bucket } = await options.uptime.availabilityPoints(
           ref,
           since,
         );
-        for (const day of history.reverse()) {
-          const first = points.length
-            ? Date.parse(points[0].at) - bucket
-            : Infinity;
-          const older = pointsOf(day.data)
-            .filter(p => Date.parse(p.at) <= first)
-            .map(p => ({ at: p.at, good: p.good, total: p.total }));
-          points = [...older, ...points];
-        }
         const withData = points.filter(p => p.total > 0);
         result.set(ref, {
           points,

@@ -283,6 +283,49 @@ export class SloService implements SloUptimeSource {
     return stored ? this.toUptime(stored) : undefined;
   }
 
+  /**
+   * The availability SLO's good and total counts per burn-down bucket from
+   * `since` on: the current window's burn-down, extended into the past by
+   * the burn-downs of the daily history (only buckets older than those
+   * already held, so none counts twice). The KPIs' availability source.
+   */
+  async availabilityPoints(
+    entityRef: string,
+    since: Date,
+  ): Promise<{
+    points: { at: string; good: number; total: number }[];
+    /** Width of a bucket in ms. */
+    bucket: number;
+  }> {
+    const pointsOf = (data: EntitySloSnapshot | undefined) =>
+      (
+        data?.objectives.find(o => o.objective.category === 'availability')
+          ?.status?.burnDown ?? []
+      ).map(p => ({ at: p.at, good: p.good, total: p.total }));
+    const current = await this.options.snapshots.get<EntitySloSnapshot>(
+      SLO_SNAPSHOT_KIND,
+      entityRef,
+    );
+    let points = pointsOf(current?.data);
+    const bucket =
+      points.length > 1
+        ? Date.parse(points[1].at) - Date.parse(points[0].at)
+        : 86_400_000;
+    const history = await this.options.snapshots.history<EntitySloSnapshot>(
+      SLO_SNAPSHOT_KIND,
+      entityRef,
+      since,
+    );
+    for (const day of history.reverse()) {
+      const first = points.length
+        ? Date.parse(points[0].at) - bucket
+        : Infinity;
+      const older = pointsOf(day.data).filter(p => Date.parse(p.at) <= first);
+      points = [...older, ...points];
+    }
+    return { points, bucket };
+  }
+
   async listUptime(): Promise<SloUptime[]> {
     const all = await this.options.snapshots.list<EntitySloSnapshot>(
       SLO_SNAPSHOT_KIND,
