@@ -96,10 +96,12 @@ export function isIncidentsConfigured(entity: Entity): boolean {
   );
 }
 
-/** The annotations that give an entity runbooks or alarms. @public */
+/**
+ * The annotations that give an entity runbooks or alarms (TechDocs pages
+ * named by {@link ANNOTATION_TECHDOCS_RUNBOOKS} need the TechDocs site). @public
+ */
 export const RUNBOOK_ANNOTATIONS: readonly string[] = [
   ANNOTATION_RUNBOOKS,
-  ANNOTATION_TECHDOCS_RUNBOOKS,
   TECHDOCS_REF,
   ANNOTATION_ALARM_PREFIX,
 ];

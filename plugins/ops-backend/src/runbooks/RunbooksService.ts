@@ -4,7 +4,6 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   DEFAULT_NAMESPACE,
   Entity,
@@ -34,6 +33,7 @@ import {
   RunbookSearchPage,
   runbookUrlsInText,
   RunbookSummary,
+  RUNBOOK_ANNOTATIONS,
   splitAnnotation,
   StoredAlarm,
 } from '@opsportal/plugin-ops-common';
@@ -51,6 +51,7 @@ import {
   RunbookBody,
   RunbookCollector,
 } from './RunbookCollector';
+import { anyAnnotationFilter } from '../lib/catalogFilters';
 
 /** Snapshot kinds of this feature. */
 export const RUNBOOKS_KIND = 'runbooks.entity';
@@ -87,13 +88,7 @@ export interface RunbooksServiceOptions {
 
 /** Entities that have at least one runbook or alarm source. */
 const SOURCE_FILTERS: Record<string, string | symbol>[] = [
-  { [`metadata.annotations.${ANNOTATION_RUNBOOKS}`]: CATALOG_FILTER_EXISTS },
-  {
-    [`metadata.annotations.${ANNOTATION_ALARM_PREFIX}`]: CATALOG_FILTER_EXISTS,
-  },
-  {
-    [`metadata.annotations.${ANNOTATION_TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS,
-  },
+  ...anyAnnotationFilter(RUNBOOK_ANNOTATIONS),
   { 'metadata.links.type': 'runbook' },
 ];
 

@@ -3,7 +3,6 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   Entity,
   parseEntityRef,
@@ -11,10 +10,8 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_SLO_AVAILABILITY,
-  ANNOTATION_SLO_ERROR_RATE,
-  ANNOTATION_SLO_LATENCY_P95,
-  ANNOTATION_SLO_SPEC,
+  isSloConfigured,
+  SLO_ANNOTATIONS,
   EntitySlosResponse,
   evaluateSlo,
   Freshness,
@@ -38,6 +35,7 @@ import { SloConfig } from './config';
 import { PlanResult, planEvaluation } from './plan';
 import { SloDefinitionLoader } from './SloDefinitionLoader';
 import { SloDefinition } from './spec/definitions';
+import { anyAnnotationFilter } from '../lib/catalogFilters';
 
 /** Snapshot kind of the SLO feature in the snapshot store. */
 export const SLO_SNAPSHOT_KIND = 'slo';
@@ -84,13 +82,6 @@ export interface SloServiceOptions {
   metrics?: MetricsProvider;
   clock?: Clock;
 }
-
-const SLO_ANNOTATIONS = [
-  ANNOTATION_SLO_SPEC,
-  ANNOTATION_SLO_AVAILABILITY,
-  ANNOTATION_SLO_LATENCY_P95,
-  ANNOTATION_SLO_ERROR_RATE,
-];
 
 const ALERT_RANK: Record<SloAlertState, number> = {
   ok: 0,
@@ -265,14 +256,10 @@ export class SloService implements SloUptimeSource {
   /** The entities with SLO annotations that these credentials may see. */
   async entitiesWithSlos(credentials: BackstageCredentials): Promise<Entity[]> {
     const { items } = await this.options.catalog.getEntities(
-      {
-        filter: SLO_ANNOTATIONS.map(a => ({
-          [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
-        })),
-      },
+      { filter: anyAnnotationFilter(SLO_ANNOTATIONS) },
       { credentials },
     );
-    return items;
+    return items.filter(isSloConfigured);
   }
 
   async getUptime(entityRef: string): Promise<SloUptime | undefined> {
@@ -387,8 +374,7 @@ export class SloService implements SloUptimeSource {
   }
 
   private hasSlos(entity: Entity): boolean {
-    const annotations = entity.metadata.annotations ?? {};
-    return SLO_ANNOTATIONS.some(a => annotations[a] !== undefined);
+    return isSloConfigured(entity);
   }
 
   /** Evaluates the given entities and stores their snapshots. */
