@@ -124,6 +124,103 @@ describe('analysis of one capacity metric', () => {
     );
   });
 
+  it('says what the triggers count and in which data they were found', () => {
+    expect(analysis.triggerEvaluation).toEqual({
+      windows: [
+        {
+          start: new Date(NOW - 30 * DAY_MS).toISOString(),
+          end: new Date(NOW).toISOString(),
+          periodSeconds: 300,
+        },
+      ],
+      triggerMinutes: 25 + 45,
+      shortBreaches: 1,
+      shortBreachMinutes: 10,
+      approximate: false,
+    });
+  });
+
+  it('evaluates triggers on 1-minute data where there is some, and 5-minute data before', () => {
+    const boundary = NOW - 15 * DAY_MS;
+    const minuteData = { timestamps: [] as number[], values: [] as number[] };
+    // 11 minutes above 70 %: three 5-minute means would be above it
+    // (12:03-12:14), but it is not 15 minutes.
+    const spike = NOW - 2 * DAY_MS + 3 * 60_000;
+    // 16 minutes above: a trigger.
+    const sustained = NOW - DAY_MS;
+    for (let t = boundary; t < NOW; t += 60_000) {
+      minuteData.timestamps.push(t);
+      const inSpike = t >= spike && t < spike + 11 * 60_000;
+      const inSustained = t >= sustained && t < sustained + 16 * 60_000;
+      minuteData.values.push(inSpike || inSustained ? 95 : 60);
+    }
+    const fivePart = fineWithBreaches([{ daysAgo: 20, minutes: 15 }]);
+    const older = {
+      series: {
+        timestamps: fivePart.series.timestamps.filter(t => t < boundary),
+        values: fivePart.series.values.filter(
+          (_, i) => fivePart.series.timestamps[i] < boundary,
+        ),
+      },
+      periodSeconds: 300,
+      from: NOW - 30 * DAY_MS,
+      to: boundary,
+    };
+    const mixed = analyseCapacityMetric(
+      {
+        definition: cpu,
+        hourly: sample(shape, NOW, 90, 5),
+        fine: [
+          { series: minuteData, periodSeconds: 60, from: boundary, to: NOW },
+          older,
+        ],
+      },
+      { now: NOW },
+    );
+
+    expect(
+      mixed.episodes.map(e => [
+        e.durationMinutes,
+        e.periodSeconds,
+        e.sustained,
+      ]),
+    ).toEqual([
+      [15, 300, true],
+      [11, 60, false],
+      [16, 60, true],
+    ]);
+    expect(mixed.triggers30d).toBe(2);
+    expect(mixed.triggerEvaluation).toEqual({
+      windows: [
+        {
+          start: new Date(NOW - 30 * DAY_MS).toISOString(),
+          end: new Date(boundary).toISOString(),
+          periodSeconds: 300,
+        },
+        {
+          start: new Date(boundary).toISOString(),
+          end: new Date(NOW).toISOString(),
+          periodSeconds: 60,
+        },
+      ],
+      triggerMinutes: 31,
+      shortBreaches: 1,
+      shortBreachMinutes: 11,
+      approximate: false,
+    });
+  });
+
+  it('says that triggers found in hourly data only are approximate', () => {
+    const hourlyOnly = analyseCapacityMetric(
+      { definition: cpu, hourly: sample(shape, NOW, 90, 5) },
+      { now: NOW },
+    );
+    expect(hourlyOnly.triggerEvaluation?.approximate).toBe(true);
+    expect(hourlyOnly.triggerEvaluation?.windows).toEqual([
+      expect.objectContaining({ periodSeconds: 3600 }),
+    ]);
+  });
+
   it('reports no forecast for a metric without enough data', () => {
     const empty = analyseCapacityMetric(
       { definition: cpu, hourly: { timestamps: [], values: [] } },

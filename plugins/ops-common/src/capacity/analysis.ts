@@ -1,4 +1,5 @@
-import { findBreachEpisodes, BreachEpisode } from './episodes';
+import { CapacityCurrentPeriod, currentValue } from './current';
+import { BreachEpisode, findBreachEpisodesIn } from './episodes';
 import {
   ForecastModel,
   ForecastResult,
@@ -22,20 +23,46 @@ import {
   CAPACITY_RANGE_DAYS,
   CAPACITY_RANGE_STEP_MS,
   CAPACITY_TRIGGER_WINDOW_DAYS,
+  CapacityEvaluationWindow,
   CapacityMetricDefinition,
   CapacityMetricView,
   CapacityRange,
   CapacityReviewMetric,
+  CapacityTriggerEvaluation,
   ruleLimit,
 } from './types';
+
+/**
+ * Finer datapoints of one period over part of the trigger window, e.g. the
+ * last 15 days at 60 s. `from` and `to` (epoch ms) are the window asked for;
+ * without them, the data's own extent.
+ * @public
+ */
+export interface CapacityFineSeries {
+  series: TimeSeries;
+  periodSeconds: number;
+  from?: number;
+  to?: number;
+}
 
 /** The data one metric's analysis starts from. @public */
 export interface CapacityMetricInput {
   definition: CapacityMetricDefinition;
-  /** Hourly values over the last 90 days. */
+  /**
+   * Hourly values over the last 90 days, in the metric's unit. The running
+   * hour's datapoint, if any, must hold its elapsed part in that unit (a
+   * rate: the partial sum divided by the elapsed seconds).
+   */
   hourly: TimeSeries;
-  /** Finer values (e.g. 5-minute) over the trigger window, for breach episodes. */
-  fine?: { series: TimeSeries; periodSeconds: number };
+  /**
+   * Finer values over the trigger window, for breach episodes: one series,
+   * or several of different periods that do not overlap (5-minute data for
+   * 30 to 15 days ago, 1-minute data since). Without it, episodes are
+   * looked for in the hourly data.
+   */
+  fine?: CapacityFineSeries | CapacityFineSeries[];
+  /** The statistic the values were asked for (`Average`, `Sum`, `p95`, ...), said with the current value. */
+  statistic?: string;
 }
 
 /**
@@ -47,6 +74,7 @@ export interface CapacityMetricInput {
 export interface CapacityMetricAnalysis extends CapacityMetricDefinition {
   analysedAt: number;
   current?: number;
+  currentPeriod?: CapacityCurrentPeriod;
   peak7d?: number;
   headroom?: number;
   headroomPercent?: number;
@@ -56,6 +84,8 @@ export interface CapacityMetricAnalysis extends CapacityMetricDefinition {
   /** Breach episodes over the trigger window (30 days). */
   episodes: BreachEpisode[];
   triggers30d: number;
+  /** What `triggers30d` counts, and in which data; absent for metrics without a threshold. */
+  triggerEvaluation?: CapacityTriggerEvaluation;
   coverage: number;
   /** History per range: start, step and [mean, max] per bucket (null = gap). */
   charts: Record<
@@ -76,16 +106,19 @@ export interface AnalyseOptions {
 }
 
 /**
- * Analyses one metric: current value, typical peak and headroom, growth per
- * week, forecast of the limit, breach episodes and scaling triggers of the
- * last 30 days, and chart buckets for 7, 30 and 90 days.
+ * Analyses one metric: current value (the last full hour's, see
+ * {@link currentValue}) and the period it covers, typical peak and
+ * headroom, growth per week, forecast of the limit, breach episodes and
+ * scaling triggers of the last 30 days (in the finest data given), and
+ * chart buckets for 7, 30 and 90 days.
  * @public
  */
 export function analyseCapacityMetric(
   input: CapacityMetricInput,
   options: AnalyseOptions,
 ): CapacityMetricAnalysis {
-  const { definition, hourly, fine } = input;
+  const { definition, hourly } = input;
+  const fine = fineParts(input.fine);
   const { now } = options;
   const limit = ruleLimit(definition.rule);
 
@@ -98,25 +131,34 @@ export function analyseCapacityMetric(
 
   const lastWeek = valuesSince(hourly, now - 7 * DAY_MS);
   const peak7d = lastWeek.length > 0 ? quantile(lastWeek, 0.95) : undefined;
-  const current =
-    hourly.values.length > 0
-      ? hourly.values[hourly.values.length - 1]
-      : undefined;
+  const current = currentValue(hourly, {
+    periodSeconds: HOUR_MS / 1000,
+    now,
+    statistic: input.statistic,
+  });
   const headroom =
     limit !== undefined && peak7d !== undefined ? limit - peak7d : undefined;
 
   let episodes: BreachEpisode[] = [];
+  let triggerEvaluation: CapacityTriggerEvaluation | undefined;
   if (definition.rule.threshold !== undefined) {
-    const source = fine ?? { series: hourly, periodSeconds: 3600 };
     const since = now - CAPACITY_TRIGGER_WINDOW_DAYS * DAY_MS;
-    episodes = findBreachEpisodes(
-      clip(source.series, since),
-      {
-        threshold: definition.rule.threshold,
-        sustainMinutes: definition.rule.sustainMinutes,
-      },
-      source.periodSeconds,
+    const sources: CapacityFineSeries[] =
+      fine.length > 0
+        ? fine
+        : [{ series: hourly, periodSeconds: HOUR_MS / 1000 }];
+    const rule = {
+      threshold: definition.rule.threshold,
+      sustainMinutes: definition.rule.sustainMinutes,
+    };
+    episodes = findBreachEpisodesIn(
+      sources.map(p => ({
+        series: clip(p.series, since),
+        periodSeconds: p.periodSeconds,
+      })),
+      rule,
     );
+    triggerEvaluation = evaluation(sources, episodes, rule, since, now);
   }
 
   const charts = {} as CapacityMetricAnalysis['charts'];
@@ -126,7 +168,9 @@ export function analyseCapacityMetric(
     const from = to - CAPACITY_RANGE_DAYS[range] * DAY_MS;
     // Fine data shows short peaks in the maxima where it covers the range.
     const source =
-      fine && range !== '90d' ? mergeFine(hourly, fine.series, from) : hourly;
+      fine.length > 0 && range !== '90d'
+        ? mergeFine(hourly, concatParts(fine), from)
+        : hourly;
     const buckets = bucketize(source, stepMs, from, to);
     const slots = Math.round((to - from) / stepMs);
     const avg: (number | null)[] = new Array(slots).fill(null);
@@ -149,7 +193,8 @@ export function analyseCapacityMetric(
   return {
     ...definition,
     analysedAt: now,
-    current,
+    current: current?.value,
+    currentPeriod: current?.period,
     peak7d,
     headroom,
     headroomPercent:
@@ -159,6 +204,7 @@ export function analyseCapacityMetric(
     forecast,
     episodes,
     triggers30d: episodes.filter(e => e.sustained).length,
+    triggerEvaluation,
     coverage: Math.min(1, hoursWithData / hoursInWindow),
     charts,
   };
@@ -200,6 +246,7 @@ export function capacityMetricView(
     unit: analysis.unit,
     rule: analysis.rule,
     current: analysis.current,
+    currentPeriod: analysis.currentPeriod,
     peak7d: analysis.peak7d,
     headroom: analysis.headroom,
     headroomPercent: analysis.headroomPercent,
@@ -207,6 +254,7 @@ export function capacityMetricView(
     forecast: analysis.forecast,
     episodes: analysis.episodes.filter(e => Date.parse(e.end) >= rangeStart),
     triggers30d: analysis.triggers30d,
+    triggerEvaluation: analysis.triggerEvaluation,
     stepMs: chart.stepMs,
     history,
     band,
@@ -224,11 +272,72 @@ export function capacityReviewMetric(
     unit: analysis.unit,
     limit: ruleLimit(analysis.rule),
     current: analysis.current,
+    currentPeriod: analysis.currentPeriod,
     peak7d: analysis.peak7d,
     headroom: analysis.headroom,
     forecast: analysis.forecast,
     growth: analysis.growth,
     triggers30d: analysis.triggers30d,
+  };
+}
+
+function fineParts(fine: CapacityMetricInput['fine']): CapacityFineSeries[] {
+  if (fine === undefined) return [];
+  const parts = Array.isArray(fine) ? fine : [fine];
+  return [...parts].sort(
+    (a, b) =>
+      (a.from ?? a.series.timestamps[0] ?? 0) -
+      (b.from ?? b.series.timestamps[0] ?? 0),
+  );
+}
+
+/** The parts' datapoints as one series, in time order (parts do not overlap). */
+function concatParts(parts: CapacityFineSeries[]): TimeSeries {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (const part of parts) {
+    timestamps.push(...part.series.timestamps);
+    values.push(...part.series.values);
+  }
+  return { timestamps, values };
+}
+
+/** What the triggers count, in which data. */
+function evaluation(
+  sources: CapacityFineSeries[],
+  episodes: BreachEpisode[],
+  rule: { sustainMinutes: number },
+  since: number,
+  now: number,
+): CapacityTriggerEvaluation {
+  const windows: CapacityEvaluationWindow[] = [];
+  for (const part of sources) {
+    const ts = part.series.timestamps;
+    const from = Math.max(since, part.from ?? ts[0] ?? since);
+    const to = Math.min(
+      now,
+      part.to ??
+        (ts.length > 0 ? ts[ts.length - 1] + part.periodSeconds * 1000 : now),
+    );
+    if (to <= from) continue;
+    windows.push({
+      start: new Date(from).toISOString(),
+      end: new Date(to).toISOString(),
+      periodSeconds: part.periodSeconds,
+    });
+  }
+  const minutes = (list: BreachEpisode[]) =>
+    list.reduce((sum, e) => sum + e.durationMinutes, 0);
+  const short = episodes.filter(e => !e.sustained);
+  return {
+    windows,
+    triggerMinutes: minutes(episodes.filter(e => e.sustained)),
+    shortBreaches: short.length,
+    shortBreachMinutes: minutes(short),
+    approximate: windows.some(
+      w =>
+        rule.sustainMinutes > 0 && w.periodSeconds > rule.sustainMinutes * 60,
+    ),
   };
 }
 

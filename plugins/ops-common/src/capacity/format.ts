@@ -1,6 +1,6 @@
 import { CapacityUnit } from './types';
 
-/** A capacity value with its unit, for people: `63.2 %`, `850 ms`, `12.4 MB/s`. @public */
+/** A capacity value with its unit, for people: `63.2 %`, `850 ms`, `12.4 MB/s`, `17.2 req/s`. @public */
 export function formatCapacityValue(
   value: number | undefined,
   unit: CapacityUnit,
@@ -16,7 +16,10 @@ export function formatCapacityValue(
     case 'bytesPerSecond':
       return `${scaled(value, ['B/s', 'kB/s', 'MB/s', 'GB/s'])}`;
     case 'requestsPerSecond':
-      return `${value.toFixed(value < 10 ? 2 : 0)} req/s`;
+      // Three significant digits up to 100 req/s: 2.57, 17.2, 240.
+      return `${value.toFixed(
+        Math.max(0, 2 - Math.floor(Math.log10(Math.max(Math.abs(value), 1)))),
+      )} req/s`;
     case 'messages':
       return `${Math.round(value)} messages`;
     case 'count':

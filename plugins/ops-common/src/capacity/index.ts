@@ -6,8 +6,15 @@ export type {
   TimeSeries as CapacitySeries,
   Bucket as CapacityBucket,
 } from './series';
-export { findBreachEpisodes, scalingTriggers } from './episodes';
-export type { BreachRule, BreachEpisode } from './episodes';
+export {
+  datapointsForDuration,
+  findBreachEpisodes,
+  findBreachEpisodesIn,
+  scalingTriggers,
+} from './episodes';
+export type { BreachRule, BreachEpisode, BreachSeries } from './episodes';
+export { currentValue, isSummedStatistic } from './current';
+export type { CapacityCurrentPeriod } from './current';
 export {
   fitForecast,
   forecastAt,

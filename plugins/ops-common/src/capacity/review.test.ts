@@ -57,6 +57,12 @@ describe('the capacity review', () => {
       confidence: 'medium',
     }),
     current: 61.234,
+    currentPeriod: {
+      start: '2026-03-18T09:00:00.000Z',
+      end: '2026-03-18T10:00:00.000Z',
+      label: 'last full hour',
+      statistic: 'Average',
+    },
     peak7d: 66.5,
     headroom: 3.5,
     growth: { perWeek: 1.5, percentPerWeek: 2.6 },
@@ -110,13 +116,13 @@ describe('the capacity review', () => {
     ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'Rank,Service,Entity,Binding metric,Unit,Current,Typical peak (p95, 7 days),Limit,Headroom,Status,Days to limit,Limit reached on,Earliest,Latest,Confidence,Growth per week,Growth per week (%),Triggers (30 days),Data as of,Stale'.replace(
+      'Rank,Service,Entity,Binding metric,Unit,Current,Current covers,Typical peak (p95, 7 days),Limit,Headroom,Status,Days to limit,Limit reached on,Earliest,Latest,Confidence,Growth per week,Growth per week (%),Triggers (30 days),Data as of,Stale'.replace(
         'Typical peak (p95, 7 days)',
         '"Typical peak (p95, 7 days)"',
       ),
     );
     expect(lines[1]).toBe(
-      '1,search-service,component:default/search-service,cpu,percent,61.23,66.5,70,3.5,crossing,20,2026-04-07,2026-03-30,2026-04-15,medium,1.5,2.6,3,2026-03-18T10:00:00.000Z,no',
+      '1,search-service,component:default/search-service,cpu,percent,61.23,last full hour (2026-03-18T09:00:00.000Z to 2026-03-18T10:00:00.000Z),66.5,70,3.5,crossing,20,2026-04-07,2026-03-30,2026-04-15,medium,1.5,2.6,3,2026-03-18T10:00:00.000Z,no',
     );
     // A formula-looking name is defused and quoted.
     expect(lines[2]).toMatch(/^2,"'=cmd\|""calc""",/);

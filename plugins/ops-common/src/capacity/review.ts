@@ -73,6 +73,7 @@ const CSV_COLUMNS = [
   'Binding metric',
   'Unit',
   'Current',
+  'Current covers',
   'Typical peak (p95, 7 days)',
   'Limit',
   'Headroom',
@@ -108,6 +109,7 @@ export function capacityReviewToCsv(rows: CapacityReviewRow[]): string {
         b?.label,
         b?.unit,
         num(b?.current),
+        b?.current === undefined ? undefined : coveredBy(b.currentPeriod),
         num(b?.peak7d),
         num(b?.limit),
         num(b?.headroom),
@@ -130,6 +132,12 @@ export function capacityReviewToCsv(rows: CapacityReviewRow[]): string {
     );
   });
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The period a current value covers: `last full hour (2026-03-18T09:00:00.000Z to 2026-03-18T10:00:00.000Z)`. */
+function coveredBy(period: CapacityReviewMetric['currentPeriod']): string {
+  if (!period) return 'latest hourly value';
+  return `${period.label} (${period.start} to ${period.end})`;
 }
 
 function num(value: number | undefined): number | undefined {

@@ -1,3 +1,4 @@
+import { CapacityCurrentPeriod } from './current';
 import { BreachEpisode } from './episodes';
 import { ForecastPoint, ForecastResult, GrowthRate } from './forecast';
 import { Bucket, HOUR_MS } from './series';
@@ -146,10 +147,50 @@ export interface AutoscalingBounds {
   source: 'annotation' | 'config';
 }
 
+/** Data of one period that breach episodes were looked for in. @public */
+export interface CapacityEvaluationWindow {
+  /** ISO 8601. */
+  start: string;
+  /** ISO 8601. */
+  end: string;
+  /** Period of the datapoints: 60 (1-minute data), 300, 3600. */
+  periodSeconds: number;
+}
+
+/**
+ * What the scaling triggers of the last 30 days count, and in which data
+ * they were found. A trigger is a breach episode (consecutive datapoints
+ * above the threshold) lasting at least the rule's duration; it counts once
+ * however long it lasts.
+ * @public
+ */
+export interface CapacityTriggerEvaluation {
+  /** The data searched, oldest first (e.g. 5-minute data, then 1-minute). */
+  windows: CapacityEvaluationWindow[];
+  /** Minutes above the threshold within the triggers. */
+  triggerMinutes: number;
+  /** Breach episodes shorter than the rule's duration (not triggers). */
+  shortBreaches: number;
+  /** Minutes above the threshold within those shorter breaches. */
+  shortBreachMinutes: number;
+  /**
+   * True when a window's datapoints are longer than the rule's duration
+   * (only hourly data for a 15-minute rule): a single datapoint above the
+   * threshold then counts as a trigger, which is only an approximation.
+   */
+  approximate: boolean;
+}
+
 /** One metric of an entity's capacity view, for one chart range. @public */
 export interface CapacityMetricView extends CapacityMetricDefinition {
-  /** The latest hourly value. */
+  /**
+   * The metric's current value: the last full hour's, or the elapsed part
+   * of the running hour when the last full hour has no data (see
+   * `currentPeriod`).
+   */
   current?: number;
+  /** The period `current` covers. Absent in snapshots from before it was kept. */
+  currentPeriod?: CapacityCurrentPeriod;
   /** 95th percentile of the last 7 days' hourly values: the typical peak. */
   peak7d?: number;
   /** Limit minus the typical peak, in the metric's unit. */
@@ -162,6 +203,8 @@ export interface CapacityMetricView extends CapacityMetricDefinition {
   episodes: BreachEpisode[];
   /** Scaling triggers (sustained episodes) in the last 30 days. */
   triggers30d: number;
+  /** What `triggers30d` counts; absent in snapshots from before it was kept. */
+  triggerEvaluation?: CapacityTriggerEvaluation;
   /** Chart bucket (ms). */
   stepMs: number;
   /** History over the range: mean and maximum per bucket. */
@@ -193,6 +236,8 @@ export interface CapacityReviewMetric {
   unit: CapacityUnit;
   limit?: number;
   current?: number;
+  /** The period `current` covers. Absent in snapshots from before it was kept. */
+  currentPeriod?: CapacityCurrentPeriod;
   peak7d?: number;
   headroom?: number;
   forecast: ForecastResult;
