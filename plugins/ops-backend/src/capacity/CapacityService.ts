@@ -310,6 +310,7 @@ export function analyseTarget(
         definition: plan.definition,
         hourly: collected.hourly,
         fine: collected.fine,
+        statistic: collected.statistic,
       },
       { now, horizonDays },
     );

@@ -25,15 +25,21 @@ export interface MetricSource {
     prefix: string,
     period: number,
   ): { queries: MetricQuery[]; resultId: string };
-  /** Turns an answered value into the metric's unit (a Sum per period into a rate). */
-  transform?: (value: number, periodSeconds: number) => number;
+  /** The statistic asked for: `Average`, `Sum`, `p95`, ... */
+  statistic: string;
+  /**
+   * Turns an answered value into the metric's unit (a Sum into a rate),
+   * given the seconds it covers: the period's, or for the running period
+   * the elapsed part of it.
+   */
+  transform?: (value: number, seconds: number) => number;
 }
 
 /** One metric of a target: what it is, and where it comes from. */
 export interface MetricPlan {
   definition: CapacityMetricDefinition;
   source: MetricSource;
-  /** Fetch 5-minute data over the trigger window (metrics with a threshold). */
+  /** Fetch 1- and 5-minute data over the trigger window (metrics with a threshold). */
   fine: boolean;
 }
 
@@ -63,6 +69,7 @@ export function hasCapacityAnnotations(entity: Entity): boolean {
 
 function single(metric: Metric, stat: string): MetricSource {
   return {
+    statistic: stat,
     build: (prefix, period) => ({
       queries: [{ id: prefix, metric, stat, period, label: metric.metricName }],
       resultId: prefix,
@@ -77,6 +84,7 @@ function math(
   expression: (ids: string[]) => string,
 ): MetricSource {
   return {
+    statistic: stat,
     build: (prefix, period) => {
       const ids = inputs.map((_, i) => `${prefix}_${i}`);
       const queries: MetricQuery[] = inputs.map((metric, i) => ({
@@ -99,8 +107,7 @@ function math(
   };
 }
 
-const perSecond = (value: number, periodSeconds: number) =>
-  value / periodSeconds;
+const perSecond = (value: number, seconds: number) => value / seconds;
 
 /** Container Insights sources for `<cluster>/<service>` (ECS) or `<cluster>/<namespace>/<service>` (EKS). */
 function containerSources(
