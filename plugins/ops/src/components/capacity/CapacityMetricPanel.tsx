@@ -9,7 +9,15 @@ import {
   ruleLimit,
 } from '@opsportal/plugin-ops-common';
 import { CapacityChart } from './CapacityChart';
-import { describeEpisode, describeForecast, describeInterval } from './helpers';
+import {
+  describeCurrent,
+  describeEpisode,
+  describeEvaluation,
+  describeForecast,
+  describeInterval,
+  describeTriggers,
+  resolutionWords,
+} from './helpers';
 
 const useStyles = makeStyles(theme => ({
   panel: { padding: theme.spacing(2), height: '100%' },
@@ -97,8 +105,9 @@ function describeRule(metric: CapacityMetricView): string {
 }
 
 /**
- * One metric of the Capacity tab: the figures as text (now, typical peak,
- * headroom, growth, time to limit, triggers), the chart, and the breach
+ * One metric of the Capacity tab: the figures as text (current value and
+ * the period it covers, typical peak, headroom, growth, time to limit,
+ * triggers and the data they were evaluated on), the chart, and the breach
  * episodes of the last 30 days within the range.
  */
 export function CapacityMetricPanel(props: {
@@ -111,6 +120,7 @@ export function CapacityMetricPanel(props: {
   const classes = useStyles();
   const headingId = `capacity-metric-${metric.id}`;
   const interval = describeInterval(metric.forecast);
+  const evaluation = describeEvaluation(metric);
   const soon =
     metric.forecast.status === 'already-over' ||
     (metric.forecast.status === 'crossing' &&
@@ -136,8 +146,8 @@ export function CapacityMetricPanel(props: {
         )}
       </div>
       <dl className={classes.figures}>
-        <dt>Now</dt>
-        <dd>{formatCapacityValue(metric.current, metric.unit)}</dd>
+        <dt>Current</dt>
+        <dd>{describeCurrent(metric, { times: true })}</dd>
         <dt>Typical peak (p95, 7 days)</dt>
         <dd>{formatCapacityValue(metric.peak7d, metric.unit)}</dd>
         <dt>Rule</dt>
@@ -162,11 +172,17 @@ export function CapacityMetricPanel(props: {
           <>
             <dt>Triggers (30 days)</dt>
             <dd>
-              {metric.triggers30d === 0
-                ? 'None'
-                : `${metric.triggers30d} trigger episode${
-                    metric.triggers30d === 1 ? '' : 's'
-                  }`}
+              {describeTriggers(metric)}
+              {evaluation && (
+                <Typography
+                  variant="body2"
+                  color="textSecondary"
+                  component="span"
+                  style={{ display: 'block' }}
+                >
+                  {`${evaluation[0].toUpperCase()}${evaluation.slice(1)}.`}
+                </Typography>
+              )}
             </dd>
           </>
         )}
@@ -187,6 +203,10 @@ export function CapacityMetricPanel(props: {
                 {e.sustained
                   ? ' — scaling trigger'
                   : ` — breach, shorter than ${metric.rule.sustainMinutes} minutes`}
+                {e.periodSeconds !== undefined &&
+                  ` (${resolutionWords(e.periodSeconds)} data${
+                    e.approximate ? ', approximate' : ''
+                  })`}
               </li>
             ))}
           </ul>

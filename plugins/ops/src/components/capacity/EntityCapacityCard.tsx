@@ -4,6 +4,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import {
   ForecastResult,
   formatCapacityValue,
@@ -13,7 +14,13 @@ import { OpsCard } from '../shared';
 import { CapacityChart } from './CapacityChart';
 import { CapacityEmptyState } from './CapacityEmptyState';
 import { capacityHeadline, orderedMetrics } from './EntityCapacityContent';
-import { CAPACITY_TAB_PATH, formatDay, formatDays } from './helpers';
+import {
+  CAPACITY_TAB_PATH,
+  describeCurrentPeriod,
+  describeTriggerRule,
+  formatDay,
+  formatDays,
+} from './helpers';
 import { useEntityCapacity } from './useEntityCapacity';
 
 /** Time to limit in a few words, for tables. */
@@ -34,9 +41,25 @@ export function timeToLimit(forecast: ForecastResult): string {
   }
 }
 
+/** Secondary text under a table cell's value. */
+function Note(props: { children: string }) {
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="span"
+      style={{ display: 'block' }}
+    >
+      {props.children}
+    </Typography>
+  );
+}
+
 /**
  * Entity card: the metric that reaches its limit first, charted over 30
- * days with its forecast, and every metric's time to limit and triggers.
+ * days with its forecast, and every metric's current value (with the
+ * period it covers), time to limit and triggers (what they count, and on
+ * which data).
  * @public
  */
 export function EntityCapacityCard() {
@@ -88,30 +111,45 @@ export function EntityCapacityCard() {
             <TableHead>
               <TableRow>
                 <TableCell>Metric</TableCell>
+                <TableCell align="right">Current</TableCell>
                 <TableCell align="right">Typical peak</TableCell>
                 <TableCell align="right">Limit</TableCell>
                 <TableCell>Time to limit</TableCell>
-                <TableCell align="right">Triggers (30 d)</TableCell>
+                <TableCell align="right">Trigger episodes (30 d)</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
-              {withLimit.map(m => (
-                <TableRow key={m.id}>
-                  <TableCell component="th" scope="row">
-                    {m.label}
-                  </TableCell>
-                  <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-                    {formatCapacityValue(m.peak7d, m.unit)}
-                  </TableCell>
-                  <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-                    {formatCapacityValue(ruleLimit(m.rule), m.unit)}
-                  </TableCell>
-                  <TableCell>{timeToLimit(m.forecast)}</TableCell>
-                  <TableCell align="right">
-                    {m.rule.threshold === undefined ? '–' : m.triggers30d}
-                  </TableCell>
-                </TableRow>
-              ))}
+              {withLimit.map(m => {
+                const triggers = describeTriggerRule(m);
+                return (
+                  <TableRow key={m.id}>
+                    <TableCell component="th" scope="row">
+                      {m.label}
+                      {triggers && <Note>{triggers}</Note>}
+                    </TableCell>
+                    <TableCell align="right">
+                      <span style={{ whiteSpace: 'nowrap' }}>
+                        {formatCapacityValue(m.current, m.unit)}
+                      </span>
+                      {m.current !== undefined && (
+                        <Note>
+                          {describeCurrentPeriod(m.currentPeriod, m.unit)}
+                        </Note>
+                      )}
+                    </TableCell>
+                    <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
+                      {formatCapacityValue(m.peak7d, m.unit)}
+                    </TableCell>
+                    <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
+                      {formatCapacityValue(ruleLimit(m.rule), m.unit)}
+                    </TableCell>
+                    <TableCell>{timeToLimit(m.forecast)}</TableCell>
+                    <TableCell align="right">
+                      {m.rule.threshold === undefined ? '–' : m.triggers30d}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
             </TableBody>
           </Table>
         </>

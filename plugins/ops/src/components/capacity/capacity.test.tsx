@@ -12,6 +12,7 @@ import { EntityCapacityContent } from './EntityCapacityContent';
 import { CapacityReviewPage } from './CapacityReviewPage';
 import { formatDay } from './helpers';
 import {
+  MINUTE_DATA_FROM,
   analyses,
   bareEntity,
   entityCapacity,
@@ -77,6 +78,9 @@ describe('Capacity tab', () => {
       /for 35 min, peak 78.0 % — scaling trigger/,
     );
     expect(items[3]).toHaveTextContent(/for 10 min.*shorter than 15 minutes/);
+    // Which data each episode was found in.
+    expect(items[0]).toHaveTextContent(/scaling trigger \(1-min data\)$/);
+    expect(items[3]).toHaveTextContent(/\(5-min data\)$/);
     // The numbers behind the chart, as a table on demand.
     await userEvent.click(
       within(cpu).getByRole('button', {
@@ -101,6 +105,41 @@ describe('Capacity tab', () => {
     expect(getEntityCapacity).toHaveBeenLastCalledWith(
       'component:default/search-service',
       '30d',
+    );
+  });
+
+  it('says which period each current value covers, and what the triggers count on which data', async () => {
+    await renderWithEntity(<EntityCapacityContent />, {
+      getEntityCapacity: async (_, range) => entityCapacity(range),
+    });
+    const cpu = await screen.findByRole(
+      'region',
+      { name: 'CPU utilisation' },
+      { timeout: 10_000 },
+    );
+    // The fixture's last full hour is 09:00–10:00 UTC; shown in local time.
+    const hour = (h: number) =>
+      new Date(Date.UTC(2026, 2, 18, h)).toTimeString().slice(0, 5);
+    const cpuNow = analyses[0].current!;
+    expect(cpu).toHaveTextContent(
+      `Current${cpuNow.toFixed(1)} % · last full hour, ${hour(9)}–${hour(
+        10,
+      )}, average`,
+    );
+    expect(cpu).toHaveTextContent(
+      '3 trigger episodes (> 70.0 % for ≥ 15 min), 110 breaching minutes; 1 shorter breach (10 min), not counted',
+    );
+    expect(cpu).toHaveTextContent(
+      `Evaluated on 1-min data (15 consecutive points) since ${formatDay(
+        new Date(MINUTE_DATA_FROM).toISOString(),
+      )}, 5-min data (3 consecutive points) before.`,
+    );
+
+    const requests = screen.getByRole('region', { name: 'Request rate' });
+    expect(requests).toHaveTextContent(
+      `Current17.2 req/s · last full hour, ${hour(9)}–${hour(
+        10,
+      )}, sum ÷ seconds`,
     );
   });
 
@@ -198,10 +237,27 @@ describe('Capacity card', () => {
     });
     const cpu = within(table).getByRole('row', { name: /CPU utilisation/ });
     expect(cpu).toHaveTextContent(formatDay(cpuForecast.crossingAt));
-    expect(cpu).toHaveTextContent(/3$/);
+    // Current, typical peak, limit, time to limit, triggers.
+    const cells = within(cpu).getAllByRole('cell').slice(-5);
+    // The current value says which period it covers.
+    const current = cells[0];
+    expect(current).toHaveTextContent(
+      `${analyses[0].current!.toFixed(1)} %last full hour`,
+    );
+    // The trigger episodes, and exactly what they are, how long they
+    // lasted and which data they were found in.
+    expect(cells[4]).toHaveTextContent(/^3$/);
+    expect(cpu).toHaveTextContent(
+      `CPU utilisationTrigger: > 70.0 % for ≥ 15 min; 110 breaching minutes in the 3 episodes; evaluated on 1-min data, 5-min data before ${formatDay(
+        new Date(MINUTE_DATA_FROM).toISOString(),
+      )}`,
+    );
     const memory = within(table).getByRole('row', {
       name: /Memory utilisation/,
     });
+    expect(memory).toHaveTextContent(
+      'Trigger: > 80.0 % for ≥ 15 min; evaluated on hourly data; approximate',
+    );
     expect(memory).toHaveTextContent('not in sight');
     expect(screen.getByRole('link', { name: /Open capacity/ })).toHaveAttribute(
       'href',

@@ -1,8 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   BreachEpisode,
+  CapacityCurrentPeriod,
+  CapacityMetricView,
   CapacityUnit,
   ForecastResult,
+  datapointsForDuration,
   formatCapacityValue,
   isCapacityConfigured,
 } from '@opsportal/plugin-ops-common';
@@ -85,6 +88,183 @@ export function describeEpisode(
   return `${formatMoment(episode.start)} for ${Math.round(
     episode.durationMinutes,
   )} min, peak ${formatCapacityValue(episode.peak, unit)}`;
+}
+
+/** A time of day for people: `09:00`. */
+function formatTime(iso: string): string {
+  return DateTime.fromISO(iso).toFormat('HH:mm');
+}
+
+/**
+ * The statistic behind a current value in words: `average`, `p95`,
+ * `maximum`, `sum ÷ seconds` (a rate from a count).
+ */
+export function describeStatistic(
+  statistic: string | undefined,
+  unit: CapacityUnit,
+): string | undefined {
+  switch (statistic) {
+    case undefined:
+    case '':
+      return undefined;
+    case 'Sum':
+      return unit === 'requestsPerSecond' || unit === 'bytesPerSecond'
+        ? 'sum ÷ seconds'
+        : 'sum';
+    case 'Average':
+      return 'average';
+    case 'Maximum':
+      return 'maximum';
+    case 'Minimum':
+      return 'minimum';
+    case 'SampleCount':
+      return 'sample count';
+    default:
+      return statistic;
+  }
+}
+
+/**
+ * The period a current value covers: `last full hour`, or with `times`
+ * `last full hour, 09:00–10:00, average`. Snapshots from before the period
+ * was kept say `latest hourly value`.
+ */
+export function describeCurrentPeriod(
+  period: CapacityCurrentPeriod | undefined,
+  unit: CapacityUnit,
+  options: { times?: boolean } = {},
+): string {
+  if (!period) return 'latest hourly value';
+  const parts = [period.label];
+  if (options.times) {
+    parts.push(`${formatTime(period.start)}–${formatTime(period.end)}`);
+    const statistic = describeStatistic(period.statistic, unit);
+    if (statistic) parts.push(statistic);
+  }
+  return parts.join(', ');
+}
+
+/** A current value with its period: `17.2 req/s · last full hour`. */
+export function describeCurrent(
+  metric: Pick<CapacityMetricView, 'current' | 'currentPeriod' | 'unit'>,
+  options: { times?: boolean } = {},
+): string {
+  const value = formatCapacityValue(metric.current, metric.unit);
+  if (metric.current === undefined) return value;
+  return `${value} · ${describeCurrentPeriod(
+    metric.currentPeriod,
+    metric.unit,
+    options,
+  )}`;
+}
+
+/** A rule's breach condition: `> 70.0 % for ≥ 15 min`, `> 100 messages`. */
+export function describeBreachCondition(
+  metric: Pick<CapacityMetricView, 'rule' | 'unit'>,
+): string {
+  const { threshold, sustainMinutes } = metric.rule;
+  if (threshold === undefined) return 'no threshold';
+  return `> ${formatCapacityValue(threshold, metric.unit)}${
+    sustainMinutes > 0 ? ` for ≥ ${sustainMinutes} min` : ''
+  }`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What the triggers of the last 30 days count, exactly: "3 trigger
+ * episodes (> 70.0 % for ≥ 15 min), 110 breaching minutes; 1 shorter
+ * breach (10 min), not counted". An episode is a run of consecutive
+ * datapoints above the threshold and counts once however long it lasts;
+ * the breaching minutes are those within the counted episodes.
+ */
+export function describeTriggers(metric: CapacityMetricView): string {
+  if (metric.rule.threshold === undefined) return '–';
+  const evaluation = metric.triggerEvaluation;
+  let text = `${plural(
+    metric.triggers30d,
+    'trigger episode',
+  )} (${describeBreachCondition(metric)})`;
+  if (evaluation && metric.triggers30d > 0) {
+    text += `, ${plural(
+      Math.round(evaluation.triggerMinutes),
+      'breaching minute',
+    )}`;
+  }
+  if (evaluation && evaluation.shortBreaches > 0) {
+    text += `; ${plural(
+      evaluation.shortBreaches,
+      'shorter breach',
+      'shorter breaches',
+    )} (${Math.round(evaluation.shortBreachMinutes)} min), not counted`;
+  }
+  return text;
+}
+
+/** A resolution in words: `1-min`, `5-min`, `hourly`. */
+export function resolutionWords(periodSeconds: number): string {
+  if (periodSeconds === 3600) return 'hourly';
+  if (periodSeconds % 60 === 0) return `${periodSeconds / 60}-min`;
+  return `${periodSeconds}-s`;
+}
+
+/**
+ * Which data the triggers were evaluated on: "evaluated on 1-min data (15
+ * consecutive points) since 3 Mar 2026, 5-min data (3 consecutive points)
+ * before". `short` leaves out the points: "evaluated on 1-min data, 5-min
+ * before 3 Mar 2026". Undefined when the snapshot does not say.
+ */
+export function describeEvaluation(
+  metric: CapacityMetricView,
+  options: { short?: boolean } = {},
+): string | undefined {
+  const evaluation = metric.triggerEvaluation;
+  if (metric.rule.threshold === undefined || !evaluation) return undefined;
+  const { sustainMinutes } = metric.rule;
+  const [newest, ...older] = [...evaluation.windows].reverse();
+  if (!newest) return undefined;
+  const data = (periodSeconds: number) => {
+    const words = `${resolutionWords(periodSeconds)} data`;
+    if (options.short || sustainMinutes <= 0) return words;
+    return `${words} (${plural(
+      datapointsForDuration(sustainMinutes, periodSeconds),
+      'consecutive point',
+    )})`;
+  };
+  let text = `evaluated on ${data(newest.periodSeconds)}`;
+  if (older.length > 0) {
+    const before = older.map(w => data(w.periodSeconds)).join(', ');
+    text += options.short
+      ? `, ${before} before ${formatDay(newest.start)}`
+      : ` since ${formatDay(newest.start)}, ${before} before`;
+  }
+  if (evaluation.approximate) {
+    text += `; approximate: a datapoint longer than ${sustainMinutes} min counts when its mean is above the threshold`;
+  }
+  return text;
+}
+
+/**
+ * What a metric's trigger episodes are, how long they lasted and the data
+ * they were found in: "Trigger: > 70.0 % for ≥ 15 min; 110 breaching
+ * minutes in the 3 episodes; evaluated on 1-min data, 5-min data
+ * before 3 Mar 2026". Undefined for a metric without a threshold.
+ */
+export function describeTriggerRule(m: CapacityMetricView): string | undefined {
+  if (m.rule.threshold === undefined) return undefined;
+  const parts = [`Trigger: ${describeBreachCondition(m)}`];
+  if (m.triggerEvaluation && m.triggers30d > 0) {
+    parts.push(
+      `${Math.round(m.triggerEvaluation.triggerMinutes)} breaching minutes in ${
+        m.triggers30d === 1 ? 'the episode' : `the ${m.triggers30d} episodes`
+      }`,
+    );
+  }
+  const evaluation = describeEvaluation(m, { short: true });
+  if (evaluation) parts.push(evaluation);
+  return parts.join('; ');
 }
 
 /** Saves text as a file in the browser. */

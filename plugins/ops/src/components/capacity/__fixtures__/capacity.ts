@@ -55,7 +55,13 @@ function hourly(level: number, slopePerWeek: number) {
   return { timestamps, values };
 }
 
-/** 5-minute CPU with three sustained breaches and a short one. */
+/** Where the fixture's 1-minute CPU data starts: 15 days ago. */
+export const MINUTE_DATA_FROM = NOW - 15 * DAY;
+
+/**
+ * CPU with three sustained breaches and a short one: 5-minute data from 30
+ * to 15 days ago, 1-minute data since, as the backend collects it.
+ */
 function fine() {
   const bursts = [
     { at: NOW - 26 * DAY, minutes: 10 },
@@ -63,26 +69,58 @@ function fine() {
     { at: NOW - 11 * DAY, minutes: 25 },
     { at: NOW - 4 * DAY, minutes: 35 },
   ];
+  const part = (from: number, to: number, periodSeconds: number) => {
+    const timestamps: number[] = [];
+    const values: number[] = [];
+    for (let t = from; t < to; t += periodSeconds * 1000) {
+      const burst = bursts.some(
+        b => t >= b.at && t < b.at + b.minutes * 60_000,
+      );
+      timestamps.push(t);
+      values.push(burst ? 78 : 55);
+    }
+    return { series: { timestamps, values }, periodSeconds, from, to };
+  };
+  return [
+    part(NOW - 30 * DAY, MINUTE_DATA_FROM, 300),
+    part(MINUTE_DATA_FROM, NOW, 60),
+  ];
+}
+
+/** Requests per second: a steady 17.16 with a daily cycle. */
+function requests() {
   const timestamps: number[] = [];
   const values: number[] = [];
-  for (let t = NOW - 30 * DAY; t < NOW; t += 300_000) {
-    const burst = bursts.some(b => t >= b.at && t < b.at + b.minutes * 60_000);
+  for (let t = NOW - 90 * DAY; t < NOW; t += HOUR) {
+    const hour = (t % DAY) / HOUR;
     timestamps.push(t);
-    values.push(burst ? 78 : 55);
+    values.push(
+      hour === 9 ? 17.16 : 17 + 4 * Math.cos(((hour - 14) / 24) * 2 * Math.PI),
+    );
   }
-  return { series: { timestamps, values }, periodSeconds: 300 };
+  return { timestamps, values };
 }
 
 const cpu = BUILTIN_CAPACITY_METRICS.find(m => m.id === 'cpu')!;
 const memory = BUILTIN_CAPACITY_METRICS.find(m => m.id === 'memory')!;
+const requestRate = BUILTIN_CAPACITY_METRICS.find(m => m.id === 'requestRate')!;
 
 export const analyses = [
   analyseCapacityMetric(
-    { definition: cpu, hourly: hourly(55.5, 1.5), fine: fine() },
+    {
+      definition: cpu,
+      hourly: hourly(55.5, 1.5),
+      fine: fine(),
+      statistic: 'Average',
+    },
     { now: NOW },
   ),
   analyseCapacityMetric(
-    { definition: memory, hourly: hourly(50, 0) },
+    { definition: memory, hourly: hourly(50, 0), statistic: 'Average' },
+    { now: NOW },
+  ),
+  analyseCapacityMetric(
+    { definition: requestRate, hourly: requests(), statistic: 'Sum' },
     { now: NOW },
   ),
 ];
