@@ -28,4 +28,3 @@ export function pagerDutyIdsOf(entity: Entity): PagerDutyIds {
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
-

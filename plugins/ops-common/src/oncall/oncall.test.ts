@@ -1,7 +1,4 @@
-import {
-  escalationLevelLabel,
-  pagerDutyIdsOf,
-} from '.';
+import { escalationLevelLabel, pagerDutyIdsOf } from '.';
 import { isOnCallConfigured } from '../setup';
 
 describe('pagerDutyIdsOf', () => {
