@@ -3,7 +3,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { anyAnnotationFilter } from '../lib/catalogFilters';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -41,9 +41,7 @@ export const CAPACITY_REVIEW_KIND = 'capacity-review';
 
 /** Entities with any capacity annotation (catalog filters in a list are OR-ed). */
 function capacityFilter() {
-  return CAPACITY_ANNOTATIONS.map(key => ({
-    [`metadata.annotations.${key}`]: CATALOG_FILTER_EXISTS,
-  }));
+  return anyAnnotationFilter(CAPACITY_ANNOTATIONS);
 }
 
 const ENTITY_FIELDS = [

@@ -8,8 +8,10 @@ import {
   ANNOTATION_SQS_QUEUE,
   AutoscalingBounds,
   BUILTIN_CAPACITY_METRICS,
+  CAPACITY_ANNOTATIONS,
   CapacityMetricDefinition,
   CapacityRule,
+  isCapacityConfigured,
   parseAutoscalingAnnotation,
   splitAnnotation,
 } from '@opsportal/plugin-ops-common';
@@ -54,17 +56,12 @@ export interface CapacityTarget {
   warnings: string[];
 }
 
-/** The annotations that switch capacity on for an entity. */
-export const CAPACITY_ANNOTATIONS = [
-  ANNOTATION_CONTAINER_SERVICE,
-  ANNOTATION_ALB_TARGET_GROUP,
-  ANNOTATION_SQS_QUEUE,
-];
+/** The annotations that switch capacity on for an entity (from ops-common). */
+export { CAPACITY_ANNOTATIONS };
 
-/** Whether an entity has any annotation the capacity feature reads. */
+/** Whether an entity has any annotation the capacity feature reads: isCapacityConfigured. */
 export function hasCapacityAnnotations(entity: Entity): boolean {
-  const a = entity.metadata.annotations ?? {};
-  return CAPACITY_ANNOTATIONS.some(key => Boolean(a[key]?.trim()));
+  return isCapacityConfigured(entity);
 }
 
 function single(metric: Metric, stat: string): MetricSource {
