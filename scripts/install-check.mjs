@@ -36,7 +36,7 @@
  * `npm config get registry` at run time, as scripts/portal.mjs does) or to
  * 127.0.0.1. Takes long: each app install is several minutes.
  */
-import { spawn, spawnSync, execSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   cpSync,
@@ -57,63 +57,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toolEnv } from './lib/toolEnv.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // ---------------------------------------------------------------------------
 // Environment
 
-/**
- * The environment every tool runs with: the same as `toolEnv` in
- * scripts/portal.mjs (which cannot be imported: importing it runs its
- * command line). The registry comes from npm at run time.
- */
-function toolEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  // Started through `yarn node`/`yarn run`? Do not let the caller's project
-  // leak into the clone or the apps.
-  for (const key of Object.keys(env)) {
-    if (
-      /^npm_(package|lifecycle)_/.test(key) ||
-      [
-        'PROJECT_CWD',
-        'INIT_CWD',
-        'BERRY_BIN_FOLDER',
-        'YARN_IGNORE_PATH',
-      ].includes(key)
-    ) {
-      delete env[key];
-    }
-  }
-  let registry = env.YARN_NPM_REGISTRY_SERVER;
-  if (!registry) {
-    try {
-      registry = execSync('npm config get registry --workspaces=false', {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      registry = '';
-    }
-  }
-  registry = registry.replace(/\/+$/, '');
-  if (registry && registry !== 'undefined') {
-    env.YARN_NPM_REGISTRY_SERVER = registry;
-    env.COREPACK_NPM_REGISTRY = env.COREPACK_NPM_REGISTRY || registry;
-  }
-  env.COREPACK_ENABLE_DOWNLOAD_PROMPT = '0';
-  env.YARN_ENABLE_TELEMETRY = '0';
-  // Native modules (better-sqlite3) build against the headers of the running Node.
-  env.npm_config_nodedir =
-    env.npm_config_nodedir ||
-    path.resolve(path.dirname(process.execPath), '..');
-  return env;
-}
-
-const env = toolEnv();
+const isolated = extra => toolEnv(extra, { isolate: true });
+const env = isolated();
 // The apps have no lockfile yet: installs there must be allowed to write one,
 // also where CI=true makes Yarn immutable by default.
-const appEnv = toolEnv({
+const appEnv = isolated({
   YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
   YARN_ENABLE_PROGRESS_BARS: 'false',
 });
@@ -1277,7 +1232,7 @@ async function startBackend(appDir, logFile) {
   const child = spawn(process.execPath, args, {
     // the template's catalog locations are relative to packages/backend
     cwd: path.join(appDir, 'packages', 'backend'),
-    env: toolEnv({
+    env: isolated({
       AWS_EC2_METADATA_DISABLED: 'true',
       NODE_ENV: 'development',
     }),

@@ -13,42 +13,15 @@
  * The registry Yarn and corepack use is derived from `npm config get registry`
  * at run time, so a registry mirror works and no host name is written to a file.
  */
-import { spawn, spawnSync, execSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toolEnv } from './lib/toolEnv.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const children = new Set();
-
-/** The environment every tool runs with. */
-export function toolEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
-  let registry = env.YARN_NPM_REGISTRY_SERVER;
-  if (!registry) {
-    try {
-      registry = execSync('npm config get registry --workspaces=false', {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      registry = '';
-    }
-  }
-  registry = registry.replace(/\/+$/, '');
-  if (registry && registry !== 'undefined') {
-    env.YARN_NPM_REGISTRY_SERVER = registry;
-    env.COREPACK_NPM_REGISTRY = env.COREPACK_NPM_REGISTRY || registry;
-  }
-  env.COREPACK_ENABLE_DOWNLOAD_PROMPT = '0';
-  env.YARN_ENABLE_TELEMETRY = '0';
-  // Native modules (better-sqlite3) build against the headers of the running Node.
-  env.npm_config_nodedir =
-    env.npm_config_nodedir ||
-    path.resolve(path.dirname(process.execPath), '..');
-  return env;
-}
 
 function log(message) {
   process.stdout.write(`\n\u001b[1m[portal] ${message}\u001b[0m\n`);
