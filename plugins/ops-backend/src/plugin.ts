@@ -18,6 +18,7 @@ import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
+import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
 
 /**
  * The ops backend plugin: SLOs, on-call, runbooks, capacity, change requests
@@ -57,25 +58,32 @@ export const opsPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(db);
         }
-        const snapshots = new DatabaseSnapshotStore(db);
+        // Page views answer from kept catalog answers and parsed snapshots;
+        // refreshes wait for the catalog's first complete read (lib/viewCaches.ts).
+        const { snapshots, catalog, readiness } = createViewCaches({
+          ...deps,
+          db,
+          store: new DatabaseSnapshotStore(db),
+        });
+        const featureDeps = { ...deps, catalog };
 
         // Feature folders (slo/, oncall/, incidents/, capacity/, runbooks/,
         // changes/, kpis/): each answers { router, service, tasks }; other
         // features read its data only through its service.
         const runbooks = createRunbooksFeature({
-          ...deps,
+          ...featureDeps,
           snapshots,
           alarms: providers.alarmsProvider(),
         });
 
         // Change management; `changes.service` gives the KPIs the changes
         // the caller may see (implemented()).
-        const changes = createChangesFeature({ ...deps, database: db });
+        const changes = createChangesFeature({ ...featureDeps, database: db });
 
         // On-call; `oncall.service` tells the incidents feature a team's
         // services and gives the KPIs the teams and who is on call.
         const oncall = createOnCallFeature({
-          ...deps,
+          ...featureDeps,
           snapshots,
           onCall: providers.onCallProvider(),
         });
@@ -83,7 +91,7 @@ export const opsPlugin = createBackendPlugin({
         // Incidents; `incidents.service` is the incidents reader
         // (listIncidents) the KPIs use.
         const incidents = createIncidentsFeature({
-          ...deps,
+          ...featureDeps,
           snapshots,
           oncall: oncall.service,
           incidents: providers.incidentProvider(),
@@ -92,14 +100,14 @@ export const opsPlugin = createBackendPlugin({
         // SLOs from CloudWatch; `slo.service` is the uptime source
         // (getUptime, listUptime) the KPIs use.
         const slo = createSloFeature({
-          ...deps,
+          ...featureDeps,
           snapshots,
           metrics: providers.metricsProvider(),
         });
 
         // Capacity trends, triggers and time-to-limit forecasts.
         const capacity = createCapacityFeature({
-          ...deps,
+          ...featureDeps,
           snapshots,
           metrics: providers.metricsProvider(),
         });
@@ -107,7 +115,7 @@ export const opsPlugin = createBackendPlugin({
         // Operational KPIs and the operations overview, computed from the
         // on-call, incidents, SLO and change services above.
         const kpis = createKpisFeature({
-          ...deps,
+          ...featureDeps,
           oncall: oncall.service,
           incidents: incidents.service,
           slo: slo.service,
@@ -123,7 +131,11 @@ export const opsPlugin = createBackendPlugin({
           capacity,
           kpis,
         ];
-        await scheduleFeatureTasks(deps.scheduler, features);
+        readiness.start();
+        await scheduleFeatureTasks(
+          deps.scheduler,
+          features.map(f => ({ tasks: afterCatalogRead(f.tasks, readiness) })),
+        );
         const routers = features.map(f => f.router);
         httpRouter.use(await createRouter({ features: routers, logger }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
