@@ -82,6 +82,7 @@ export class EntityViewCatalog {
   /** Entities whose copy is stored, with the etag stored. */
   private readonly copied = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<Entity | undefined>>();
+  private readonly copying = new Set<Promise<void>>();
   private readonly ttlMs: number;
   private readonly maxEntities: number;
   private readonly now: () => number;
@@ -103,6 +104,11 @@ export class EntityViewCatalog {
       1000;
     this.maxEntities = options.maxEntities ?? ENTITY_CACHE_DEFAULTS.maxEntities;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Resolves once the entity copies being stored are stored (for tests). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.copying]);
   }
 
   /** Number of catalog answers held (for tests). */
