@@ -5,7 +5,11 @@ import {
   PermissionsRegistryService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -88,6 +92,15 @@ const permissionOf = {
   review: changeRequestReviewPermission,
 };
 
+/** What the service reads of catalog entities: existence and titles. */
+const LOOKUP_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'spec.profile.displayName',
+];
+
 /**
  * Change management: filing, editing and moving change requests through
  * their category's workflow under the change policy, with permission checks,
@@ -153,20 +166,26 @@ export class ChangeRequestService {
     return this.audited('change-request-create', ctx, auditMeta, async () => {
       const { action, ...fields } = input;
       const requester = ctx.credentials.principal.userEntityRef;
-      const decision = await this.deps.permissions.authorize(
-        [{ permission: changeRequestCreatePermission }],
-        { credentials: ctx.credentials },
-      );
-      if (decision[0].result !== AuthorizeResult.ALLOW) {
+      // One request to the permission backend for filing and for what the
+      // caller may then do with the change.
+      const { create: mayCreate, decisions } = await this.decisionsFor(ctx, {
+        withCreate: true,
+      });
+      if (mayCreate !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
           'You do not have permission to file change requests',
         );
       }
       this.checkStandardType(fields.standardType);
-      await this.checkEntitiesExist(fields.entityRefs, ctx);
+      // One catalog request for the affected entities and, for changes that
+      // need approval, the approver groups the answer shows.
+      const approverGroups = await this.checkEntitiesExist(
+        fields.entityRefs,
+        ctx,
+        fields.category === 'standard' ? [] : this.deps.approverGroups ?? [],
+      );
 
       const now = this.deps.clock.now();
-      const decisions = await this.decisionsFor(ctx);
       const steps: Array<HistoryStep & { set: StatusChange }> = [
         { action: 'create', toStatus: 'draft', set: { status: 'draft' } },
       ];
@@ -213,7 +232,11 @@ export class ChangeRequestService {
         toStatus: step.toStatus,
         comment: step.comment,
       }));
-      return this.detailOf(change, ctx, { decisions, history });
+      return this.detailOf(change, ctx, {
+        decisions,
+        history,
+        approverGroups,
+      });
     });
   }
 
@@ -227,7 +250,7 @@ export class ChangeRequestService {
 
   async get(id: string, ctx: CallContext): Promise<ChangeRequestDetail> {
     const change = await this.load(id);
-    const decisions = await this.decisionsFor(ctx);
+    const { decisions } = await this.decisionsFor(ctx);
     if (!this.mayOn(decisions, change).read) {
       throw new NotAllowedError(`You may not see ${change.id}`);
     }
@@ -246,7 +269,7 @@ export class ChangeRequestService {
       async () => {
         const { version, ...given } = patch;
         const change = await this.load(id);
-        const decisions = await this.decisionsFor(ctx);
+        const { decisions } = await this.decisionsFor(ctx);
         const may = this.mayOn(decisions, change);
         if (!may.read || !may.update) {
           throw new NotAllowedError(`You may not edit ${change.id}`);
@@ -298,7 +321,7 @@ export class ChangeRequestService {
       async () => {
         const change = await this.load(id);
         const actorRef = ctx.credentials.principal.userEntityRef;
-        const decisions = await this.decisionsFor(ctx);
+        const { decisions } = await this.decisionsFor(ctx);
         const may = this.mayOn(decisions, change);
         if (!may.read) {
           throw new NotAllowedError(`You may not see ${change.id}`);
@@ -473,9 +496,12 @@ export class ChangeRequestService {
     known: {
       decisions?: PolicyDecision[];
       history?: ChangeHistoryEntry[];
+      /** The approver groups as already read from the catalog. */
+      approverGroups?: ChangeApproverGroup[];
     } = {},
   ): Promise<ChangeRequestDetail> {
-    const decisions = known.decisions ?? (await this.decisionsFor(ctx));
+    const decisions =
+      known.decisions ?? (await this.decisionsFor(ctx)).decisions;
     const may = this.mayOn(decisions, change);
     const dbId = parseChangeId(change.id)!;
     const history = known.history ?? (await this.deps.store.history(dbId));
@@ -502,7 +528,7 @@ export class ChangeRequestService {
     const approverGroups =
       change.category === 'standard'
         ? undefined
-        : await this.approverGroups(ctx);
+        : known.approverGroups ?? (await this.approverGroups(ctx));
     return {
       change,
       history,
@@ -538,32 +564,46 @@ export class ChangeRequestService {
     const refs = this.deps.approverGroups ?? [];
     if (refs.length === 0) return [];
     const { items } = await this.deps.catalog.getEntitiesByRefs(
-      {
-        entityRefs: refs,
-        fields: ['kind', 'metadata', 'spec.profile.displayName'],
-      },
+      { entityRefs: refs, fields: LOOKUP_FIELDS },
       { credentials: ctx.credentials },
     );
-    return refs.map((entityRef, i) => {
-      const entity = items[i];
-      const profile = (entity?.spec as { profile?: { displayName?: unknown } })
-        ?.profile;
-      const title =
-        (typeof profile?.displayName === 'string' && profile.displayName) ||
-        entity?.metadata.title;
-      return { entityRef, ...(title && { title }), inCatalog: Boolean(entity) };
-    });
+    return approverGroupsOf(refs, items);
   }
 
   /**
    * The caller's decisions on the change-request permissions, asked once per
    * request; conditional ones are applied to each version of the change.
+   * With `withCreate`, the (basic) create permission rides in the same batch:
+   * the permission backend answers it with ALLOW or DENY.
    */
-  private async decisionsFor(ctx: CallContext): Promise<PolicyDecision[]> {
-    return this.deps.permissions.authorizeConditional(
-      accessKinds.map(kind => ({ permission: permissionOf[kind] })),
+  private async decisionsFor(
+    ctx: CallContext,
+    options: { withCreate?: boolean } = {},
+  ): Promise<{ decisions: PolicyDecision[]; create?: AuthorizeResult }> {
+    const queries = accessKinds.map(kind => ({
+      permission: permissionOf[kind],
+    }));
+    if (!options.withCreate) {
+      return {
+        decisions: await this.deps.permissions.authorizeConditional(queries, {
+          credentials: ctx.credentials,
+        }),
+      };
+    }
+    const answers = await this.deps.permissions.authorizeConditional(
+      [
+        ...queries,
+        {
+          permission:
+            changeRequestCreatePermission as unknown as (typeof queries)[number]['permission'],
+        },
+      ],
       { credentials: ctx.credentials },
     );
+    return {
+      decisions: answers.slice(0, queries.length),
+      create: answers[queries.length].result,
+    };
   }
 
   /** What the decisions allow on one change request. */
@@ -715,12 +755,20 @@ export class ChangeRequestService {
     }
   }
 
+  /**
+   * Checks that the entities are in the catalog; in the same request reads
+   * `alsoGroups` (approver groups), returned as the detail shows them.
+   */
   private async checkEntitiesExist(
     entityRefs: string[],
     ctx: CallContext,
-  ): Promise<void> {
+    alsoGroups: string[] = [],
+  ): Promise<ChangeApproverGroup[] | undefined> {
     const { items } = await this.deps.catalog.getEntitiesByRefs(
-      { entityRefs, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+      {
+        entityRefs: [...entityRefs, ...alsoGroups],
+        fields: LOOKUP_FIELDS,
+      },
       { credentials: ctx.credentials },
     );
     const missing = entityRefs
@@ -729,6 +777,9 @@ export class ChangeRequestService {
     if (missing.length > 0) {
       throw new InputError(`${missing.join('; ')}: not found in the catalog`);
     }
+    return alsoGroups.length > 0
+      ? approverGroupsOf(alsoGroups, items.slice(entityRefs.length))
+      : undefined;
   }
 
   private staleVersion(change: ChangeRequest, version: number): ConflictError {
@@ -768,6 +819,22 @@ export class ChangeRequestService {
       throw error;
     }
   }
+}
+
+/** Approver groups as the detail shows them, from the catalog's answer. */
+function approverGroupsOf(
+  refs: string[],
+  items: Array<Entity | undefined>,
+): ChangeApproverGroup[] {
+  return refs.map((entityRef, i) => {
+    const entity = items[i];
+    const profile = (entity?.spec as { profile?: { displayName?: unknown } })
+      ?.profile;
+    const title =
+      (typeof profile?.displayName === 'string' && profile.displayName) ||
+      entity?.metadata.title;
+    return { entityRef, ...(title && { title }), inCatalog: Boolean(entity) };
+  });
 }
 
 /** The fields of a patch whose values differ from the stored change. */

@@ -6,6 +6,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   notificationService,
@@ -17,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   ChangeRequestDetail,
+  changeRequestCreatePermission,
   changeRequestApprovePermission,
   changeRequestReadPermission,
   changeRequestReviewPermission,
@@ -154,11 +156,30 @@ async function startBackend(
 ) {
   const sent: NotificationSendOptions[] = [];
   const auditor = mockServices.auditor.mock();
+  const permissions = policyPermissions({ ownReadOnly: options.ownReadOnly });
+  // The catalog of `entities`, counting the requests made to it.
+  const catalogCalls: string[] = [];
+  const catalog = catalogServiceMock({ entities });
+  const countedCatalog = new Proxy(catalog, {
+    get(target, key) {
+      const value = (target as any)[key];
+      return typeof value === 'function'
+        ? (...args: unknown[]) => {
+            catalogCalls.push(String(key));
+            return value.apply(target, args);
+          }
+        : value;
+    },
+  });
   const { server } = await startTestBackend({
     features: [
       opsPlugin,
-      catalogServiceMock.factory({ entities }),
-      policyPermissions({ ownReadOnly: options.ownReadOnly }).factory,
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => countedCatalog,
+      }),
+      permissions.factory,
       auditor.factory,
       createServiceFactory({
         service: notificationService,
@@ -190,7 +211,7 @@ async function startBackend(
         .set('Authorization', mockCredentials.user.header(user))
         .send(body as object),
   });
-  return { server, sent, auditor, as };
+  return { server, sent, auditor, as, permissions, catalogCalls };
 }
 
 async function act(
@@ -471,6 +492,63 @@ describe('change requests API', () => {
     });
     expect(ok.status).toBe(201);
     expect(ok.body.change.status).toBe('approved');
+  });
+
+  it('files a change with one permission request and one catalog request', async () => {
+    const { as, permissions, catalogCalls } = await startBackend();
+    const permissionRequests = () =>
+      permissions.authorize.mock.calls.length +
+      permissions.authorizeConditional.mock.calls.length;
+    const before = {
+      permission: permissionRequests(),
+      catalog: catalogCalls.length,
+    };
+    const filed = await as(GUEST).post('/change-requests', normalChange());
+    expect(filed.status).toBe(201);
+    // The detail still shows the approver groups as the catalog knows them.
+    expect(filed.body.approverGroups).toEqual([
+      {
+        entityRef: 'group:default/sre-team',
+        title: 'SRE Team',
+        inCatalog: true,
+      },
+      { entityRef: 'group:default/devops-team', inCatalog: false },
+    ]);
+    expect(filed.body.canEdit).toBe(true);
+    expect(permissionRequests() - before.permission).toBe(1);
+    // (Other features' background reads of the catalog are not counted.)
+    expect(
+      catalogCalls
+        .slice(before.catalog)
+        .filter(call => call === 'getEntitiesByRefs'),
+    ).toHaveLength(1);
+  });
+
+  it('refuses to file a change for a user without the create permission', async () => {
+    const { as, permissions } = await startBackend();
+    const decide = permissions.authorizeConditional.getMockImplementation()!;
+    permissions.authorizeConditional.mockImplementation(async (requests, o) =>
+      (await decide(requests, o)).map((d, i) =>
+        requests[i].permission.name === changeRequestCreatePermission.name
+          ? { result: AuthorizeResult.DENY }
+          : d,
+      ),
+    );
+    permissions.authorize.mockImplementation(async requests =>
+      requests.map(r => ({
+        result:
+          r.permission.name === changeRequestCreatePermission.name
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })),
+    );
+    const filed = await as(GUEST).post('/change-requests', normalChange());
+    expect(filed.status).toBe(403);
+    expect(filed.body.error.message).toBe(
+      'You do not have permission to file change requests',
+    );
+    const listed = await as(GUEST).get('/change-requests');
+    expect(listed.body.items).toEqual([]);
   });
 
   it('checks affected entities against the catalog', async () => {
