@@ -35,6 +35,19 @@ export interface Config {
       retryBaseDelayMs?: number;
       /** Longest wait before a retry (Retry-After, rate-limit reset or backoff), in milliseconds. Default 30000. */
       maxRetryDelayMs?: number;
+      /**
+       * The account's REST API rate limit, requests per minute (PagerDuty's
+       * is 960 per API key). Default 960.
+       */
+      rateLimitPerMinute?: number;
+      /**
+       * Share of `rateLimitPerMinute` that the portal's scheduled refreshes
+       * (on-call, rotations, incidents) may use, as a fraction: 0.1 is 10 %.
+       * Refresh requests wait for it and are spread over time (at most 10
+       * seconds' worth back to back); a page view's first fetch is counted
+       * against it without waiting. Default 0.1.
+       */
+      refreshShare?: number;
       /** Parallel requests where PagerDuty cannot filter by many ids. Default 4. */
       concurrency?: number;
       /** Events API v2 base URL, used only to trigger incidents. Default `https://events.pagerduty.com`. */

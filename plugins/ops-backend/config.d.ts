@@ -9,6 +9,17 @@ export interface Config {
       refreshMinutes?: number;
       /** Weeks of rotation kept and shown per schedule. Default 4. */
       rotationWeeks?: number;
+      /**
+       * Minutes after which a schedule's rotation (its `rotationWeeks` of
+       * shifts, one PagerDuty request per schedule) is read again. Each
+       * refresh reads the schedules due, oldest first, so these reads are
+       * spread over the interval. Default 60.
+       */
+      rotationRefreshMinutes?: number;
+      /** Schedules read per refresh at least when more are due (after a start: all). Default 100. */
+      rotationFetchesPerRefresh?: number;
+      /** After a failed fetch, page views do not fetch that entity again for this many seconds. Default 60. */
+      failureBackoffSeconds?: number;
     };
     /** Incidents and their severity targets (docs/oncall.md). */
     incidents?: {
@@ -20,6 +31,8 @@ export interface Config {
       openLookbackDays?: number;
       /** First acknowledgements looked up per refresh at most (one request each). Default 200. */
       maxAcknowledgementLookups?: number;
+      /** After a failed fetch, page views do not fetch that entity's incidents again for this many seconds. Default 60. */
+      failureBackoffSeconds?: number;
       /** PagerDuty priority names (case-insensitive) and the severity each maps to. Default P1–P4 to themselves, P5 to P4. */
       priorities?: Array<{
         /** The priority's name in PagerDuty, e.g. `SEV-1`. */
@@ -346,6 +359,34 @@ export interface Config {
          */
         scanThreshold?: number;
       };
+    };
+    /**
+     * Per-view caches of the entity routes (docs/architecture.md, "Per-view
+     * cost and start-up").
+     */
+    viewCache?: {
+      /**
+       * Seconds a user's catalog answer for an entity is reused by the entity
+       * routes (per user and entity; "not found" is never reused). 0 asks the
+       * catalog on every view. Default 10.
+       */
+      entityTtlSeconds?: number;
+      /**
+       * Milliseconds a parsed snapshot is served before its version is
+       * checked in the database again (a refresh by another replica shows
+       * within this time; one by this replica at once). Default 1000.
+       */
+      snapshotRevalidateMs?: number;
+    };
+    /**
+     * When refreshes may start after a start: once the catalog's first
+     * complete read is done (docs/architecture.md, "Per-view cost and start-up").
+     */
+    catalogReadiness?: {
+      /** Seconds the catalog's entity count must stay unchanged. Default 15. */
+      settleSeconds?: number;
+      /** Seconds after which refreshes start anyway, with a warning. Default 300. */
+      maxWaitSeconds?: number;
     };
   };
 }

@@ -13,6 +13,7 @@ import {
   ScheduleEntry,
   ScheduleRendering,
   UpstreamIncident,
+  UpstreamCallOptions,
   UpstreamStats,
   mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
@@ -21,6 +22,7 @@ import {
   PagerDutyAuth,
   TokenAuth,
 } from './client/auth';
+import { RequestBudget } from './client/budget';
 import { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
 
 /* The parts of PagerDuty's answers that are read here. */
@@ -108,8 +110,17 @@ export interface PagerDutyProviderOptions {
   requestTimeoutMs: number;
 }
 
-/** Ids per request for `service_ids[]`, `escalation_policy_ids[]`, `schedule_ids[]`. */
-const IDS_PER_REQUEST = 50;
+/**
+ * Ids per request for `service_ids[]`, `escalation_policy_ids[]`,
+ * `schedule_ids[]`: as many as a page holds, so that one walk of pages
+ * answers for a hundred policies (a URL of about 3 KB).
+ */
+const IDS_PER_REQUEST = 100;
+
+/** PagerDuty's documented limit per REST API key. */
+const DEFAULT_RATE_LIMIT_PER_MINUTE = 960;
+/** Share of it the portal's scheduled refreshes may use. */
+const DEFAULT_REFRESH_SHARE = 0.1;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
@@ -170,6 +181,18 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     } else {
       return undefined;
     }
+    const rateLimit =
+      pd.getOptionalNumber('rateLimitPerMinute') ??
+      DEFAULT_RATE_LIMIT_PER_MINUTE;
+    const share = pd.getOptionalNumber('refreshShare') ?? DEFAULT_REFRESH_SHARE;
+    if (!(rateLimit > 0)) {
+      throw new Error('ops.pagerduty.rateLimitPerMinute must be positive');
+    }
+    if (!(share > 0 && share <= 1)) {
+      throw new Error(
+        'ops.pagerduty.refreshShare must be a fraction above 0 and at most 1 (0.1 is 10 %)',
+      );
+    }
     const client = new PagerDutyClient({
       baseUrl:
         pd.getOptionalString('apiBaseUrl') ?? 'https://api.pagerduty.com',
@@ -179,6 +202,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       baseDelayMs: pd.getOptionalNumber('retryBaseDelayMs') ?? 500,
       maxDelayMs: pd.getOptionalNumber('maxRetryDelayMs') ?? 30_000,
       logger: options.logger,
+      budget: new RequestBudget({ perMinute: rateLimit * share }),
     });
     return new PagerDutyProvider({
       client,
@@ -199,14 +223,14 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
 
   async getServices(
     ids: string[],
-    options: { signal?: AbortSignal } = {},
+    options: UpstreamCallOptions = {},
   ): Promise<OnCallService[]> {
     const found = await this.byIds<WireService>(ids, {
       one: id => `/services/${encodeURIComponent(id)}`,
       oneKey: 'service',
       all: '/services',
       allKey: 'services',
-      signal: options.signal,
+      call: options,
     });
     return found.map(s => ({
       id: s.id,
@@ -219,14 +243,14 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
 
   async getEscalationPolicies(
     ids: string[],
-    options: { signal?: AbortSignal } = {},
+    options: UpstreamCallOptions = {},
   ): Promise<EscalationPolicy[]> {
     const found = await this.byIds<WirePolicy>(ids, {
       one: id => `/escalation_policies/${encodeURIComponent(id)}`,
       oneKey: 'escalation_policy',
       all: '/escalation_policies',
       allKey: 'escalation_policies',
-      signal: options.signal,
+      call: options,
     });
     return found.map(p => ({
       id: p.id,
@@ -269,7 +293,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
           until: query.until?.toISOString(),
           time_zone: 'UTC',
         },
-        { signal: query.signal },
+        { signal: query.signal, priority: query.priority },
       );
       for (const row of rows) {
         const shift: OnCallShift = {
@@ -293,7 +317,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
 
   async getSchedules(
     ids: string[],
-    range: { since: Date; until: Date; signal?: AbortSignal },
+    range: { since: Date; until: Date } & UpstreamCallOptions,
   ): Promise<ScheduleRendering[]> {
     const results = await this.each(ids, async id => {
       try {
@@ -306,7 +330,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
             until: range.until.toISOString(),
             time_zone: 'UTC',
           },
-          range.signal,
+          { signal: range.signal, priority: range.priority },
         );
         const entries = (e?: WireEntry[]): ScheduleEntry[] =>
           (e ?? [])
@@ -352,7 +376,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
           time_zone: 'UTC',
           sort_by: 'created_at:desc',
         },
-        { signal: query.signal },
+        { signal: query.signal, priority: query.priority },
       );
       for (const row of rows) {
         if (seen.has(row.id)) continue;
@@ -365,7 +389,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
 
   async getFirstAcknowledgements(
     incidentIds: string[],
-    options: { signal?: AbortSignal } = {},
+    options: UpstreamCallOptions = {},
   ): Promise<Map<string, string | null>> {
     const result = new Map<string, string | null>();
     await this.each(incidentIds, async id => {
@@ -377,7 +401,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
           `/incidents/${encodeURIComponent(id)}/log_entries`,
           'log_entries',
           { is_overview: true, time_zone: 'UTC' },
-          { signal: options.signal },
+          { signal: options.signal, priority: options.priority },
         );
         const acks = entries
           .filter(e => e.type === 'acknowledge_log_entry')
@@ -431,7 +455,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
   /** A v3 (shift-based) schedule: its final schedule, people looked up by id. */
   private async scheduleV3(
     id: string,
-    range: { since: Date; until: Date; signal?: AbortSignal },
+    range: { since: Date; until: Date } & UpstreamCallOptions,
   ): Promise<ScheduleRendering | undefined> {
     let schedule: WireScheduleV3;
     try {
@@ -444,7 +468,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
           until: range.until.toISOString(),
           'include[]': ['final_schedule'],
         },
-        range.signal,
+        { signal: range.signal, priority: range.priority },
       ));
     } catch (error) {
       if (error instanceof PagerDutyError && error.status === 404) {
@@ -462,7 +486,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
         const { user } = await this.options.client.get<{ user: WireUser }>(
           `/users/${encodeURIComponent(userId)}`,
           {},
-          range.signal,
+          { signal: range.signal, priority: range.priority },
         );
         users.set(userId, this.user(user));
       } catch (error) {
@@ -538,7 +562,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       oneKey: string;
       all: string;
       allKey: string;
-      signal?: AbortSignal;
+      call: UpstreamCallOptions;
     },
   ): Promise<T[]> {
     const wanted = [...new Set(ids)];
@@ -549,7 +573,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
           const body = await this.options.client.get<Record<string, T>>(
             how.one(id),
             {},
-            how.signal,
+            how.call,
           );
           return body[how.oneKey];
         } catch (error) {
@@ -567,7 +591,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       how.allKey,
       {},
       {
-        signal: how.signal,
+        ...how.call,
         stop: items => items.filter(i => want.has(i.id)).length >= want.size,
       },
     );

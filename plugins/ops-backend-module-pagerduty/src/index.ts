@@ -9,7 +9,13 @@ export { opsModulePagerDuty as default } from './module';
 export { PagerDutyProvider } from './PagerDutyProvider';
 export type { PagerDutyProviderOptions } from './PagerDutyProvider';
 export { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
-export type { PagerDutyClientOptions, Query } from './client/PagerDutyClient';
+export type {
+  PagerDutyClientOptions,
+  Query,
+  RequestOptions,
+} from './client/PagerDutyClient';
+export { RequestBudget, systemBudgetClock } from './client/budget';
+export type { BudgetClock, RequestBudgetOptions } from './client/budget';
 export { TokenAuth, OAuthClientCredentials } from './client/auth';
 export type {
   PagerDutyAuth,

@@ -88,14 +88,28 @@ export interface ScheduleRendering {
   overrides: ScheduleEntry[];
 }
 
+/**
+ * Who waits for an upstream call: `background` (a scheduled refresh, the
+ * default) may wait for the provider's request budget and retry;
+ * `interactive` (a page view without data) goes out at once and is tried
+ * once, as the caller remembers a failure instead of retrying it.
+ * @public
+ */
+export type UpstreamPriority = 'background' | 'interactive';
+
+/** Options of a provider call. @public */
+export interface UpstreamCallOptions {
+  signal?: AbortSignal;
+  priority?: UpstreamPriority;
+}
+
 /** Query of {@link OnCallProvider.listOnCalls}. @public */
-export interface OnCallQuery {
+export interface OnCallQuery extends UpstreamCallOptions {
   escalationPolicyIds?: string[];
   scheduleIds?: string[];
   /** Default: now (the current on-calls). */
   since?: Date;
   until?: Date;
-  signal?: AbortSignal;
 }
 
 /** Request counters of a provider, for benchmarks and logs. @public */
@@ -116,16 +130,16 @@ export interface OnCallProvider {
   readonly id: string;
   getServices(
     ids: string[],
-    options?: { signal?: AbortSignal },
+    options?: UpstreamCallOptions,
   ): Promise<OnCallService[]>;
   getEscalationPolicies(
     ids: string[],
-    options?: { signal?: AbortSignal },
+    options?: UpstreamCallOptions,
   ): Promise<EscalationPolicy[]>;
   listOnCalls(query: OnCallQuery): Promise<OnCallShift[]>;
   getSchedules(
     ids: string[],
-    range: { since: Date; until: Date; signal?: AbortSignal },
+    range: { since: Date; until: Date } & UpstreamCallOptions,
   ): Promise<ScheduleRendering[]>;
   /** Counters since start, if the provider keeps them. */
   stats?(): UpstreamStats;
@@ -156,14 +170,13 @@ export interface UpstreamIncident {
 }
 
 /** Query of {@link IncidentProvider.listIncidents}. @public */
-export interface IncidentQuery {
+export interface IncidentQuery extends UpstreamCallOptions {
   serviceIds: string[];
   /** Incidents created in this range... */
   since: Date;
   until: Date;
   /** ...with these statuses (default: all). */
   statuses?: IncidentStatus[];
-  signal?: AbortSignal;
 }
 
 /** An incident to open from the portal. @public */
@@ -191,7 +204,7 @@ export interface IncidentProvider {
   /** Time of each incident's first acknowledgement; `null` when it was never acknowledged. */
   getFirstAcknowledgements(
     incidentIds: string[],
-    options?: { signal?: AbortSignal },
+    options?: UpstreamCallOptions,
   ): Promise<Map<string, string | null>>;
   /** Opens an incident (optional; off unless the provider is configured for it). */
   triggerIncident?(trigger: IncidentTrigger): Promise<{ dedupKey: string }>;

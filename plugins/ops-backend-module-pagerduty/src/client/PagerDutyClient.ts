@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { UpstreamStats } from '@opsportal/plugin-ops-node';
 import { PagerDutyAuth } from './auth';
+import { RequestBudget } from './budget';
 import { PagerDutyError } from './errors';
 
 export { PagerDutyError } from './errors';
@@ -19,6 +20,24 @@ export interface PagerDutyClientOptions {
   /** No wait (Retry-After, rate-limit reset, backoff) is longer than this. */
   maxDelayMs: number;
   logger: LoggerService;
+  /**
+   * The share of the account's rate limit that background requests may use:
+   * each attempt of a `background` request waits for it; `interactive`
+   * requests are counted against it without waiting. Unbounded when absent.
+   */
+  budget?: RequestBudget;
+}
+
+/**
+ * How a request is made: `background` (a scheduled refresh; the default)
+ * waits for the budget and retries up to `maxAttempts`; `interactive` (a
+ * page view waiting for it) goes out at once and is tried once, as a failure
+ * is remembered by the caller rather than retried while the user waits.
+ * @public
+ */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  priority?: 'background' | 'interactive';
 }
 
 /** Query parameters; arrays are sent as repeated `name[]=` pairs by the caller's naming. */
@@ -78,13 +97,21 @@ export class PagerDutyClient {
   async get<T>(
     path: string,
     query: Query = {},
-    signal?: AbortSignal,
+    how: AbortSignal | RequestOptions = {},
   ): Promise<T> {
+    const { signal, priority = 'background' } =
+      how instanceof AbortSignal ? { signal: how } : how;
     const url = this.url(path, query);
+    const maxAttempts =
+      priority === 'interactive' ? 1 : this.options.maxAttempts;
     let lastError: PagerDutyError | undefined;
     let refreshed = false;
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       await this.waitForRateLimit(signal);
+      if (this.options.budget) {
+        if (priority === 'interactive') this.options.budget.spend();
+        else await this.options.budget.take(signal);
+      }
       const outcome = await this.attempt<T>(path, url, signal);
       if (outcome.ok) return outcome.body;
       lastError = outcome.error;
@@ -97,7 +124,7 @@ export class PagerDutyClient {
       if (!outcome.retryable) {
         throw outcome.error;
       }
-      if (attempt < this.options.maxAttempts) {
+      if (attempt < maxAttempts) {
         this.counters.retries += 1;
         const delay = Math.min(
           outcome.retryAfterMs ?? this.backoff(attempt),
@@ -109,10 +136,9 @@ export class PagerDutyClient {
         await sleep(delay, signal);
       }
     }
+    if (priority === 'interactive' && lastError) throw lastError;
     throw new PagerDutyError(
-      `${lastError!.message} (gave up after ${
-        this.options.maxAttempts
-      } attempts)`,
+      `${lastError!.message} (gave up after ${maxAttempts} attempts)`,
       lastError!.status,
       path,
       lastError!.code,
@@ -128,14 +154,14 @@ export class PagerDutyClient {
     path: string,
     key: string,
     query: Query = {},
-    options: { signal?: AbortSignal; stop?: (items: T[]) => boolean } = {},
+    options: RequestOptions & { stop?: (items: T[]) => boolean } = {},
   ): Promise<T[]> {
     const items: T[] = [];
     for (let offset = 0; offset <= MAX_OFFSET; offset += PAGE_LIMIT) {
       const page = await this.get<Record<string, unknown>>(
         path,
         { ...query, limit: PAGE_LIMIT, offset },
-        options.signal,
+        { signal: options.signal, priority: options.priority },
       );
       const found = page[key];
       if (!Array.isArray(found)) {

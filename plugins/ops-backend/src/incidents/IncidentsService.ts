@@ -21,7 +21,11 @@ import {
   pagerDutyIdsOf,
   summarizeIncidents,
 } from '@opsportal/plugin-ops-common';
-import { IncidentProvider, UpstreamIncident } from '@opsportal/plugin-ops-node';
+import {
+  IncidentProvider,
+  UpstreamIncident,
+  UpstreamPriority,
+} from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
 import { OnCallService, PagerDutyServiceRef } from '../oncall';
@@ -30,6 +34,7 @@ import { OnCallService, PagerDutyServiceRef } from '../oncall';
 import { MissBatcher } from '../oncall/MissBatcher';
 import {
   currentSnapshot,
+  FailureBackoff,
   loadEntity,
   loadPagerDutyTargets,
   message,
@@ -92,24 +97,28 @@ export interface IncidentsServiceOptions {
  * Incidents of the catalog's entities (a team: of the services it answers
  * for, as its on-call view knows them). A scheduled refresh keeps one
  * snapshot per annotated entity (open incidents and those of the window);
- * page views read the snapshots. A miss is fetched once for all callers
- * (and batched with other misses); until this instance has run a full
- * refresh, a miss runs one. A failed refresh leaves the last good data in
- * place with its age and the error.
+ * page views read the snapshots. A miss is fetched at once for that entity
+ * only, shared by every caller and batched with other misses; a fetch that
+ * failed is not repeated by views for `failureBackoffSeconds`. A failed
+ * refresh leaves the last good data in place with its age and the error.
  */
 export class IncidentsService implements IncidentsReader {
   private readonly clock: Clock;
   private readonly misses: MissBatcher<true>;
-  /** Full refreshes in flight, shared by the scheduled task and cold misses. */
+  /** Full refreshes in flight (the scheduled task). */
   private readonly fullRefreshes = new SingleFlight<Map<string, true>>();
-  /** Whether this instance has completed a full refresh (warm: misses are targeted). */
-  private warm = false;
+  /** Entities whose last fetch failed, and when (views wait before the next). */
+  private readonly failures: FailureBackoff;
 
   constructor(private readonly options: IncidentsServiceOptions) {
     this.clock = options.clock ?? systemClock;
     this.misses = new MissBatcher(
       keys => this.refreshIncidents(keys).then(done => done),
       options.config.missBatchMs,
+    );
+    this.failures = new FailureBackoff(
+      options.config.failureBackoffSeconds * 1000,
+      this.clock,
     );
   }
 
@@ -121,16 +130,20 @@ export class IncidentsService implements IncidentsReader {
     return this.options.config.windowDays;
   }
 
-  /** Refreshes the incident snapshots of every annotated entity (or only of `only`). */
+  /**
+   * Refreshes the incident snapshots of every annotated entity (or only of
+   * `only`, for page views: at once, without waiting for the request
+   * budget, and tried once).
+   */
   async refreshIncidents(only?: string[]): Promise<Map<string, true>> {
     if (only) return this.collect(only);
-    return this.fullRefreshes.do('incidents', async () => {
-      try {
-        return await this.collect();
-      } finally {
-        this.warm = true;
-      }
-    });
+    return this.fullRefreshes.do('incidents', () => this.collect());
+  }
+
+  /** A page view's miss: fetched unless the entity's last fetch failed lately. */
+  private miss(key: string): Promise<unknown> {
+    if (this.failures.blocks(key)) return Promise.resolve();
+    return this.misses.get(key);
   }
 
   private async collect(only?: string[]): Promise<Map<string, true>> {
@@ -169,7 +182,11 @@ export class IncidentsService implements IncidentsReader {
 
     if (serviceIds.length > 0) {
       try {
-        const incidents = await this.fetchIncidents(provider, serviceIds);
+        const incidents = await this.fetchIncidents(
+          provider,
+          serviceIds,
+          wanted ? 'interactive' : 'background',
+        );
         for (const t of targets) {
           const services = servicesOf.get(t.entityRef) ?? [];
           const ids = new Set(services.map(s => s.id));
@@ -180,8 +197,10 @@ export class IncidentsService implements IncidentsReader {
           };
           await this.options.snapshots.put(INCIDENTS_KIND, t.entityRef, data);
           done.set(t.entityRef, true);
+          this.failures.succeeded(t.entityRef);
         }
       } catch (error) {
+        for (const t of targets) this.failures.failed(t.entityRef);
         this.options.logger.warn(
           `Incidents refresh of ${targets.length} entities failed: ${message(
             error,
@@ -238,8 +257,7 @@ export class IncidentsService implements IncidentsReader {
               scheduleIds: [],
             },
           ),
-        miss: () =>
-          this.warm ? this.misses.get(key) : this.refreshIncidents(),
+        miss: () => this.miss(key),
       },
     );
     const stored = snapshot?.data;
@@ -368,6 +386,7 @@ export class IncidentsService implements IncidentsReader {
   private async fetchIncidents(
     provider: IncidentProvider,
     serviceIds: string[],
+    priority: UpstreamPriority,
   ): Promise<StoredIncident[]> {
     const now = this.clock.now();
     const { windowDays, openLookbackDays } = this.options.config;
@@ -376,12 +395,14 @@ export class IncidentsService implements IncidentsReader {
         serviceIds,
         since: new Date(now.getTime() - windowDays * DAY),
         until: now,
+        priority,
       }),
       provider.listIncidents({
         serviceIds,
         statuses: ['triggered', 'acknowledged'],
         since: new Date(now.getTime() - openLookbackDays * DAY),
         until: now,
+        priority,
       }),
     ]);
     const byId = new Map<string, StoredIncident>();
@@ -408,6 +429,7 @@ export class IncidentsService implements IncidentsReader {
     }
     const acks = await provider.getFirstAcknowledgements(
       lookups.slice(0, this.options.config.maxAcknowledgementLookups),
+      { priority },
     );
     for (const [id, at] of acks) {
       const incident = byId.get(id)!;

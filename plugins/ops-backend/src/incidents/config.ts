@@ -20,6 +20,8 @@ export interface IncidentsConfig {
   openLookbackDays: number;
   /** First acknowledgements looked up per refresh at most (one request each). */
   maxAcknowledgementLookups: number;
+  /** After a failed fetch, page views do not fetch the entity again for this long. */
+  failureBackoffSeconds: number;
   /** Misses arriving within this many milliseconds are fetched together. */
   missBatchMs: number;
   policy: IncidentPolicy;
@@ -32,6 +34,7 @@ export const defaultIncidentsConfig: IncidentsConfig = {
   windowDays: 30,
   openLookbackDays: 180,
   maxAcknowledgementLookups: 200,
+  failureBackoffSeconds: defaultOnCallConfig.failureBackoffSeconds,
   missBatchMs: defaultOnCallConfig.missBatchMs,
   policy: DEFAULT_INCIDENT_POLICY,
   trigger: { enabled: false },
@@ -177,6 +180,12 @@ export function readIncidentsConfig(root: Config): IncidentsConfig {
       'ops.incidents',
       'maxAcknowledgementLookups',
       d.maxAcknowledgementLookups,
+    ),
+    failureBackoffSeconds: readPositive(
+      incidents,
+      'ops.incidents',
+      'failureBackoffSeconds',
+      d.failureBackoffSeconds,
     ),
     missBatchMs: d.missBatchMs,
     policy: readPolicy(incidents),

@@ -16,11 +16,17 @@ import { OnCallProvider } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
-import { collectOnCall, OnCallSnapshotData } from './collect';
+import {
+  collectOnCall,
+  OnCallSnapshotData,
+  RotationRenderings,
+  StoredRendering,
+} from './collect';
 import { OnCallConfig } from './config';
 import { MissBatcher } from './MissBatcher';
 import {
   currentSnapshot,
+  FailureBackoff,
   loadEntity,
   loadPagerDutyTargets,
   message,
@@ -29,6 +35,15 @@ import {
 
 /** Snapshot kind of this feature. */
 export const ONCALL_KIND = 'oncall.entity';
+/** Snapshot kind of the schedules' renderings (key: the schedule id). */
+export const ROTATION_KIND = 'oncall.rotation';
+
+const MINUTE = 60_000;
+const WEEK = 7 * 86_400_000;
+/** Schedules asked for per provider call when rotations are read. */
+const SCHEDULES_PER_CALL = 10;
+/** What is recorded for a schedule PagerDuty does not know. */
+const UNKNOWN_SCHEDULE = 'PagerDuty has no such schedule';
 
 /** A PagerDuty service as the on-call view names it. */
 export interface PagerDutyServiceRef {
@@ -57,20 +72,23 @@ export interface OnCallServiceOptions {
 
 /**
  * On-call of the catalog's entities. A scheduled refresh keeps one snapshot
- * per annotated entity (escalation chains now and rotations for the coming
- * weeks); page views read the snapshots. A miss is fetched once for all
- * callers (and batched with other misses); until this instance has run a
- * full refresh, a miss runs one (it costs about as many upstream requests
- * as a single entity, as requests are batched). A failed refresh leaves the
- * last good data in place with its age and the error.
+ * per annotated entity (escalation chains and who is on call now) and one
+ * rendering per schedule (the rotation for the coming weeks), read again
+ * on its own, longer interval: each refresh reads the schedules that are
+ * due, oldest first, so that those reads are spread out. Page views read
+ * the snapshots. A miss (an entity without data, or with rotations not
+ * read yet) is fetched at once for that entity only, shared by every caller
+ * and batched with other misses; a fetch that failed is not repeated by
+ * views for `failureBackoffSeconds`. A failed refresh leaves the last good
+ * data in place with its age and the error.
  */
 export class OnCallService {
   private readonly clock: Clock;
   private readonly misses: MissBatcher<true>;
-  /** Full refreshes in flight, shared by the scheduled task and cold misses. */
+  /** Full refreshes in flight (the scheduled task). */
   private readonly fullRefreshes = new SingleFlight<Map<string, true>>();
-  /** Whether this instance has completed a full refresh (warm: misses are targeted). */
-  private warm = false;
+  /** Entities whose last fetch failed, and when (views wait before the next). */
+  private readonly failures: FailureBackoff;
 
   constructor(private readonly options: OnCallServiceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -78,21 +96,26 @@ export class OnCallService {
       keys => this.refreshOnCall(keys).then(done => done),
       options.config.missBatchMs,
     );
+    this.failures = new FailureBackoff(
+      options.config.failureBackoffSeconds * 1000,
+      this.clock,
+    );
   }
 
   /**
    * Refreshes the on-call snapshots of every annotated entity (or only of
-   * `only`). Returns the keys refreshed successfully.
+   * `only`, for page views: at once, without waiting for the request budget,
+   * and tried once). Returns the keys refreshed successfully.
    */
   async refreshOnCall(only?: string[]): Promise<Map<string, true>> {
     if (only) return this.collect(only);
-    return this.fullRefreshes.do('oncall', async () => {
-      try {
-        return await this.collect();
-      } finally {
-        this.warm = true;
-      }
-    });
+    return this.fullRefreshes.do('oncall', () => this.collect());
+  }
+
+  /** A page view's miss: fetched unless the entity's last fetch failed lately. */
+  private miss(key: string): Promise<unknown> {
+    if (this.failures.blocks(key)) return Promise.resolve();
+    return this.misses.get(key);
   }
 
   private async collect(only?: string[]): Promise<Map<string, true>> {
@@ -110,20 +133,31 @@ export class OnCallService {
       ? context.filter(t => wanted.has(t.entityRef))
       : context;
     if (targets.length > 0) {
+      const now = this.clock.now();
+      let rotationsFailed = false;
       try {
         const views = await collectOnCall({
           provider,
           targets,
           context,
           users,
-          now: this.clock.now(),
+          now,
           rotationWeeks: this.options.config.rotationWeeks,
+          priority: wanted ? 'interactive' : 'background',
+          rotations: async ids => {
+            const result = await this.rotations(ids, wanted ? 'view' : 'due');
+            rotationsFailed = result.failed;
+            return result;
+          },
         });
         for (const [key, view] of views) {
           await this.options.snapshots.put(ONCALL_KIND, key, view);
           done.set(key, true);
+          if (wanted && rotationsFailed) this.failures.failed(key);
+          else this.failures.succeeded(key);
         }
       } catch (error) {
+        for (const t of targets) this.failures.failed(t.entityRef);
         this.options.logger.warn(
           `On-call refresh of ${targets.length} entities failed: ${message(
             error,
@@ -166,8 +200,8 @@ export class OnCallService {
       ids,
       {
         hasProvider: this.options.onCall !== undefined,
-        upToDate: data => sameIds(data, ids),
-        miss: () => (this.warm ? this.misses.get(key) : this.refreshOnCall()),
+        upToDate: data => sameIds(data, ids) && !data.pendingSchedules,
+        miss: () => this.miss(key),
       },
     );
     if (!snapshot) {
@@ -183,9 +217,10 @@ export class OnCallService {
         stale: false,
       };
     }
-    const { kind, title, ...data } = snapshot.data!;
+    const { kind, title, pendingSchedules, ...data } = snapshot.data!;
     void kind;
     void title;
+    void pendingSchedules;
     return {
       data,
       fetchedAt: snapshot.fetchedAt,
@@ -250,6 +285,124 @@ export class OnCallService {
       });
     }
     return result;
+  }
+
+  /**
+   * Renderings of `ids`: those kept, plus those read now. For a refresh
+   * (`due`): the schedules never read or read longer than the rotation
+   * interval ago, oldest first, at most as many as keep the interval (and
+   * at least `rotationFetchesPerRefresh`), in the background. For a page
+   * view (`view`): those never read (or whose read failed before the
+   * back-off), at once.
+   */
+  private async rotations(
+    ids: string[],
+    mode: 'due' | 'view',
+  ): Promise<RotationRenderings & { failed: boolean }> {
+    const config = this.options.config;
+    const provider = this.options.onCall!;
+    const now = this.clock.now();
+    const t = now.getTime();
+    const snapshots = this.options.snapshots;
+    const stored = await snapshots.getMany<StoredRendering>(ROTATION_KIND, ids);
+    const readAt = (id: string) => {
+      const s = stored.get(id);
+      if (!s) return undefined;
+      return Date.parse(s.fetchedAt ?? s.attemptedAt);
+    };
+    let fetch: string[];
+    if (mode === 'due') {
+      const due = ids
+        .filter(id => {
+          const at = readAt(id);
+          return (
+            at === undefined || t - at >= config.rotationRefreshMinutes * MINUTE
+          );
+        })
+        .sort((a, b) => (readAt(a) ?? -Infinity) - (readAt(b) ?? -Infinity));
+      const steady = Math.ceil(
+        (ids.length * config.refreshMinutes) / config.rotationRefreshMinutes,
+      );
+      fetch = due.slice(0, Math.max(steady, config.rotationFetchesPerRefresh));
+    } else {
+      fetch = ids.filter(id => {
+        const s = stored.get(id);
+        if (!s) return true;
+        if (s.data) return false;
+        return (
+          s.error !== UNKNOWN_SCHEDULE &&
+          t - Date.parse(s.attemptedAt) >= config.failureBackoffSeconds * 1000
+        );
+      });
+    }
+
+    const renderings = new Map<string, StoredRendering>();
+    const problems = new Map<string, string>();
+    const errors = new Map<string, string>();
+    const unknown = new Set<string>();
+    for (const [id, s] of stored) {
+      if (s.data) renderings.set(id, s.data);
+      else if (s.error === UNKNOWN_SCHEDULE) unknown.add(id);
+      else if (s.error) errors.set(id, s.error);
+    }
+    const since = now;
+    const until = new Date(t + config.rotationWeeks * WEEK);
+    let failed = false;
+    for (let i = 0; i < fetch.length; i += SCHEDULES_PER_CALL) {
+      const chunk = fetch.slice(i, i + SCHEDULES_PER_CALL);
+      try {
+        const found = await provider.getSchedules(chunk, {
+          since,
+          until,
+          priority: mode === 'view' ? 'interactive' : 'background',
+        });
+        const entries = found.map(r => ({
+          key: r.id,
+          data: {
+            ...r,
+            since: since.toISOString(),
+            until: until.toISOString(),
+          },
+        }));
+        await snapshots.putMany(ROTATION_KIND, entries);
+        for (const e of entries) {
+          renderings.set(e.key, e.data);
+          errors.delete(e.key);
+          unknown.delete(e.key);
+        }
+        for (const id of chunk) {
+          if (found.some(r => r.id === id)) continue;
+          renderings.delete(id);
+          errors.delete(id);
+          unknown.add(id);
+          await snapshots.markFailed(ROTATION_KIND, id, UNKNOWN_SCHEDULE);
+        }
+      } catch (error) {
+        failed = true;
+        this.options.logger.warn(
+          `Rotations of ${chunk.length} schedules could not be read: ${message(
+            error,
+          )}`,
+        );
+        for (const id of chunk) {
+          await snapshots.markFailed(ROTATION_KIND, id, message(error));
+          if (!renderings.has(id)) errors.set(id, message(error));
+        }
+      }
+    }
+
+    const pending = new Set<string>();
+    for (const id of ids) {
+      if (renderings.has(id) || unknown.has(id)) continue;
+      pending.add(id);
+      problems.set(
+        id,
+        errors.has(id)
+          ? `The rotation could not be read: ${errors.get(id)}`
+          : 'The rotation has not been read yet',
+      );
+    }
+    return { renderings, problems, pending, failed };
   }
 
   /** Catalog users by lower-case email, to link PagerDuty people to them. */

@@ -19,6 +19,7 @@ import {
   OnCallUser,
   ScheduleEntry,
   ScheduleRendering,
+  UpstreamPriority,
 } from '@opsportal/plugin-ops-node';
 
 /** A catalog entity that names PagerDuty ids. */
@@ -35,14 +36,37 @@ export interface OnCallTarget {
 export interface OnCallSnapshotData extends EntityOnCall {
   kind: string;
   title: string;
+  /**
+   * Schedules of the view whose rotation was not read yet (or failed): a
+   * page view reads them on demand.
+   */
+  pendingSchedules?: string[];
+}
+
+/** A schedule rendered over a range, as kept between rotation refreshes. */
+export interface StoredRendering extends ScheduleRendering {
+  /** The range rendered (ISO). */
+  since: string;
+  until: string;
+}
+
+/**
+ * The renderings of schedules a collection needs: what was kept, plus what
+ * was fetched because it was due (or missing), and why some are absent.
+ */
+export interface RotationRenderings {
+  renderings: Map<string, StoredRendering>;
+  /** Why a schedule has no rendering, when it is not just unknown to PagerDuty. */
+  problems: Map<string, string>;
+  /** Schedules not read yet, or whose read failed with nothing kept. */
+  pending: Set<string>;
 }
 
 /** Everything read from the provider for one collection. */
-interface Upstream {
+interface Upstream extends RotationRenderings {
   services: Map<string, OnCallService>;
   policies: Map<string, EscalationPolicy>;
   shifts: OnCallShift[];
-  renderings: Map<string, ScheduleRendering>;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -76,9 +100,11 @@ function teamMembers(
 
 /**
  * Reads what `targets` need from the provider in as few requests as it
- * allows (all services, then all their policies, on-calls for all policies
- * at once, each schedule once) and builds each target's on-call view.
- * `context` is every annotated entity of the catalog, for teams' services.
+ * allows (all services, then all their policies, then on-calls for a
+ * hundred policies per request alongside the schedules' renderings, which
+ * `rotations` keeps and refreshes on its own, longer interval) and builds
+ * each target's on-call view. `context` is every annotated entity of the
+ * catalog, for teams' services.
  */
 export async function collectOnCall(options: {
   provider: OnCallProvider;
@@ -88,9 +114,12 @@ export async function collectOnCall(options: {
   users: Map<string, string>;
   now: Date;
   rotationWeeks: number;
+  /** Renderings of the given schedules: kept ones, and those fetched as due. */
+  rotations: (scheduleIds: string[]) => Promise<RotationRenderings>;
   signal?: AbortSignal;
+  priority?: UpstreamPriority;
 }): Promise<Map<string, OnCallSnapshotData>> {
-  const { provider, targets, context, now, signal } = options;
+  const { provider, targets, context, now, signal, priority } = options;
 
   const serviceIds = new Set<string>();
   for (const t of targets) {
@@ -108,10 +137,9 @@ export async function collectOnCall(options: {
     }
   }
   const services = new Map(
-    (await provider.getServices([...serviceIds], { signal })).map(s => [
-      s.id,
-      s,
-    ]),
+    (await provider.getServices([...serviceIds], { signal, priority })).map(
+      s => [s.id, s],
+    ),
   );
 
   const policyIds = new Set<string>();
@@ -122,18 +150,13 @@ export async function collectOnCall(options: {
     t.ids.escalationPolicyIds.forEach(id => policyIds.add(id)),
   );
   const policies = new Map(
-    (await provider.getEscalationPolicies([...policyIds], { signal })).map(
-      p => [p.id, p],
-    ),
+    (
+      await provider.getEscalationPolicies([...policyIds], {
+        signal,
+        priority,
+      })
+    ).map(p => [p.id, p]),
   );
-
-  const shifts =
-    policies.size > 0
-      ? await provider.listOnCalls({
-          escalationPolicyIds: [...policies.keys()],
-          signal,
-        })
-      : [];
 
   const scheduleIds = new Set<string>();
   targets.forEach(t => t.ids.scheduleIds.forEach(id => scheduleIds.add(id)));
@@ -145,17 +168,19 @@ export async function collectOnCall(options: {
     }
   }
   const until = new Date(now.getTime() + options.rotationWeeks * WEEK);
-  const renderings = new Map(
-    (
-      await provider.getSchedules([...scheduleIds], {
-        since: now,
-        until,
-        signal,
-      })
-    ).map(r => [r.id, r]),
-  );
+  // Who is on call now and the rotations are independent: in parallel.
+  const [shifts, rotations] = await Promise.all([
+    policies.size > 0
+      ? provider.listOnCalls({
+          escalationPolicyIds: [...policies.keys()],
+          signal,
+          priority,
+        })
+      : Promise.resolve([]),
+    options.rotations([...scheduleIds]),
+  ]);
 
-  const upstream: Upstream = { services, policies, shifts, renderings };
+  const upstream: Upstream = { services, policies, shifts, ...rotations };
   const views = new Map<string, OnCallSnapshotData>();
   for (const target of targets) {
     views.set(
@@ -242,7 +267,14 @@ function buildView(
     ];
   }
   const rotations = rotationIds.map(id =>
-    rotationView(id, upstream.renderings.get(id), person, now, until),
+    rotationView(
+      id,
+      upstream.renderings.get(id),
+      upstream.problems.get(id),
+      person,
+      now,
+      until,
+    ),
   );
 
   const teamServices: TeamServiceView[] = [];
@@ -270,10 +302,25 @@ function buildView(
     }
   }
 
+  const viewSchedules = new Set(rotationIds);
+  const policyIds = [
+    ...target.ids.serviceIds.map(id => upstream.services.get(id)),
+  ]
+    .map(s => s?.escalationPolicyId)
+    .concat(target.ids.escalationPolicyIds);
+  for (const id of policyIds) {
+    const policy = id ? upstream.policies.get(id) : undefined;
+    policy?.levels.forEach(l =>
+      l.targets.forEach(t => t.type === 'schedule' && viewSchedules.add(t.id)),
+    );
+  }
+  const pending = [...viewSchedules].filter(id => upstream.pending.has(id));
+
   return {
     entityRef: target.entityRef,
     kind: target.kind,
     title: target.title,
+    ...(pending.length > 0 ? { pendingSchedules: pending } : {}),
     serviceIds: target.ids.serviceIds,
     escalationPolicyIds: target.ids.escalationPolicyIds,
     scheduleIds: target.ids.scheduleIds,
@@ -374,9 +421,14 @@ function levelView(
   };
 }
 
+/**
+ * A rotation from now to the end of its kept rendering (which may have been
+ * read up to a rotation interval ago: shifts already over are left out).
+ */
 function rotationView(
   id: string,
-  rendering: ScheduleRendering | undefined,
+  rendering: StoredRendering | undefined,
+  problem: string | undefined,
   person: (u: OnCallUser) => OnCallPerson,
   since: Date,
   until: Date,
@@ -390,9 +442,13 @@ function rotationView(
       until: until.toISOString(),
       shifts: [],
       overrides: [],
-      problem: `PagerDuty has no schedule ${id}, or the credentials cannot see it`,
+      problem:
+        problem ??
+        `PagerDuty has no schedule ${id}, or the credentials cannot see it`,
     };
   }
+  const t = since.getTime();
+  const current = (e: ScheduleEntry) => Date.parse(e.end) > t;
   const shift = (e: ScheduleEntry, override: boolean): RotationShift => ({
     person: person(e.user),
     start: e.start,
@@ -406,18 +462,20 @@ function rotationView(
     timeZone: rendering.timeZone,
     source: rendering.source,
     since: since.toISOString(),
-    until: until.toISOString(),
-    shifts: rendering.entries.map(e =>
-      shift(
-        e,
-        isOverride(
-          rendering,
-          e.user.id,
-          Date.parse(e.start),
-          Date.parse(e.end),
+    until: rendering.until,
+    shifts: rendering.entries
+      .filter(current)
+      .map(e =>
+        shift(
+          e,
+          isOverride(
+            rendering,
+            e.user.id,
+            Date.parse(e.start),
+            Date.parse(e.end),
+          ),
         ),
       ),
-    ),
-    overrides: rendering.overrides.map(e => shift(e, true)),
+    overrides: rendering.overrides.filter(current).map(e => shift(e, true)),
   };
 }

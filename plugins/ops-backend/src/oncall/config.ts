@@ -3,10 +3,23 @@ import { InputError } from '@backstage/errors';
 
 /** Settings of the on-call feature (`ops.oncall`). */
 export interface OnCallConfig {
-  /** Minutes between two refreshes of on-call, escalation chains and rotations. */
+  /** Minutes between two refreshes of who is on call now and the escalation chains. */
   refreshMinutes: number;
   /** Weeks of rotation kept per schedule. */
   rotationWeeks: number;
+  /**
+   * Minutes after which a schedule's rendering (its weeks of rotation) is
+   * read again. Each refresh reads the schedules due, oldest first, so the
+   * reads are spread over this interval.
+   */
+  rotationRefreshMinutes: number;
+  /**
+   * Schedules read per refresh at least when more are due (e.g. all of them
+   * after the first start); more when the interval needs it.
+   */
+  rotationFetchesPerRefresh: number;
+  /** After a failed fetch, page views do not fetch the entity again for this long. */
+  failureBackoffSeconds: number;
   /** Misses arriving within this many milliseconds are fetched together. */
   missBatchMs: number;
 }
@@ -14,6 +27,9 @@ export interface OnCallConfig {
 export const defaultOnCallConfig: OnCallConfig = {
   refreshMinutes: 2,
   rotationWeeks: 4,
+  rotationRefreshMinutes: 60,
+  rotationFetchesPerRefresh: 100,
+  failureBackoffSeconds: 60,
   missBatchMs: 20,
 };
 
@@ -51,6 +67,26 @@ export function readOnCallConfig(root: Config): OnCallConfig {
       'ops.oncall',
       'rotationWeeks',
       d.rotationWeeks,
+    ),
+    rotationRefreshMinutes: readPositive(
+      oncall,
+      'ops.oncall',
+      'rotationRefreshMinutes',
+      d.rotationRefreshMinutes,
+    ),
+    rotationFetchesPerRefresh: Math.ceil(
+      readPositive(
+        oncall,
+        'ops.oncall',
+        'rotationFetchesPerRefresh',
+        d.rotationFetchesPerRefresh,
+      ),
+    ),
+    failureBackoffSeconds: readPositive(
+      oncall,
+      'ops.oncall',
+      'failureBackoffSeconds',
+      d.failureBackoffSeconds,
     ),
     missBatchMs: d.missBatchMs,
   };

@@ -174,3 +174,35 @@ export async function currentSnapshot<T>(
       : 'The data is not available yet; try again in a minute',
   );
 }
+
+/**
+ * Entities whose last fetch failed, so that page views do not ask the
+ * upstream again for `backoffMs`: while PagerDuty fails, each entity costs
+ * at most one attempt per back-off period, however many people look at it.
+ * (Concurrent views of one entity already share one fetch.)
+ */
+export class FailureBackoff {
+  private readonly failedAt = new Map<string, number>();
+
+  constructor(
+    private readonly backoffMs: number,
+    private readonly clock: { now(): Date },
+  ) {}
+
+  failed(key: string): void {
+    this.failedAt.set(key, this.clock.now().getTime());
+  }
+
+  succeeded(key: string): void {
+    this.failedAt.delete(key);
+  }
+
+  /** Whether a view of `key` must not fetch now. */
+  blocks(key: string): boolean {
+    const at = this.failedAt.get(key);
+    if (at === undefined) return false;
+    if (this.clock.now().getTime() - at < this.backoffMs) return true;
+    this.failedAt.delete(key);
+    return false;
+  }
+}

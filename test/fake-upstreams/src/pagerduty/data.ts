@@ -105,6 +105,13 @@ export interface PagerDutyAccount {
 export interface AccountOptions {
   /** Extra generated services on the same escalation policy (benchmarks). */
   extraServices?: number;
+  /**
+   * Give each extra service an escalation policy of its own (`PEPX0001`...)
+   * with two weekly schedules of its own (`PSPX0001` primary, `PSSX0001`
+   * secondary) and the engineering manager as the last level, as in an
+   * account where every team pages its own rotations.
+   */
+  extraServicePolicies?: boolean;
   /** Schedule ids to serve as shift-based (v3) schedules instead of v2. */
   v3Schedules?: string[];
 }
@@ -350,13 +357,55 @@ export function createPlatformAccount(
       });
     });
   }
+  const extraSchedules: PdSchedule[] = [];
+  const extraPolicies: PdEscalationPolicy[] = [];
   for (let i = 1; i <= (options.extraServices ?? 0); i++) {
+    const n = String(i).padStart(4, '0');
+    let policyId = policy.id;
+    if (options.extraServicePolicies) {
+      const own = (id: string, name: string, members: string[]) => ({
+        id,
+        name,
+        version: 2 as const,
+        timeZone: 'UTC',
+        // Each service's rotation starts with a different person.
+        members: members.map((_, k) => members[(k + i) % members.length]),
+        overrides: [],
+      });
+      const first = own(`PSPX${n}`, `Service ${i} primary`, sre);
+      const second = own(`PSSX${n}`, `Service ${i} secondary`, devops);
+      extraSchedules.push(first, second);
+      policyId = `PEPX${n}`;
+      extraPolicies.push({
+        id: policyId,
+        name: `Generated service ${i}`,
+        description: 'Primary, secondary, then the engineering manager.',
+        numLoops: 1,
+        rules: [
+          {
+            id: `PERX${n}A`,
+            delayMinutes: 10,
+            targets: [{ type: 'schedule', id: first.id }],
+          },
+          {
+            id: `PERX${n}B`,
+            delayMinutes: 15,
+            targets: [{ type: 'schedule', id: second.id }],
+          },
+          {
+            id: `PERX${n}C`,
+            delayMinutes: 30,
+            targets: [{ type: 'user', id: manager }],
+          },
+        ],
+      });
+    }
     services.push({
-      id: `PSVX${String(i).padStart(4, '0')}`,
+      id: `PSVX${n}`,
       name: `Generated service ${i}`,
       description: 'A generated service for load tests',
       status: 'active',
-      escalationPolicyId: policy.id,
+      escalationPolicyId: policyId,
     });
   }
 
@@ -448,8 +497,8 @@ export function createPlatformAccount(
   return {
     subdomain: 'ecommerce-platform',
     users,
-    schedules: [primary, secondary],
-    escalationPolicies: [policy],
+    schedules: [primary, secondary, ...extraSchedules],
+    escalationPolicies: [policy, ...extraPolicies],
     services,
     incidents,
     priorities: [

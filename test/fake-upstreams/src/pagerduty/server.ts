@@ -81,6 +81,8 @@ export interface FakePagerDutyOptions extends ServeOptions {
   account?: PagerDutyAccount;
   /** Extra generated services (benchmarks), when no account is given. */
   extraServices?: number;
+  /** Each extra service with its own policy and two schedules (see `createPlatformAccount`). */
+  extraServicePolicies?: boolean;
   /** Schedules served as v3 (shift-based), when no account is given. */
   v3Schedules?: string[];
   /** Requests per minute before 429s. Default 960, PagerDuty's per-key limit. */
@@ -113,6 +115,7 @@ export async function startFakePagerDuty(
     options.account ??
     createPlatformAccount(Math.floor(now() / 60_000) * 60_000, {
       extraServices: options.extraServices,
+      extraServicePolicies: options.extraServicePolicies,
       v3Schedules: options.v3Schedules,
     });
   const contract =
