@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -48,9 +49,11 @@ function fakeCatalog() {
     calls: 0,
   };
   const catalog = catalogServiceMock.mock({
-    getEntityByRef: async (ref, { credentials }) => {
+    getEntityByRef: async (ref, options) => {
       state.calls += 1;
       const key = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
+      const credentials = (options as { credentials: BackstageCredentials })
+        .credentials;
       const user = (credentials.principal as any).userEntityRef;
       if (!state.loaded || !state.visible.get(user)?.has(key)) {
         return undefined;
