@@ -9,6 +9,17 @@ export interface Config {
       refreshMinutes?: number;
       /** Weeks of rotation kept and shown per schedule. Default 4. */
       rotationWeeks?: number;
+      /**
+       * Minutes after which a schedule's rotation (its `rotationWeeks` of
+       * shifts, one PagerDuty request per schedule) is read again. Each
+       * refresh reads the schedules due, oldest first, so these reads are
+       * spread over the interval. Default 60.
+       */
+      rotationRefreshMinutes?: number;
+      /** Schedules read per refresh at least when more are due (after a start: all). Default 100. */
+      rotationFetchesPerRefresh?: number;
+      /** After a failed fetch, page views do not fetch that entity again for this many seconds. Default 60. */
+      failureBackoffSeconds?: number;
     };
     /** Incidents and their severity targets (docs/oncall.md). */
     incidents?: {
@@ -20,6 +31,8 @@ export interface Config {
       openLookbackDays?: number;
       /** First acknowledgements looked up per refresh at most (one request each). Default 200. */
       maxAcknowledgementLookups?: number;
+      /** After a failed fetch, page views do not fetch that entity's incidents again for this many seconds. Default 60. */
+      failureBackoffSeconds?: number;
       /** PagerDuty priority names (case-insensitive) and the severity each maps to. Default P1–P4 to themselves, P5 to P4. */
       priorities?: Array<{
         /** The priority's name in PagerDuty, e.g. `SEV-1`. */
