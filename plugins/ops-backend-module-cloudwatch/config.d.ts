@@ -22,6 +22,19 @@ export interface Config {
       /** Upstream calls in flight at once. Default 4. */
       concurrency?: number;
       /**
+       * GetMetricData calls (every page counts) allowed per minute, for all
+       * refreshes of this backend together; calls beyond it wait, so a
+       * refresh is spread out instead of using the account's quota in a
+       * burst. Default 600 (a fifth of CloudWatch's default 50 a second).
+       */
+      getMetricDataPerMinute?: number;
+      /**
+       * GetMetricData calls that may go out back to back after a quiet
+       * spell: the most a refresh sends at once. Default 10 seconds' worth
+       * of `getMetricDataPerMinute`.
+       */
+      getMetricDataBurst?: number;
+      /**
        * Seconds alarm tags (read with ListTagsForResource for the severity
        * tag) are kept before they are read again. Default 3600.
        */

@@ -20,6 +20,7 @@ import {
   MetricsProvider,
   MetricsProviderStats,
   mapWithConcurrency,
+  RequestBudget,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
 import { describeCloudWatchError, isRefusal } from './errors';
@@ -47,7 +48,19 @@ export interface CloudWatchProviderOptions {
   tagsCacheMs?: number;
   /** Time source of the tag cache (tests move it). Default `Date.now`. */
   now?: () => number;
+  /**
+   * GetMetricData calls allowed per minute (and back to back): each call,
+   * every page included, waits for it. Unbounded when absent.
+   */
+  getMetricDataBudget?: RequestBudget;
 }
+
+/**
+ * Default GetMetricData calls per minute: a fifth of CloudWatch's default
+ * quota of 50 a second per account and region, so that the portal leaves
+ * the rest to the account's other users.
+ */
+const DEFAULT_GET_METRIC_DATA_PER_MINUTE = 600;
 
 /**
  * Metrics and alarms from AWS CloudWatch through the AWS SDK v3. Queries are
@@ -98,6 +111,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       tagsCacheMs:
         (cw?.getOptionalNumber('alarmTagsCacheSeconds') ?? 3600) * 1000,
       logger: options.logger,
+      getMetricDataBudget: budgetFromConfig(cw),
     });
   }
 
@@ -298,6 +312,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     const byId = new Map<string, MetricSeries>();
     let nextToken: string | undefined;
     do {
+      await this.options.getMetricDataBudget?.take(request.signal);
       this.counters.calls += 1;
       this.counters.metricsRequested += queries.filter(q => q.metric).length;
       const out = await client.send(
@@ -505,4 +520,21 @@ function toAlarm(alarm: MetricAlarm): Alarm {
     threshold: alarm.Threshold,
     comparisonOperator: alarm.ComparisonOperator,
   };
+}
+
+/** The GetMetricData budget of `ops.cloudwatch`; wrong values fail startup with the key named. */
+function budgetFromConfig(cw: Config | undefined): RequestBudget {
+  const perMinute =
+    cw?.getOptionalNumber('getMetricDataPerMinute') ??
+    DEFAULT_GET_METRIC_DATA_PER_MINUTE;
+  if (!(perMinute > 0)) {
+    throw new Error(
+      'ops.cloudwatch.getMetricDataPerMinute must be a positive number',
+    );
+  }
+  const burst = cw?.getOptionalNumber('getMetricDataBurst');
+  if (burst !== undefined && !(burst >= 1)) {
+    throw new Error('ops.cloudwatch.getMetricDataBurst must be at least 1');
+  }
+  return new RequestBudget({ perMinute, burst });
 }

@@ -13,6 +13,7 @@ import {
   ScheduleEntry,
   ScheduleRendering,
   UpstreamIncident,
+  RequestBudget,
   UpstreamCallOptions,
   UpstreamStats,
   mapWithConcurrency,
@@ -22,7 +23,6 @@ import {
   PagerDutyAuth,
   TokenAuth,
 } from './client/auth';
-import { RequestBudget } from './client/budget';
 import { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
 
 /* The parts of PagerDuty's answers that are read here. */

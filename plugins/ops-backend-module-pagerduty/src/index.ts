@@ -14,8 +14,6 @@ export type {
   Query,
   RequestOptions,
 } from './client/PagerDutyClient';
-export { RequestBudget, systemBudgetClock } from './client/budget';
-export type { BudgetClock, RequestBudgetOptions } from './client/budget';
 export { TokenAuth, OAuthClientCredentials } from './client/auth';
 export type {
   PagerDutyAuth,

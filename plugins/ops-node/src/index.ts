@@ -11,3 +11,4 @@ export * from './oncall';
 export * from './extensions';
 export * from './changes/permissions';
 export * from './concurrency';
+export * from './budget';

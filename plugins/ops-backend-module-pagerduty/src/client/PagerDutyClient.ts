@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { UpstreamStats } from '@opsportal/plugin-ops-node';
+import { RequestBudget, UpstreamStats } from '@opsportal/plugin-ops-node';
 import { PagerDutyAuth } from './auth';
-import { RequestBudget } from './budget';
 import { PagerDutyError } from './errors';
 
 export { PagerDutyError } from './errors';

@@ -6,9 +6,9 @@ import { FakePagerDuty, startFakePagerDuty } from '@internal/fake-upstreams';
 import {
   PagerDutyClient,
   PagerDutyProvider,
-  RequestBudget,
   TokenAuth,
 } from '@opsportal/plugin-ops-backend-module-pagerduty';
+import { RequestBudget } from '@opsportal/plugin-ops-node';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
 import { readOnCallConfig } from './config';

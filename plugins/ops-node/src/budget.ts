@@ -39,7 +39,8 @@ export interface RequestBudgetOptions {
 }
 
 /**
- * A token bucket: `perMinute` requests a minute on average, at most `burst`
+ * A token bucket for an upstream's rate limit, shared by the providers:
+ * `perMinute` requests a minute on average, at most `burst`
  * back to back, so that a refresh of many resources is spread over time
  * instead of arriving at the upstream all at once. Callers wait their turn
  * in order ({@link RequestBudget.take}); requests that must not wait (a page
