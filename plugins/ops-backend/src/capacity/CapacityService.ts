@@ -33,6 +33,7 @@ import {
   capacityTarget,
   hasCapacityAnnotations,
 } from './targets';
+import { memoView } from '../lib/viewResponse';
 
 /** Snapshot kind of an entity's full capacity analysis. */
 export const CAPACITY_KIND = 'capacity';
@@ -223,12 +224,14 @@ export class CapacityService {
       );
     }
     const detail = snapshot?.data;
-    return {
+    const view = () => ({
       data: detail ? entityView(detail, range) : undefined,
       fetchedAt: snapshot?.fetchedAt,
       stale: snapshot?.stale ?? true,
       error: snapshot?.error,
-    };
+    });
+    // Once per kept snapshot and range (lib/viewResponse.ts).
+    return snapshot ? memoView(snapshot, range, view) : view();
   }
 
   /**

@@ -6,6 +6,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { CapacityService } from './CapacityService';
 import { entityRefParam, parseRequest } from '../lib/validate';
+import { sendView } from '../lib/viewResponse';
 
 const entityQuery = z.object({
   entityRef: entityRefParam(),
@@ -31,7 +32,11 @@ export function createCapacityRouter(options: {
     const ref = stringifyEntityRef(
       parseEntityRef(entityRef, { defaultKind: 'component' }),
     );
-    res.json(await service.getEntityCapacity(ref, range, credentials));
+    sendView(
+      req,
+      res,
+      await service.getEntityCapacity(ref, range, credentials),
+    );
   });
 
   router.get('/capacity/review', async (req, res) => {

@@ -74,8 +74,9 @@ function userOf(credentials: BackstageCredentials): string | undefined {
  * last served it (snapshot kind `catalog-entity`), but only to a user whom
  * the permission policy lets read every catalog entity unconditionally
  * (the decision that needs no entity); anyone else gets 503 "the catalog is
- * still loading" (never 404, which would say the entity does not exist).
- * Once the catalog is read, "not found" means 404 again.
+ * still loading" (not 404: the entity existed and may still). An entity
+ * without a copy (never served by this plugin) stays "not found" (404), as
+ * the catalog says. Once the catalog is read, "not found" always means 404.
  */
 export class EntityViewCatalog {
   private readonly entries = new Map<string, Entry>();
@@ -203,10 +204,12 @@ export class EntityViewCatalog {
         { credentials },
       );
       if (decision.result === AuthorizeResult.ALLOW) return copy.data;
+      throw new ServiceUnavailableError(
+        `The catalog is still loading after a restart; ${entityRef} cannot be checked yet, try again in a minute`,
+      );
     }
-    throw new ServiceUnavailableError(
-      `The catalog is still loading after a restart; ${entityRef} cannot be checked yet, try again in a minute`,
-    );
+    // Never served here before: the catalog's "not found" stands.
+    return undefined;
   }
 
   /** Stores the entity as served, for views during the next start-up. */
