@@ -14,6 +14,7 @@
  *   corepack yarn bench:views [--db sqlite,postgres] [--views 1000]
  *     [--concurrency 20] [--latency 150] [--entity component:default/payment-service]
  *     [--routes oncall,slos] [--port 7210] [--profile <dir>] [--json <file>]
+ *     [--caches off]
  *
  * `--profile <dir>` runs the backend with --cpu-prof and writes the profile
  * of the whole run there (read it with the summary this script prints, or
@@ -22,6 +23,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { RunningBackend, startBackend } from '../backend';
 
 function arg(name: string, fallback: string): string {
@@ -40,6 +42,8 @@ const databases = arg('db', 'sqlite,postgres').split(',') as (
 const basePort = Number(arg('port', '7210'));
 const profileDir = arg('profile', '');
 const jsonOut = arg('json', '');
+/** `--caches off`: the per-view caches disabled by configuration, for a before/after in one run. */
+const cachesOff = arg('caches', 'on') === 'off';
 
 const [kind, rest] = entityRef.split(':');
 const [namespace, name] = rest.split('/');
@@ -64,21 +68,37 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 function get(
   url: string,
   token: string,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; wireBytes: number }> {
   return new Promise((resolve, reject) => {
     http
       .get(
         url,
-        { agent, headers: { authorization: `Bearer ${token}` } },
+        {
+          agent,
+          // As a browser asks: compressed answers welcome.
+          headers: {
+            authorization: `Bearer ${token}`,
+            'accept-encoding': 'gzip, deflate',
+          },
+        },
         res => {
           const chunks: Buffer[] = [];
           res.on('data', c => chunks.push(c));
-          res.on('end', () =>
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            const encoding = res.headers['content-encoding'];
+            const body =
+              encoding === 'gzip'
+                ? zlib.gunzipSync(raw)
+                : encoding === 'deflate'
+                ? zlib.inflateSync(raw)
+                : raw;
             resolve({
               status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
+              body: body.toString('utf8'),
+              wireBytes: raw.length,
+            });
+          });
         },
       )
       .on('error', reject);
@@ -140,6 +160,7 @@ interface RouteResult {
   p95cN: number;
   upstreamPerView: number;
   bytes: number;
+  wireBytes: number;
 }
 
 async function idleRate(backend: RunningBackend, ms: number) {
@@ -159,6 +180,9 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
     database,
     port,
     latencyMs,
+    config: cachesOff
+      ? { ops: { viewCache: { entityTtlSeconds: 0, snapshotRevalidateMs: 0 } } }
+      : {},
     nodeArgs: profileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`]
       : [],
@@ -192,7 +216,7 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
         8,
       )} ${`p95 c${concurrency}`.padStart(8)} ${'up/view'.padStart(
         8,
-      )} ${'bytes'.padStart(7)}\n`,
+      )} ${'bytes'.padStart(7)} ${'on wire'.padStart(7)}\n`,
     );
     for (const [routeName, route] of routes) {
       const url = `${backend.baseUrl}${route}`;
@@ -219,6 +243,7 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
           (up - idle.upstreamPerSecond * elapsedS) / (2 * views),
         ),
         bytes: sample.body.length,
+        wireBytes: sample.wireBytes,
       };
       results.push(result);
       process.stdout.write(
@@ -230,7 +255,9 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
           .toFixed(1)
           .padStart(8)} ${result.upstreamPerView
           .toFixed(3)
-          .padStart(8)} ${String(result.bytes).padStart(7)}\n`,
+          .padStart(8)} ${String(result.bytes).padStart(7)} ${String(
+          result.wireBytes,
+        ).padStart(7)}\n`,
       );
     }
     process.stdout.write(
@@ -247,9 +274,9 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
 async function main() {
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ');
   process.stdout.write(
-    `bench:views ${new Date().toISOString()} entity ${entityRef}, ${views} views per concurrency, c=1 and c=${concurrency}, fakes at ${latencyMs} ms; load average ${load
-      .slice(0, 3)
-      .join(' ')}\n`,
+    `bench:views ${new Date().toISOString()} entity ${entityRef}, ${views} views per concurrency, c=1 and c=${concurrency}, fakes at ${latencyMs} ms, per-view caches ${
+      cachesOff ? 'off' : 'on'
+    }; load average ${load.slice(0, 3).join(' ')}\n`,
   );
   const all = [];
   for (const [i, database] of databases.entries()) {

@@ -63,6 +63,12 @@ describe('sendView', () => {
     expect(res.body).toEqual(big);
   });
 
+  it('sends it uncompressed to a client that names no encoding', async () => {
+    const res = await request(app).get('/big').unset('Accept-Encoding');
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.body).toEqual(big);
+  });
+
   it('answers 304 to a client that has the body', async () => {
     const first = await request(app).get('/small');
     expect(first.body).toEqual({ ok: true });

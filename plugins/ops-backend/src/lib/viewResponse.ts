@@ -84,7 +84,12 @@ export function sendView(
   // Set here, express does not hash the body again for its own ETag.
   res.setHeader('ETag', body.etag);
   res.vary('Accept-Encoding');
-  if (body.json.length >= GZIP_MIN_BYTES && req.acceptsEncodings('gzip')) {
+  // As the compression middleware: gzip only when the client asks for it.
+  if (
+    body.json.length >= GZIP_MIN_BYTES &&
+    req.headers['accept-encoding'] &&
+    req.acceptsEncodings('gzip', 'identity') === 'gzip'
+  ) {
     body.gzip ??= gzipSync(body.json);
     // The compression middleware leaves an encoded body alone.
     res.setHeader('Content-Encoding', 'gzip');
