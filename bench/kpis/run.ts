@@ -14,6 +14,7 @@
  * report kind and period, and the peak heap, against the targets: a platform
  * report of 1,000 services in < 1 s (p95), a service's in < 50 ms.
  */
+import os from 'node:os';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -153,20 +154,34 @@ function pct(sorted: number[], q: number): number {
 async function measure(
   label: string,
   run: () => Promise<unknown>,
-): Promise<{ label: string; p50: number; p95: number; max: number }> {
+): Promise<{
+  label: string;
+  p50: number;
+  p95: number;
+  max: number;
+  cpuP50: number;
+  cpuP95: number;
+}> {
   await run(); // warm-up
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     await run();
+    const used = process.cpuUsage(c);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    cpu.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   return {
     label,
     p50: pct(times, 0.5),
     p95: pct(times, 0.95),
     max: times[times.length - 1],
+    cpuP50: pct(cpu, 0.5),
+    cpuP95: pct(cpu, 0.95),
   };
 }
 
@@ -206,13 +221,25 @@ async function main() {
       changes.length
     } changes, ${SERVICES * 180} availability buckets; ${RUNS} runs each`,
   );
-  console.log('| report | p50 ms | p95 ms | max ms |');
-  console.log('|---|---|---|---|');
+  console.log(
+    `${new Date().toISOString()}; ${os.cpus().length} × ${
+      os.cpus()[0]?.model ?? 'cpu'
+    }, Node ${process.version}; load average ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    '| report | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms |',
+  );
+  console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
       `| ${r.label} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(
         1,
-      )} | ${r.max.toFixed(1)} |`,
+      )} | ${r.max.toFixed(1)} | ${r.cpuP50.toFixed(1)} | ${r.cpuP95.toFixed(
+        1,
+      )} |`,
     );
   }
   console.log(
@@ -222,8 +249,13 @@ async function main() {
   );
   const platform = rows.filter(r => r.label.startsWith('platform'));
   const service90 = rows.find(r => r.label === 'service 90d')!;
+  const platform90 = rows.find(r => r.label === 'platform 90d')!;
   console.log(
-    `targets: platform p95 < 1000 ms: ${
+    `targets: platform 90d p95 < 500 ms (issue 14): ${
+      platform90.p95 < 500 ? 'met' : 'missed'
+    } (${platform90.p95.toFixed(0)} ms wall, ${platform90.cpuP95.toFixed(
+      0,
+    )} ms CPU); platform p95 < 1000 ms: ${
       platform.every(r => r.p95 < 1000) ? 'met' : 'missed'
     }; service p95 < 50 ms: ${service90.p95 < 50 ? 'met' : 'missed'}`,
   );

@@ -5,12 +5,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import {
   assessIncident,
+  evaluateKpis,
   IncidentRecord,
   KpiAvailabilityPoint,
+  kpiPeriodRanges,
   KpiReport,
 } from '@opsportal/plugin-ops-common';
 import { readKpisConfig } from './config';
-import { KpiService, KpiServiceOptions } from './KpiService';
+import { KpiService, KpiServiceOptions, sumByEnd } from './KpiService';
 import {
   KpiAvailabilitySource,
   KpiChangeRecord,
@@ -325,5 +327,38 @@ describe('KpiService', () => {
     });
     expect(overview.onCall).toEqual({ error: 'PagerDuty answered 500' });
     expect(overview.changes.unavailable).toMatch(/Change management/);
+  });
+});
+
+describe('sumByEnd', () => {
+  it('adds up the buckets of several services that end at the same time, and measures the same uptime', () => {
+    const DAY = 86_400_000;
+    const series = [0, 1, 2].map(s =>
+      Array.from({ length: 40 }, (_, d) => ({
+        at: new Date(now.getTime() - (d + s) * DAY).toISOString(),
+        good: d === 3 && s === 1 ? 0 : 1000 - d - s,
+        total: d === 3 && s === 1 ? 0 : 1000 + s,
+      })),
+    );
+    const summed = sumByEnd(series);
+    expect(summed).toHaveLength(42);
+    expect(summed.find(p => p.at === series[0][2].at)).toEqual({
+      at: series[0][2].at,
+      good: 998 + 998 + 998,
+      total: 3003,
+    });
+    // The inputs are left as they were.
+    expect(series[0][2]).toEqual({
+      at: series[0][2].at,
+      good: 998,
+      total: 1000,
+    });
+    const ranges = kpiPeriodRanges('30d', now, { timeZone: 'UTC' });
+    const measure = (availability: KpiAvailabilityPoint[]) =>
+      evaluateKpis({ availability }, ranges, { now }).find(
+        k => k.id === 'uptime',
+      );
+    expect(measure(summed)).toEqual(measure(series.flat()));
+    expect(measure(summed)!.basis).toMatch(/30 days with data/);
   });
 });

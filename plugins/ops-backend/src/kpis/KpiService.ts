@@ -109,6 +109,32 @@ function hasAvailabilitySlo(entity: Entity): boolean {
   return Boolean(a[ANNOTATION_SLO_AVAILABILITY] || a[ANNOTATION_SLO_SPEC]);
 }
 
+/**
+ * The buckets of several entities as one series: the good and total counts
+ * of buckets that end at the same time added up. The KPIs count a bucket
+ * for the range that holds its end and the days by their distinct ends, so
+ * the sum measures the same as the buckets one by one, and a platform of
+ * 1,000 services evaluates 180 buckets instead of 180,000.
+ */
+export function sumByEnd(
+  series: KpiAvailabilityPoint[][],
+): KpiAvailabilityPoint[] {
+  if (series.length === 1) return series[0];
+  const byEnd = new Map<string, KpiAvailabilityPoint>();
+  for (const points of series) {
+    for (const p of points) {
+      const sum = byEnd.get(p.at);
+      if (sum) {
+        sum.good += p.good;
+        sum.total += p.total;
+      } else {
+        byEnd.set(p.at, { at: p.at, good: p.good, total: p.total });
+      }
+    }
+  }
+  return [...byEnd.values()];
+}
+
 async function section<T>(
   load: (() => Promise<T>) | undefined,
   unavailable: string,
@@ -194,9 +220,7 @@ export class KpiService {
       });
     } else {
       const parts = [...availability.values()];
-      inputs.availability = ([] as KpiAvailabilityPoint[]).concat(
-        ...parts.map(p => p.points),
-      );
+      inputs.availability = sumByEnd(parts.map(p => p.points));
       const since = parts
         .map(p => p.since)
         .filter((s): s is string => Boolean(s))

@@ -1,9 +1,5 @@
-import {
-  ChangeMeasureRecord,
-  ChangeOutcome,
-  computeChangeMeasures,
-} from '../changes';
-import { AssessedIncident, Severity, summarizeIncidents } from '../incidents';
+import { ChangeMeasureRecord, ChangeOutcome } from '../changes';
+import { AssessedIncident, Severity } from '../incidents';
 import {
   DEFAULT_KPI_TARGETS,
   KPI_DEFINITIONS,
@@ -166,13 +162,125 @@ interface TimedIncident {
  */
 interface PreparedInputs {
   incidents?: TimedIncident[];
+  /** Running sums over `incidents` (see {@link Cumulative}). */
+  incidentSums?: Cumulative<IncidentSums>;
   failures: TimedIncident[];
   /** The longest failure (creation to resolution or now), in ms. */
   longestFailure: number;
   availability?: { at: number; good: number; total: number }[];
+  availabilitySums?: Cumulative<{ good: number; total: number }>;
+  /** The distinct bucket ends with requests, ascending. */
+  availabilityDays?: number[];
   changes?: { finished: number; record: ChangeMeasureRecord }[];
+  changeSums?: Cumulative<{ successful: number; rolledBack: number }>;
   deployments?: { at: number; record: KpiDeploymentRecord }[];
+  deploymentSums?: Cumulative<{
+    events: number;
+    judged: number;
+    ok: number;
+  }>;
   since: NonNullable<KpiInputs['since']>;
+}
+
+/** What the incident KPIs add up over the incidents of a window. */
+type IncidentSums = {
+  open: number;
+  unacked: number;
+  ttaSum: number;
+  ttaCount: number;
+  ttrSum: number;
+  ttrCount: number;
+  failures: number;
+  failureTtrSum: number;
+  failureTtrCount: number;
+};
+
+/**
+ * Running sums over a sorted list: `at(i)` holds the sums of the first `i`
+ * items, so any window's sums are two lookups and a subtraction, whatever
+ * its length (the period, the previous one and every history window each
+ * take theirs without going over their items). Sums of whole numbers (counts,
+ * milliseconds) are exact, so a window's sums equal those of adding up its
+ * items one by one.
+ */
+interface Cumulative<T extends Record<string, number>> {
+  keys: (keyof T)[];
+  /** sums[k][i]: key k summed over the first i items. */
+  sums: Record<keyof T, Float64Array>;
+}
+
+function cumulative<I, K extends string>(
+  items: I[],
+  columns: Record<K, (item: I) => number>,
+): Cumulative<Record<K, number>> {
+  const keys = Object.keys(columns) as K[];
+  const sums = {} as Record<K, Float64Array>;
+  for (const k of keys) {
+    const of = columns[k];
+    const sum = new Float64Array(items.length + 1);
+    for (let i = 0; i < items.length; i++) sum[i + 1] = sum[i] + of(items[i]);
+    sums[k] = sum;
+  }
+  return { keys, sums };
+}
+
+/** {@link cumulative} of the incident sums, in one pass. */
+function incidentRunningSums(
+  incidents: TimedIncident[],
+): Cumulative<IncidentSums> {
+  const n = incidents.length + 1;
+  const open = new Float64Array(n);
+  const unacked = new Float64Array(n);
+  const ttaSum = new Float64Array(n);
+  const ttaCount = new Float64Array(n);
+  const ttrSum = new Float64Array(n);
+  const ttrCount = new Float64Array(n);
+  const failures = new Float64Array(n);
+  const failureTtrSum = new Float64Array(n);
+  const failureTtrCount = new Float64Array(n);
+  for (let i = 0; i < incidents.length; i++) {
+    const t = incidents[i];
+    const incident = t.incident;
+    const tta = incident.timeToAcknowledgeMs;
+    const ttr = incident.timeToResolveMs;
+    const acked = typeof tta === 'number';
+    const resolved = typeof ttr === 'number';
+    const isOpen = incident.status !== 'resolved';
+    const j = i + 1;
+    open[j] = open[i] + (isOpen ? 1 : 0);
+    unacked[j] =
+      unacked[i] + (!acked && incident.status === 'triggered' ? 1 : 0);
+    ttaSum[j] = ttaSum[i] + (acked ? tta : 0);
+    ttaCount[j] = ttaCount[i] + (acked ? 1 : 0);
+    ttrSum[j] = ttrSum[i] + (resolved ? ttr : 0);
+    ttrCount[j] = ttrCount[i] + (resolved ? 1 : 0);
+    failures[j] = failures[i] + (t.failure ? 1 : 0);
+    failureTtrSum[j] = failureTtrSum[i] + (t.failure && resolved ? ttr : 0);
+    failureTtrCount[j] = failureTtrCount[i] + (t.failure && resolved ? 1 : 0);
+  }
+  const sums = {
+    open,
+    unacked,
+    ttaSum,
+    ttaCount,
+    ttrSum,
+    ttrCount,
+    failures,
+    failureTtrSum,
+    failureTtrCount,
+  };
+  return { keys: Object.keys(sums) as (keyof IncidentSums)[], sums };
+}
+
+/** The sums over items [lo, hi). */
+function between<T extends Record<string, number>>(
+  c: Cumulative<T>,
+  lo: number,
+  hi: number,
+): T {
+  const out = {} as Record<keyof T, number>;
+  for (const k of c.keys) out[k] = c.sums[k][hi] - c.sums[k][lo];
+  return out as T;
 }
 
 /** First index whose key is >= value (keys ascending). */
@@ -185,18 +293,6 @@ function lowerBound<T>(items: T[], value: number, key: (t: T) => number) {
     else hi = mid;
   }
   return lo;
-}
-
-/** The items whose key is in [start, end). */
-function slice<T>(
-  items: T[],
-  r: { start: number; end: number },
-  key: (t: T) => number,
-): T[] {
-  return items.slice(
-    lowerBound(items, r.start, key),
-    lowerBound(items, r.end, key),
-  );
 }
 
 function prepare(
@@ -220,22 +316,49 @@ function prepare(
       .sort((a, b) => a.created - b.created);
   }
   const failures = incidents?.filter(i => i.failure) ?? [];
+  const availability = inputs.availability
+    ?.map(p => ({ at: Date.parse(p.at), good: p.good, total: p.total }))
+    .sort((a, b) => a.at - b.at);
+  const changes = inputs.changes
+    ?.map(record => ({ finished: Date.parse(record.finishedAt), record }))
+    .sort((a, b) => a.finished - b.finished);
+  const deployments = inputs.deployments
+    ?.map(record => ({ at: Date.parse(record.at), record }))
+    .sort((a, b) => a.at - b.at);
+  const flag = (b: boolean) => (b ? 1 : 0);
   return {
     incidents,
+    incidentSums: incidents && incidentRunningSums(incidents),
     failures,
     longestFailure: failures.reduce(
       (longest, f) => Math.max(longest, f.end - f.created),
       0,
     ),
-    availability: inputs.availability
-      ?.map(p => ({ at: Date.parse(p.at), good: p.good, total: p.total }))
-      .sort((a, b) => a.at - b.at),
-    changes: inputs.changes
-      ?.map(record => ({ finished: Date.parse(record.finishedAt), record }))
-      .sort((a, b) => a.finished - b.finished),
-    deployments: inputs.deployments
-      ?.map(record => ({ at: Date.parse(record.at), record }))
-      .sort((a, b) => a.at - b.at),
+    availability,
+    availabilitySums:
+      availability &&
+      cumulative(availability, { good: p => p.good, total: p => p.total }),
+    availabilityDays:
+      availability &&
+      availability
+        .filter(p => p.total > 0)
+        .map(p => p.at)
+        .filter((at, i, all) => i === 0 || all[i - 1] !== at),
+    changes,
+    changeSums:
+      changes &&
+      cumulative(changes, {
+        successful: c => flag(c.record.outcome === 'successful'),
+        rolledBack: c => flag(c.record.outcome === 'rolled-back'),
+      }),
+    deployments,
+    deploymentSums:
+      deployments &&
+      cumulative(deployments, {
+        events: d => flag(d.record.source === 'change-event'),
+        judged: d => flag(d.record.outcome !== undefined),
+        ok: d => flag(d.record.outcome === 'successful'),
+      }),
     since: inputs.since ?? {},
   };
 }
@@ -266,21 +389,22 @@ function incidentMeasurements(
       incidentResolutionTime: noData(basis),
     };
   }
-  const timed = slice(all, span, i => i.created);
-  const created = timed.map(i => i.incident);
-  const window = { since: new Date(span.start), until: new Date(span.end) };
-  const summary = summarizeIncidents(
-    created,
-    window,
-    timed.map(i => i.created),
-  );
-  const timedFailures = timed.filter(i => i.failure);
-  const failures = timedFailures.map(i => i.incident);
-  const failureSummary = summarizeIncidents(
-    failures,
-    window,
-    timedFailures.map(i => i.created),
-  );
+  const lo = lowerBound(all, span.start, i => i.created);
+  const hi = lowerBound(all, span.end, i => i.created);
+  const sums = between(prepared.incidentSums!, lo, hi);
+  const createdCount = hi - lo;
+  const mean = (sum: number, n: number) => (n === 0 ? undefined : sum / n);
+  const summary = {
+    mttaMs: mean(sums.ttaSum, sums.ttaCount),
+    acknowledged: sums.ttaCount,
+    mttrMs: mean(sums.ttrSum, sums.ttrCount),
+    resolved: sums.ttrCount,
+  };
+  const failureCount = sums.failures;
+  const failureSummary = {
+    mttrMs: mean(sums.failureTtrSum, sums.failureTtrCount),
+    resolved: sums.failureTtrCount,
+  };
 
   // Time in failure: every failure from creation to resolution (open ones
   // until now), clipped to the range, merged so overlaps count once.
@@ -308,7 +432,7 @@ function incidentMeasurements(
   const downText = formatKpiValue('mttr', down);
 
   const mtbf: KpiMeasurement =
-    failures.length === 0
+    failureCount === 0
       ? {
           value: length - down,
           atLeast: true,
@@ -316,37 +440,32 @@ function incidentMeasurements(
           basis: 'no failure started in the period',
         }
       : {
-          value: (length - down) / failures.length,
-          sample: failures.length,
-          basis: `${plural(
-            failures.length,
-            'failure',
-          )}, ${downText} in failure`,
+          value: (length - down) / failureCount,
+          sample: failureCount,
+          basis: `${plural(failureCount, 'failure')}, ${downText} in failure`,
         };
 
-  const open = created.filter(i => i.status !== 'resolved').length;
+  const open = sums.open;
   const count = options.calendarMonth
-    ? created.length
-    : (created.length * 30 * DAY) / length;
-  const unacked = created.filter(
-    i => i.timeToAcknowledgeMs === undefined && i.status === 'triggered',
-  ).length;
+    ? createdCount
+    : (createdCount * 30 * DAY) / length;
+  const unacked = sums.unacked;
 
   return {
     mtbf: withPartial(mtbf, span),
     mttr: withPartial(
       failureSummary.mttrMs === undefined
         ? noData(
-            failures.length === 0
+            failureCount === 0
               ? 'no failure started in the period'
-              : `${plural(failures.length, 'failure')}, none resolved yet`,
+              : `${plural(failureCount, 'failure')}, none resolved yet`,
           )
         : {
             value: failureSummary.mttrMs,
             sample: failureSummary.resolved,
             basis: `${plural(failureSummary.resolved, 'resolved failure')}${
-              failures.length > failureSummary.resolved
-                ? `, ${failures.length - failureSummary.resolved} still open`
+              failureCount > failureSummary.resolved
+                ? `, ${failureCount - failureSummary.resolved} still open`
                 : ''
             }`,
           },
@@ -355,8 +474,8 @@ function incidentMeasurements(
     incidentCount: withPartial(
       {
         value: count,
-        sample: created.length,
-        basis: `${plural(created.length, 'incident')} in ${Math.round(
+        sample: createdCount,
+        basis: `${plural(createdCount, 'incident')} in ${Math.round(
           length / DAY,
         )} days${open ? `, ${open} open` : ''}`,
       },
@@ -365,7 +484,7 @@ function incidentMeasurements(
     alertResponseTime: withPartial(
       summary.mttaMs === undefined
         ? noData(
-            created.length === 0
+            createdCount === 0
               ? 'no incident in the period'
               : 'no incident acknowledged',
           )
@@ -381,7 +500,7 @@ function incidentMeasurements(
     incidentResolutionTime: withPartial(
       summary.mttrMs === undefined
         ? noData(
-            created.length === 0
+            createdCount === 0
               ? 'no incident in the period'
               : 'no incident resolved yet',
           )
@@ -398,23 +517,26 @@ function incidentMeasurements(
 }
 
 function uptimeMeasurement(
-  points: PreparedInputs['availability'],
+  prepared: PreparedInputs,
   r: KpiRange,
   since: string | undefined,
 ): KpiMeasurement {
+  const points = prepared.availability;
   if (!points) return noData('no availability SLO');
   const span = covered(r, since);
   if (!span) return noData('no availability data for this period');
   // A bucket counts for the range that holds its end: (start, end].
-  const inRange = points.slice(
+  const { good, total } = between(
+    prepared.availabilitySums!,
     lowerBound(points, span.start + 1, p => p.at),
     lowerBound(points, span.end + 1, p => p.at),
   );
-  const good = inRange.reduce((n, p) => n + p.good, 0);
-  const total = inRange.reduce((n, p) => n + p.total, 0);
   if (total === 0) return noData('no requests measured in the period');
   // Buckets of several entities end at the same times: count the times.
-  const days = new Set(inRange.filter(p => p.total > 0).map(p => p.at)).size;
+  const ends = prepared.availabilityDays!;
+  const days =
+    lowerBound(ends, span.end + 1, t => t) -
+    lowerBound(ends, span.start + 1, t => t);
   return {
     value: good / total,
     sample: total,
@@ -427,8 +549,7 @@ function uptimeMeasurement(
 }
 
 function changeMeasurements(
-  changes: PreparedInputs['changes'],
-  deployments: PreparedInputs['deployments'],
+  prepared: PreparedInputs,
   r: KpiRange,
   since: string | undefined,
 ): Pick<
@@ -438,6 +559,7 @@ function changeMeasurements(
   | 'deploymentFrequency'
   | 'deploymentSuccessRate'
 > {
+  const { changes, deployments } = prepared;
   const span = covered(r, since);
   const basis = 'change requests cannot be read';
   if (!span || (!changes && !deployments)) {
@@ -456,10 +578,18 @@ function changeMeasurements(
     | 'deploymentSuccessRate'
   >;
   if (changes) {
-    const implemented = slice(changes, span, c => c.finished).map(
-      c => c.record,
-    );
-    const m = computeChangeMeasures(implemented);
+    const lo = lowerBound(changes, span.start, x => x.finished);
+    const hi = lowerBound(changes, span.end, x => x.finished);
+    const c = between(prepared.changeSums!, lo, hi);
+    const n = hi - lo;
+    const rate = (k: number) => (n === 0 ? undefined : k / n);
+    const m = {
+      changes: n,
+      successful: c.successful,
+      rolledBack: c.rolledBack,
+      successRate: rate(c.successful),
+      rollbackRate: rate(c.rolledBack),
+    };
     const none = noData('no change implemented in the period');
     result.changeSuccessRate =
       m.successRate === undefined
@@ -488,9 +618,12 @@ function changeMeasurements(
     result.rollbackRate = noData(basis);
   }
   if (deployments) {
-    const done = slice(deployments, span, d => d.at).map(d => d.record);
+    const lo = lowerBound(deployments, span.start, d => d.at);
+    const hi = lowerBound(deployments, span.end, d => d.at);
+    const d = between(prepared.deploymentSums!, lo, hi);
+    const done = { length: hi - lo };
     const days = (span.end - span.start) / DAY;
-    const events = done.filter(d => d.source === 'change-event').length;
+    const events = d.events;
     result.deploymentFrequency = {
       value: done.length / days,
       sample: done.length,
@@ -498,8 +631,8 @@ function changeMeasurements(
         Math.round(days * 10) / 10
       } days${events ? ` (${events} from change events)` : ''}`,
     };
-    const judged = done.filter(d => d.outcome !== undefined);
-    const ok = judged.filter(d => d.outcome === 'successful').length;
+    const judged = { length: d.judged };
+    const ok = d.ok;
     result.deploymentSuccessRate =
       judged.length === 0
         ? noData('no deployment change request implemented in the period')
@@ -524,18 +657,9 @@ function measurePrepared(
   options: KpiEvaluationOptions,
 ): Record<KpiId, KpiMeasurement> {
   return {
-    uptime: uptimeMeasurement(
-      prepared.availability,
-      r,
-      prepared.since.availability,
-    ),
+    uptime: uptimeMeasurement(prepared, r, prepared.since.availability),
     ...incidentMeasurements(prepared, r, options),
-    ...changeMeasurements(
-      prepared.changes,
-      prepared.deployments,
-      r,
-      prepared.since.changes,
-    ),
+    ...changeMeasurements(prepared, r, prepared.since.changes),
   };
 }
 

@@ -485,3 +485,146 @@ describe('formatting and export', () => {
     ).toContain(`"'=HYPERLINK(""x"")"`);
   });
 });
+
+describe('every window of a report', () => {
+  /** A small deterministic generator (mulberry32). */
+  function random(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** 200 days of incidents, changes, deployments and availability of 3 services. */
+  function history(seed: number): KpiInputs {
+    const rnd = random(seed);
+    const DAY = 24 * HOUR;
+    const at = () =>
+      new Date(now.getTime() - Math.floor(rnd() * 200 * DAY)).toISOString();
+    const incidents = Array.from({ length: 400 }, (_, i) => {
+      const createdAt = at();
+      const created = Date.parse(createdAt);
+      const acked = rnd() < 0.9;
+      const resolved = acked && rnd() < 0.9;
+      return incident(`I${i}`, {
+        createdAt,
+        priority: `P${1 + Math.floor(rnd() * 4)}`,
+        ...(acked && {
+          acknowledgedAt: new Date(
+            Math.min(now.getTime(), created + Math.floor(rnd() * 40 * MIN)),
+          ).toISOString(),
+        }),
+        ...(resolved && {
+          resolvedAt: new Date(
+            Math.min(now.getTime(), created + Math.floor(rnd() * 30 * HOUR)),
+          ).toISOString(),
+        }),
+      });
+    });
+    const outcomes = ['successful', 'failed', 'rolled-back'] as const;
+    const changes = Array.from({ length: 300 }, (_, i) =>
+      change(`CHG-${1000 + i}`, {
+        finishedAt: at(),
+        outcome: outcomes[Math.floor(rnd() * 1.2 * outcomes.length) % 3],
+        category: rnd() < 0.5 ? 'standard' : 'normal',
+      }),
+    );
+    const deployments: KpiDeploymentRecord[] = Array.from(
+      { length: 250 },
+      (_, i) => ({
+        id: `D${i}`,
+        at: at(),
+        entityRefs: ['component:default/order-service'],
+        ...(rnd() < 0.8
+          ? {
+              source: 'change-request' as const,
+              outcome:
+                rnd() < 0.9 ? ('successful' as const) : ('failed' as const),
+            }
+          : { source: 'change-event' as const }),
+      }),
+    );
+    // Daily buckets of three services ending at the same times; some empty.
+    const availability: KpiAvailabilityPoint[] = [];
+    for (let d = 0; d < 200; d++) {
+      for (let s = 0; s < 3; s++) {
+        const total = rnd() < 0.1 ? 0 : 1000 + Math.floor(rnd() * 100_000);
+        availability.push({
+          at: new Date(now.getTime() - d * DAY - 7 * HOUR).toISOString(),
+          good: total - Math.floor(rnd() * Math.min(total, 300)),
+          total,
+        });
+      }
+    }
+    return {
+      incidents,
+      changes,
+      deployments,
+      availability,
+      since: { incidents: new Date(now.getTime() - 150 * DAY).toISOString() },
+    };
+  }
+
+  /** Only what lies in the range: measured alone, nothing can come from outside it. */
+  function within(inputs: KpiInputs, r: { start: string; end: string }) {
+    const start = Date.parse(r.start);
+    const end = Date.parse(r.end);
+    const inRange = (t: string) =>
+      Date.parse(t) >= start && Date.parse(t) < end;
+    return {
+      ...inputs,
+      // Failures begun before the range still count for time in failure.
+      incidents: inputs.incidents!.filter(i => Date.parse(i.createdAt) < end),
+      changes: inputs.changes!.filter(c => inRange(c.finishedAt)),
+      deployments: inputs.deployments!.filter(d => inRange(d.at)),
+      availability: inputs.availability!.filter(
+        p => Date.parse(p.at) > start && Date.parse(p.at) <= end,
+      ),
+    };
+  }
+
+  it.each([
+    ['90d', 1],
+    ['30d', 2],
+    ['month', 3],
+  ] as const)(
+    'has in a %s report the values of each window measured on its own data (seed %d)',
+    (period, seed) => {
+      const inputs = history(seed);
+      const ranges = kpiPeriodRanges(period, now, { timeZone: 'UTC' });
+      const options = { now, calendarMonth: period === 'month' };
+      const report = evaluateKpis(inputs, ranges, options);
+      const windows = [
+        ...ranges.history.map((r, i) => ({
+          r,
+          pick: (k: KpiResult) => k.history[i],
+        })),
+        { r: ranges.current, pick: (k: KpiResult) => k },
+        { r: ranges.previous, pick: (k: KpiResult) => k.previous },
+      ];
+      for (const { r, pick } of windows) {
+        const alone = measureKpis(within(inputs, r), r, options);
+        for (const kpi of report) {
+          const shown = pick(kpi);
+          expect({ id: kpi.id, at: r.end, value: shown.value }).toEqual({
+            id: kpi.id,
+            at: r.end,
+            value: alone[kpi.id].value,
+          });
+        }
+      }
+      // The previous period in words too, as measured on its own data.
+      const previous = measureKpis(
+        within(inputs, ranges.previous),
+        ranges.previous,
+        options,
+      );
+      for (const kpi of report) expect(kpi.previous).toEqual(previous[kpi.id]);
+      expect(report.find(k => k.id === 'uptime')!.value).toBeDefined();
+      expect(report.find(k => k.id === 'mttr')!.sample).toBeGreaterThan(0);
+    },
+  );
+});
