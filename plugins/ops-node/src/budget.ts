@@ -1,6 +1,8 @@
 /** A clock the budget reads and sleeps on (tests pass a virtual one). @public */
 export interface BudgetClock {
+  /** Milliseconds since the epoch. */
   now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export interface RequestBudgetOptions {
   perMinute: number;
   /** Requests that may go out back to back after a quiet spell. Default: 10 seconds' worth (at least 1). */
   burst?: number;
+  /** Default: the system clock. */
   clock?: BudgetClock;
 }
 
@@ -50,7 +53,9 @@ export interface RequestBudgetOptions {
  * @public
  */
 export class RequestBudget {
+  /** Requests allowed per minute on average. */
   readonly perMinute: number;
+  /** Requests that may go out back to back. */
   readonly burst: number;
   private readonly clock: BudgetClock;
   private tokens: number;

@@ -99,7 +99,9 @@ export type UpstreamPriority = 'background' | 'interactive';
 
 /** Options of a provider call. @public */
 export interface UpstreamCallOptions {
+  /** Cancels the call (and any wait for the budget). */
   signal?: AbortSignal;
+  /** Default `background`. */
   priority?: UpstreamPriority;
 }
 

@@ -35,7 +35,9 @@ export interface PagerDutyClientOptions {
  * @public
  */
 export interface RequestOptions {
+  /** Cancels the request (and any wait for the budget or a retry). */
   signal?: AbortSignal;
+  /** Default `background`. */
   priority?: 'background' | 'interactive';
 }
 
