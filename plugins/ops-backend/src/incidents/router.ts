@@ -5,6 +5,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { entityRefParam, parseRequest } from '../lib/validate';
 import { entityQuery } from '../oncall/router';
 import { IncidentsService } from './IncidentsService';
+import { sendView } from '../lib/viewResponse';
 
 const triggerBody = z.object({
   entityRef: entityRefParam(),
@@ -31,7 +32,11 @@ export function createIncidentsRouter(options: {
   router.get('/incidents/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { entityRef } = parseRequest(entityQuery, req.query, 'query');
-    res.json(await service.getEntityIncidents(entityRef, credentials));
+    sendView(
+      req,
+      res,
+      await service.getEntityIncidents(entityRef, credentials),
+    );
   });
 
   router.post('/incidents/trigger', async (req, res) => {

@@ -5,6 +5,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KpiService } from './KpiService';
 import { parseRequest } from '../lib/validate';
+import { sendView } from '../lib/viewResponse';
 
 const reportQuery = z
   .strictObject({
@@ -53,7 +54,7 @@ export function createKpisRouter(options: {
   router.get('/kpis', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const query = parseRequest(reportQuery, req.query, 'query');
-    res.json(await service.report(query, credentials));
+    sendView(req, res, await service.report(query, credentials));
   });
 
   router.get('/overview', async (req, res) => {

@@ -82,4 +82,22 @@ describe('sendView', () => {
     const res = await request(app).get('/plain');
     expect(res.body).toEqual({ changing: true });
   });
+
+  it('sends each caller their own answer when answers are rebuilt per view', async () => {
+    const perUser = express();
+    perUser.get('/view', (req, res) =>
+      sendView(req, res, {
+        user: req.query.user,
+        rows: 'r'.repeat(4_000),
+      }),
+    );
+    for (const user of ['ada', 'bob', 'ada', 'bob']) {
+      const res = await request(perUser)
+        .get('/view')
+        .query({ user })
+        .set('Accept-Encoding', 'gzip');
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.body.user).toBe(user);
+    }
+  });
 });

@@ -9,8 +9,8 @@ import express from 'express';
  * snapshot version: `memoView` keeps the view derived from a kept snapshot
  * (see SnapshotReadCache: the same frozen object while its version holds),
  * and `sendView` keeps the serialised and compressed body of a frozen
- * answer. Both hang off the objects they derive from (WeakMap), so they
- * live exactly as long as the kept snapshot and need no bound of their own.
+ * answer (hung off the answer object, so it lives exactly as long as the
+ * kept snapshot), and the compressed body of any answer sent before.
  */
 
 const views = new WeakMap<object, Map<string, unknown>>();
@@ -52,33 +52,70 @@ interface Body {
   gzip?: Buffer;
 }
 
-const bodies = new WeakMap<object, Body>();
+/** Bodies of frozen answers, made once per answer object. */
+const frozenBodies = new WeakMap<object, Body>();
+
+/**
+ * Compressed bodies of answers that are rebuilt per view (e.g. on-call,
+ * incidents) but mostly the same from view to view, keyed by the SHA-256
+ * of the JSON: the same bytes always compress to the same bytes, so this
+ * cannot hand one user another's answer. Bounded by bytes, oldest first out.
+ */
+const compressed = new Map<string, Buffer>();
+let compressedBytes = 0;
+const COMPRESSED_LIMIT = 16 * 1024 * 1024;
 
 /** Bodies smaller than this are not worth compressing. */
 const GZIP_MIN_BYTES = 1024;
 
+function gzipOf(body: Body): Buffer {
+  if (body.gzip) return body.gzip;
+  const kept = compressed.get(body.etag);
+  if (kept) {
+    compressed.delete(body.etag);
+    compressed.set(body.etag, kept);
+    return kept;
+  }
+  const gzip = gzipSync(body.json);
+  if (gzip.length <= COMPRESSED_LIMIT / 16) {
+    compressed.set(body.etag, gzip);
+    compressedBytes += gzip.length;
+    for (const [key, value] of compressed) {
+      if (compressedBytes <= COMPRESSED_LIMIT) break;
+      compressed.delete(key);
+      compressedBytes -= value.length;
+    }
+  }
+  return gzip;
+}
+
+function bodyOf(value: unknown): Body {
+  const json = Buffer.from(JSON.stringify(value), 'utf8');
+  return {
+    json,
+    etag: `W/"${createHash('sha256').update(json).digest('base64url')}"`,
+  };
+}
+
 /**
- * Sends `value` as JSON. For a frozen value (from {@link memoView}) the
- * body, its ETag and its gzip encoding are made once and reused; a client
- * that has the body gets 304. Anything else is sent as `res.json` would.
+ * Sends `value` as JSON, as `res.json` would, with less work per view: the
+ * ETag (which express would compute by hashing the body) and the gzip
+ * encoding come from caches. For a frozen value (from {@link memoView}) the
+ * body is made once per object; for any other value it is serialised and
+ * hashed, and its compressed form reused when the same bytes were sent
+ * before. A client that has the body gets 304.
  */
 export function sendView(
   req: express.Request,
   res: express.Response,
   value: unknown,
 ): void {
-  if (!value || typeof value !== 'object' || !Object.isFrozen(value)) {
-    res.json(value);
-    return;
-  }
-  let body = bodies.get(value);
-  if (!body) {
-    const json = Buffer.from(JSON.stringify(value), 'utf8');
-    body = {
-      json,
-      etag: `W/"${createHash('sha1').update(json).digest('base64url')}"`,
-    };
-    bodies.set(value, body);
+  let body: Body;
+  if (value && typeof value === 'object' && Object.isFrozen(value)) {
+    body = frozenBodies.get(value) ?? bodyOf(value);
+    frozenBodies.set(value, body);
+  } else {
+    body = bodyOf(value);
   }
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   // Set here, express does not hash the body again for its own ETag.
@@ -90,7 +127,7 @@ export function sendView(
     req.headers['accept-encoding'] &&
     req.acceptsEncodings('gzip', 'identity') === 'gzip'
   ) {
-    body.gzip ??= gzipSync(body.json);
+    body.gzip = gzipOf(body);
     // The compression middleware leaves an encoded body alone.
     res.setHeader('Content-Encoding', 'gzip');
     res.send(body.gzip);

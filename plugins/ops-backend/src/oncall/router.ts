@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { entityRefParam, parseRequest } from '../lib/validate';
 import { OnCallService } from './OnCallService';
+import { sendView } from '../lib/viewResponse';
 
 /** `?entityRef=`; shared with the incidents routes. */
 export const entityQuery = z.object({ entityRef: entityRefParam() });
@@ -22,7 +23,7 @@ export function createOnCallRouter(options: {
   router.get('/oncall/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { entityRef } = parseRequest(entityQuery, req.query, 'query');
-    res.json(await service.getEntityOnCall(entityRef, credentials));
+    sendView(req, res, await service.getEntityOnCall(entityRef, credentials));
   });
 
   router.get('/oncall/platform', async (req, res) => {

@@ -5,6 +5,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { textPolicy } from '@opsportal/plugin-ops-common';
 import { entityRefParam, parseRequest } from '../lib/validate';
 import { RunbooksService } from './RunbooksService';
+import { sendView } from '../lib/viewResponse';
 
 const entityQuery = z.object({
   entityRef: entityRefParam(),
@@ -38,7 +39,7 @@ export function createRunbooksRouter(options: {
   router.get('/runbooks/entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { entityRef } = parseRequest(entityQuery, req.query, 'query');
-    res.json(await service.getEntityRunbooks(entityRef, credentials));
+    sendView(req, res, await service.getEntityRunbooks(entityRef, credentials));
   });
 
   router.get('/runbooks/document', async (req, res) => {

@@ -7,6 +7,7 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { SloService } from './SloService';
 import { entityRefParam, parseRequest } from '../lib/validate';
+import { sendView } from '../lib/viewResponse';
 
 const refPart = z
   .string()
@@ -50,7 +51,7 @@ export function createSloRouter(options: {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) throw new NotFoundError(`No entity ${ref} in the catalog`);
-    res.json(await service.getEntitySlos(entity));
+    sendView(req, res, await service.getEntitySlos(entity));
   };
 
   router.get('/slos/entity', async (req, res) => {
