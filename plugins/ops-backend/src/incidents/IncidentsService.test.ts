@@ -13,6 +13,7 @@ import {
   PAYMENT,
   pagerDutyContext,
   SRE,
+  untilQuiet,
   useFakePagerDuty,
   user,
 } from '../oncall/__testUtils__/pagerDuty';
@@ -104,6 +105,34 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
     // The SRE team sees the incidents of every service it answers for.
     const team = await service.getEntityIncidents(SRE, user);
     expect(new Set(team.data.incidents.map(i => i.serviceId)).size).toBe(6);
+  });
+
+  it('asks a failing PagerDuty once per entity per back-off period, however many people view it', async () => {
+    const { service, advance } = await setup();
+    pagerduty.outage = { kind: 'server-error' };
+    const views = () =>
+      Promise.allSettled(
+        Array.from({ length: 20 }, () =>
+          service.getEntityIncidents(ORDER, user),
+        ),
+      );
+
+    const first = await views();
+    expect(first.every(r => r.status === 'rejected')).toBe(true);
+    // A view's fetch is tried once: the two lists of incidents, no retries.
+    await untilQuiet(pagerduty);
+    expect(pagerduty.stats.requests).toBe(2);
+
+    advance(30_000);
+    await views();
+    await untilQuiet(pagerduty);
+    expect(pagerduty.stats.requests).toBe(2);
+
+    advance(31_000);
+    await views();
+    await untilQuiet(pagerduty);
+    expect(pagerduty.stats.requests).toBe(4);
+    pagerduty.outage = undefined;
   });
 
   it('reads the first acknowledgement of a resolved incident once', async () => {

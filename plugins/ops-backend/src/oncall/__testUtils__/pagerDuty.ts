@@ -42,7 +42,7 @@ export function examples(): Entity[] {
 }
 
 /** Resolves once the fake has seen no request for 100 ms (at most 2 s). */
-async function untilQuiet(fake: FakePagerDuty) {
+export async function untilQuiet(fake: FakePagerDuty) {
   const deadline = Date.now() + 2000;
   let seen = -1;
   while (fake.stats.requests !== seen && Date.now() < deadline) {
