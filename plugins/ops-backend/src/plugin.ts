@@ -16,6 +16,7 @@ import { createIncidentsFeature } from './incidents';
 import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
+import { createOverviewFeature } from './overview';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
 import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
@@ -122,6 +123,18 @@ export const opsPlugin = createBackendPlugin({
           changes: changes.service,
         });
 
+        // An entity page's overview tab in one request, read through the
+        // services above.
+        const overview = createOverviewFeature({
+          ...featureDeps,
+          oncall: oncall.service,
+          incidents: incidents.service,
+          slo: slo.service,
+          runbooks: runbooks.service,
+          capacity: capacity.service,
+          kpis: kpis.service,
+        });
+
         const features = [
           runbooks,
           changes,
@@ -130,6 +143,7 @@ export const opsPlugin = createBackendPlugin({
           slo,
           capacity,
           kpis,
+          overview,
         ];
         readiness.start();
         await scheduleFeatureTasks(
