@@ -16,7 +16,7 @@ export interface Config {
        * spread over the interval. Default 60.
        */
       rotationRefreshMinutes?: number;
-      /** Schedules read per refresh at least when more are due (after a start: all). Default 100. */
+      /** Schedules read per refresh at least while some were never read (after a start); otherwise as many as keep the interval. Default 100. */
       rotationFetchesPerRefresh?: number;
       /** After a failed fetch, page views do not fetch that entity again for this many seconds. Default 60. */
       failureBackoffSeconds?: number;
@@ -81,6 +81,8 @@ export interface Config {
      * seed's values.
      */
     capacity?: {
+      /** Shards of the capacity refresh; default `ops.refresh.shards`. */
+      shards?: number;
       /**
        * When the capacity refresh runs (one replica at a time). Default every
        * hour with a 30-minute timeout: about 14 metrics a service a refresh,
@@ -165,6 +167,8 @@ export interface Config {
      * SLOs from CloudWatch (docs/slo.md). Everything is optional.
      */
     slo?: {
+      /** Shards of the SLO refresh (a System with its components); default `ops.refresh.shards`. */
+      shards?: number;
       /**
        * When the SLO refresh runs (one replica at a time). Default every 10
        * minutes with a 5-minute timeout: 10 metrics a service a refresh with
@@ -358,7 +362,27 @@ export interface Config {
          * alarms are listed in one paged scan instead of one call per prefix. Default 25.
          */
         scanThreshold?: number;
+        /**
+         * Minutes an alarm's tags are kept in the plugin's cache
+         * (`backend.cache`; Redis in production, shared by the replicas). Default 60.
+         */
+        tagsCacheMinutes?: number;
       };
+      /** Shards of the runbook and alarm refreshes; default `ops.refresh.shards`. */
+      shards?: number;
+    };
+    /**
+     * The scheduled refreshes of every feature (docs/configuration.md,
+     * "Replicas and shards").
+     */
+    refresh?: {
+      /**
+       * Each feature's refresh is split into this many shards by a stable
+       * hash of the entity ref, each a global scheduler task that one replica
+       * runs per interval; their first runs are spread over the interval.
+       * 1 to 64. Default 1 (one task per feature).
+       */
+      shards?: number;
     };
     /**
      * Per-view caches of the entity routes (docs/architecture.md, "Per-view

@@ -290,8 +290,9 @@ export class OnCallService {
   /**
    * Renderings of `ids`: those kept, plus those read now. For a refresh
    * (`due`): the schedules never read or read longer than the rotation
-   * interval ago, oldest first, at most as many as keep the interval (and
-   * at least `rotationFetchesPerRefresh`), in the background. For a page
+   * interval ago, oldest first, as many as keep the interval (while some
+   * were never read: at least `rotationFetchesPerRefresh`), in the
+   * background. For a page
    * view (`view`): those never read (or whose read failed before the
    * back-off), at once.
    */
@@ -320,10 +321,16 @@ export class OnCallService {
           );
         })
         .sort((a, b) => (readAt(a) ?? -Infinity) - (readAt(b) ?? -Infinity));
+      // As many as keep the interval, so that the reads stay spread out;
+      // more while some were never read (after a start).
       const steady = Math.ceil(
         (ids.length * config.refreshMinutes) / config.rotationRefreshMinutes,
       );
-      fetch = due.slice(0, Math.max(steady, config.rotationFetchesPerRefresh));
+      const neverRead = due.some(id => readAt(id) === undefined);
+      fetch = due.slice(
+        0,
+        neverRead ? Math.max(steady, config.rotationFetchesPerRefresh) : steady,
+      );
     } else {
       fetch = ids.filter(id => {
         const s = stored.get(id);

@@ -14,8 +14,8 @@ export interface OnCallConfig {
    */
   rotationRefreshMinutes: number;
   /**
-   * Schedules read per refresh at least when more are due (e.g. all of them
-   * after the first start); more when the interval needs it.
+   * Schedules read per refresh at least while some were never read (after
+   * a start); otherwise a refresh reads as many as keep the interval.
    */
   rotationFetchesPerRefresh: number;
   /** After a failed fetch, page views do not fetch the entity again for this long. */
