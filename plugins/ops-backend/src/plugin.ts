@@ -46,6 +46,7 @@ export const opsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },

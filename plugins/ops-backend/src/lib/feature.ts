@@ -1,9 +1,11 @@
+import { HumanDuration } from '@backstage/types';
 import {
   SchedulerService,
   SchedulerServiceTaskInvocationDefinition,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import express from 'express';
+import { RefreshShard, shardSchedules, shardTaskId } from './shards';
 
 /** A refresh task of a feature, as the plugin hands it to the scheduler. */
 export type OpsTask = SchedulerServiceTaskScheduleDefinition &
@@ -31,4 +33,36 @@ export async function scheduleFeatureTasks(
       await scheduler.scheduleTask(task);
     }
   }
+}
+
+/**
+ * A feature's refresh as one global task per shard (see `lib/shards.ts`):
+ * Backstage's scheduler runs each shard once per interval on whichever
+ * replica claims it first, so replicas share the work without any locking
+ * of ours. One shard keeps the plain task id.
+ */
+export function shardedTasks(options: {
+  id: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  shards: number;
+  fn: (shard: RefreshShard, signal: AbortSignal) => Promise<void>;
+  /** Over how long the shards' first runs are spread; default the frequency. */
+  spread?: HumanDuration;
+}): OpsTask[] {
+  const schedules = shardSchedules(
+    options.schedule,
+    options.shards,
+    options.spread,
+  );
+  return schedules.map((schedule, index) => {
+    const shard: RefreshShard = { index, count: options.shards };
+    return {
+      ...schedule,
+      id: shardTaskId(options.id, shard),
+      scope: 'global',
+      fn: async signal => {
+        await options.fn(shard, signal as AbortSignal);
+      },
+    };
+  });
 }

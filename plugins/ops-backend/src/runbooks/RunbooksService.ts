@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   AuthService,
   BackstageCredentials,
+  CacheService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -43,6 +44,7 @@ import {
   mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
+import { ALL_KEYS, RefreshShard, inShard } from '../lib/shards';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
 import { RunbooksConfig } from './config';
@@ -84,6 +86,8 @@ export interface RunbooksServiceOptions {
   config: RunbooksConfig;
   logger: LoggerService;
   clock?: Clock;
+  /** Where alarm tags are kept between refreshes and replicas. */
+  tagCache?: CacheService;
 }
 
 /** Entities that have at least one runbook or alarm source. */
@@ -163,6 +167,7 @@ export class RunbooksService {
   private readonly logger: LoggerService;
   private readonly clock: Clock;
   private readonly flights = new SingleFlight<void>();
+  private readonly tagCache?: CacheService;
 
   constructor(options: RunbooksServiceOptions) {
     this.catalog = options.catalog;
@@ -173,21 +178,33 @@ export class RunbooksService {
     this.config = options.config;
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
+    this.tagCache = options.tagCache;
   }
 
-  /** Reads every entity's runbooks again; removes snapshots of entities gone. */
-  async refreshRunbooks(): Promise<{ entities: number; runbooks: number }> {
-    const entities = await this.entitiesWithSources();
+  /**
+   * Reads the runbooks of every entity of one shard (all by default) again;
+   * removes the snapshots of the shard's entities that are gone, and of
+   * documents no entity lists any more.
+   */
+  async refreshRunbooks(
+    shard: RefreshShard = ALL_KEYS,
+  ): Promise<{ entities: number; runbooks: number }> {
+    const all = await this.entitiesWithSources();
+    const allKeys = all.map(e => stringifyEntityRef(e));
+    const entities = all.filter((_e, i) => inShard(allKeys[i], shard));
     let runbooks = 0;
     await mapWithConcurrency(entities, REFRESH_CONCURRENCY, async entity => {
       const count = await this.refreshEntityRunbooks(entity);
       runbooks += count;
     });
     const keys = entities.map(e => stringifyEntityRef(e));
-    await this.snapshots.retain(RUNBOOKS_KIND, keys);
+    await this.snapshots.retain(RUNBOOKS_KIND, keys, k => inShard(k, shard));
+    // Documents are kept while any current entity lists them; a shard
+    // removes those of its own entities (and shard 1 the few whose key is
+    // a hash, which names no entity).
     const current = await this.snapshots.getMany<RunbooksSnapshot>(
       RUNBOOKS_KIND,
-      keys,
+      shard.count > 1 ? allKeys : keys,
     );
     const docKeys: string[] = [];
     for (const [key, snapshot] of current) {
@@ -196,7 +213,11 @@ export class RunbooksService {
           docKeys.push(docKey(key, runbook.id));
       }
     }
-    await this.snapshots.retain(RUNBOOK_DOC_KIND, docKeys);
+    await this.snapshots.retain(RUNBOOK_DOC_KIND, docKeys, key =>
+      key.startsWith('sha256:')
+        ? shard.index === 0
+        : inShard(key.slice(0, key.indexOf('#')), shard),
+    );
     return { entities: entities.length, runbooks };
   }
 
@@ -206,11 +227,14 @@ export class RunbooksService {
    * scan of all alarms when there are more prefixes than the configured
    * threshold; tags only for the alarms that belong to an entity.
    */
-  async refreshAlarms(only?: Entity[]): Promise<{ alarms: number }> {
+  async refreshAlarms(
+    only?: Entity[],
+    shard: RefreshShard = ALL_KEYS,
+  ): Promise<{ alarms: number }> {
     const provider = this.alarms;
     if (!provider) return { alarms: 0 };
     const entities = (only ?? (await this.entitiesWithSources())).filter(
-      e => prefixesOf(e).length > 0,
+      e => prefixesOf(e).length > 0 && inShard(stringifyEntityRef(e), shard),
     );
     const byRegion = new Map<string, Entity[]>();
     for (const entity of entities) {
@@ -267,6 +291,7 @@ export class RunbooksService {
       await this.snapshots.retain(
         ALARMS_KIND,
         entities.map(e => stringifyEntityRef(e)),
+        key => inShard(key, shard),
       );
     }
     return { alarms: count };
@@ -589,12 +614,47 @@ export class RunbooksService {
     alarms: Alarm[],
     region: string | undefined,
   ): Promise<Map<string, Record<string, string>>> {
-    const arns = alarms.filter(a => !a.tags && a.arn).map(a => a.arn!);
+    const arns = [
+      ...new Set(alarms.filter(a => !a.tags && a.arn).map(a => a.arn!)),
+    ];
     if (!this.config.severityTag || !provider.getAlarmTags || !arns.length) {
       return new Map();
     }
     try {
-      return await provider.getAlarmTags(arns, { region });
+      const cache = this.tagCache;
+      if (!cache) return await provider.getAlarmTags(arns, { region });
+      // Tags change rarely: kept in the shared cache (Redis in production),
+      // so that each replica and shard does not ask for them again.
+      const found = new Map<string, Record<string, string>>();
+      const cacheKey = (arn: string) => `alarm-tags:${region ?? ''}:${arn}`;
+      const cached = await mapWithConcurrency(arns, 16, arn =>
+        cache.get<Record<string, string>>(cacheKey(arn)).catch(() => undefined),
+      );
+      const missing = arns.filter((arn, i) => {
+        if (cached[i] === undefined) return true;
+        found.set(arn, cached[i]!);
+        return false;
+      });
+      if (missing.length > 0) {
+        const fetched = await provider.getAlarmTags(missing, { region });
+        await mapWithConcurrency(missing, 16, async arn => {
+          // Unknown ARNs are remembered as untagged, as the provider answers.
+          const tags = fetched.get(arn) ?? {};
+          if (fetched.has(arn)) found.set(arn, tags);
+          await cache
+            .set(cacheKey(arn), tags, {
+              ttl: { minutes: this.config.alarmTagsCacheMinutes },
+            })
+            .catch(error =>
+              this.logger.warn(
+                `Could not keep alarm tags in the cache: ${describeError(
+                  error,
+                )}`,
+              ),
+            );
+        });
+      }
+      return found;
     } catch (error) {
       // Severity then comes from the rules; the alarms themselves are fine.
       this.logger.warn(`Could not read alarm tags: ${describeError(error)}`);

@@ -24,6 +24,8 @@ export interface RunbooksConfig {
   defaultSeverity: AlarmSeverity;
   /** Above this many alarm prefixes in one region, all its alarms are listed in one scan. */
   alarmScanThreshold: number;
+  /** Minutes alarm tags are kept in the shared cache. */
+  alarmTagsCacheMinutes: number;
 }
 
 export const defaultRunbooksConfig: RunbooksConfig = {
@@ -37,6 +39,7 @@ export const defaultRunbooksConfig: RunbooksConfig = {
   severityRules: [],
   defaultSeverity: 'P3',
   alarmScanThreshold: 25,
+  alarmTagsCacheMinutes: 60,
 };
 
 function severity(value: string, key: string): AlarmSeverity {
@@ -102,6 +105,11 @@ export function readRunbooksConfig(root: Config): RunbooksConfig {
       config,
       'alarms.scanThreshold',
       defaults.alarmScanThreshold,
+    ),
+    alarmTagsCacheMinutes: positive(
+      config,
+      'alarms.tagsCacheMinutes',
+      defaults.alarmTagsCacheMinutes,
     ),
   };
 }

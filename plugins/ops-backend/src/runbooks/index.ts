@@ -1,5 +1,6 @@
 import {
   AuthService,
+  CacheService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
@@ -8,7 +9,8 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AlarmsProvider } from '@opsportal/plugin-ops-node';
 import { EntityLocationReader } from '../lib/EntityLocationReader';
-import { OpsFeature, OpsTask } from '../lib/feature';
+import { OpsFeature, OpsTask, shardedTasks } from '../lib/feature';
+import { readShardCount } from '../lib/shards';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readRunbooksConfig } from './config';
 import { RunbookCollector } from './RunbookCollector';
@@ -28,12 +30,15 @@ export interface RunbooksFeatureOptions {
   urlReader: UrlReaderService;
   snapshots: SnapshotStore;
   alarms?: AlarmsProvider;
+  /** The plugin's cache (`coreServices.cache`): alarm tags, shared by replicas. */
+  cache?: CacheService;
 }
 
 /**
  * The runbooks feature: its service, its two refresh tasks (runbooks every
  * `ops.runbooks.refreshMinutes`, alarms every
- * `ops.runbooks.alarms.refreshMinutes`; each runs on one replica at a time)
+ * `ops.runbooks.alarms.refreshMinutes`; each one global task per shard,
+ * `ops.runbooks.shards` or `ops.refresh.shards`)
  * and its router.
  */
 export function createRunbooksFeature(
@@ -55,32 +60,40 @@ export function createRunbooksFeature(
     alarms: options.alarms,
     config,
     logger: options.logger,
+    tagCache: options.cache,
   });
+  const shards = readShardCount(options.config, 'runbooks');
 
-  const tasks: OpsTask[] = [
-    {
-      id: 'ops-runbooks-refresh',
+  const tasks: OpsTask[] = shardedTasks({
+    id: 'ops-runbooks-refresh',
+    schedule: {
       frequency: { minutes: config.refreshMinutes },
       timeout: { minutes: 15 },
       initialDelay: { seconds: 20 },
-      fn: async () => {
-        const result = await service.refreshRunbooks();
-        options.logger.info(
-          `Read ${result.runbooks} runbooks of ${result.entities} entities`,
-        );
-      },
     },
-  ];
+    shards,
+    fn: async shard => {
+      const result = await service.refreshRunbooks(shard);
+      options.logger.info(
+        `Read ${result.runbooks} runbooks of ${result.entities} entities`,
+      );
+    },
+  });
   if (options.alarms) {
-    tasks.push({
-      id: 'ops-runbooks-alarms-refresh',
-      frequency: { minutes: config.alarmsRefreshMinutes },
-      timeout: { minutes: 5 },
-      initialDelay: { seconds: 20 },
-      fn: async () => {
-        await service.refreshAlarms();
-      },
-    });
+    tasks.push(
+      ...shardedTasks({
+        id: 'ops-runbooks-alarms-refresh',
+        schedule: {
+          frequency: { minutes: config.alarmsRefreshMinutes },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+        },
+        shards,
+        fn: async shard => {
+          await service.refreshAlarms(undefined, shard);
+        },
+      }),
+    );
   }
 
   return {

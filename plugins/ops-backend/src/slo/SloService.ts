@@ -29,6 +29,7 @@ import {
   MetricsProvider,
 } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
+import { ALL_KEYS, RefreshShard, inShard } from '../lib/shards';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
 import { SloConfig } from './config';
@@ -155,15 +156,27 @@ export class SloService implements SloUptimeSource {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Evaluates every entity with SLOs (one refresh at a time). */
-  refreshAll(): Promise<SloRefreshSummary> {
-    return this.flight.do('*', async () => {
+  /**
+   * Evaluates every entity with SLOs of one shard (all by default; one
+   * refresh per shard at a time). A System and its components go to the
+   * System's shard, as the System's aggregate objectives add up its
+   * components' data; other entities to their own. Snapshots of entities no
+   * longer in the catalog are removed by the shard their own ref hashes to.
+   */
+  refreshAll(shard: RefreshShard = ALL_KEYS): Promise<SloRefreshSummary> {
+    return this.flight.do(`*${shard.index}/${shard.count}`, async () => {
       const credentials = await this.options.auth.getOwnServiceCredentials();
-      const entities = await this.entitiesWithSlos(credentials);
+      const all = await this.entitiesWithSlos(credentials);
+      const refs = all.map(e => stringifyEntityRef(e));
+      const present = new Set(refs);
+      const entities = all.filter((e, i) => {
+        const system = systemOf(e);
+        const group = system && present.has(system) ? system : refs[i];
+        return inShard(group, shard);
+      });
       const summary = await this.refresh(entities);
-      await this.options.snapshots.retain(
-        SLO_SNAPSHOT_KIND,
-        entities.map(e => stringifyEntityRef(e)),
+      await this.options.snapshots.retain(SLO_SNAPSHOT_KIND, refs, key =>
+        inShard(key, shard),
       );
       return summary;
     });

@@ -21,7 +21,8 @@ export type {
   EntitySloSnapshot,
   SloRefreshSummary,
 } from './SloService';
-import { OpsFeature } from '../lib/feature';
+import { OpsFeature, shardedTasks } from '../lib/feature';
+import { readShardCount } from '../lib/shards';
 
 /** What the SLO feature is built from. */
 export interface SloFeatureOptions {
@@ -38,8 +39,8 @@ export interface SloFeatureOptions {
 
 /**
  * The SLO feature: its service (also the KPIs' uptime source), its refresh
- * task (`ops.slo.schedule`, default every 10 minutes, on one replica at a
- * time) and its router.
+ * tasks (`ops.slo.schedule`, default every 10 minutes; one global task per
+ * shard, `ops.slo.shards` or `ops.refresh.shards`) and its router.
  */
 export function createSloFeature(
   options: SloFeatureOptions,
@@ -70,15 +71,13 @@ export function createSloFeature(
       httpAuth: options.httpAuth,
       catalog: options.catalog,
     }),
-    tasks: [
-      {
-        id: 'ops-slo-refresh',
-        ...config.schedule,
-        scope: 'global',
-        fn: async () => {
-          await service.refreshAll();
-        },
+    tasks: shardedTasks({
+      id: 'ops-slo-refresh',
+      schedule: config.schedule,
+      shards: readShardCount(options.config, 'slo'),
+      fn: async shard => {
+        await service.refreshAll(shard);
       },
-    ],
+    }),
   };
 }

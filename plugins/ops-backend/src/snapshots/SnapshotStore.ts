@@ -55,8 +55,16 @@ export interface SnapshotStore {
   ): Promise<void>;
   /** Records a failed refresh; the last good data stays. */
   markFailed(kind: string, key: string, error: string): Promise<void>;
-  /** Removes the snapshots of keys no longer present (e.g. deleted entities). */
-  retain(kind: string, keys: string[]): Promise<number>;
+  /**
+   * Removes the snapshots of keys no longer present (e.g. deleted entities).
+   * With `scope`, only stored keys it accepts are considered (a refresh
+   * shard removes its own keys only, never another shard's).
+   */
+  retain(
+    kind: string,
+    keys: string[],
+    scope?: (key: string) => boolean,
+  ): Promise<number>;
   history<T>(
     kind: string,
     key: string,
@@ -290,12 +298,14 @@ export class DatabaseSnapshotStore implements SnapshotStore {
       .merge(['attempted_at', 'error']);
   }
 
-  async retain(kind: string, keys: string[]) {
+  async retain(kind: string, keys: string[], scope?: (key: string) => boolean) {
     const existing = await this.db<SnapshotRow>('ops_snapshots')
       .where({ kind })
       .select('key');
     const keep = new Set(keys);
-    const gone = existing.map(r => r.key).filter(k => !keep.has(k));
+    const gone = existing
+      .map(r => r.key)
+      .filter(k => !keep.has(k) && (!scope || scope(k)));
     for (let i = 0; i < gone.length; i += 500) {
       const chunk = gone.slice(i, i + 500);
       await this.db.transaction(async tx => {
