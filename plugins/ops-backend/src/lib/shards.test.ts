@@ -31,7 +31,7 @@ describe('shardOf', () => {
     expect(shardOf('system:default/shop', 8)).toBe(0);
   });
 
-  it('puts every key in exactly one shard, and the shards are near even', () => {
+  it('puts every key in exactly one shard, and no shard is a quarter off even', () => {
     for (const count of [1, 2, 3, 8, 16]) {
       const seen = new Map<string, number>();
       for (let index = 0; index < count; index++) {
@@ -50,7 +50,7 @@ describe('shardOf', () => {
       );
       const even = 2000 / count;
       for (const size of sizes) {
-        expect(Math.abs(size - even)).toBeLessThan(even * 0.1);
+        expect(Math.abs(size - even)).toBeLessThan(even * 0.25);
       }
     }
   });
