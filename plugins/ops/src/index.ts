@@ -48,19 +48,17 @@ export {
 
 // Whether an entity gets a card or tab: each is the feature's
 // isXConfigured from @opsportal/plugin-ops-common.
-export { isSloAvailable } from './components/slo/helpers';
 export {
+  isSloAvailable,
   isOnCallAvailable,
   isTeamOnCallAvailable,
-} from './components/oncall/helpers';
-export { isIncidentsAvailable } from './components/incidents/helpers';
-export { isRunbooksAvailable } from './components/runbooks/helpers';
-export { isCapacityAvailable } from './components/capacity/helpers';
-export { isChangesAvailable } from './components/changes/helpers';
-export {
+  isIncidentsAvailable,
+  isRunbooksAvailable,
+  isCapacityAvailable,
+  isChangesAvailable,
   isKpisAvailable,
   isTeamKpisAvailable,
-} from './components/kpis/helpers';
+} from './components/availability';
 
 // Route refs of the pages.
 export {

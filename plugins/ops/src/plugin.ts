@@ -47,9 +47,7 @@ export const EntityOpsSetupCard = opsPlugin.provide(
     name: 'EntityOpsSetupCard',
     component: {
       lazy: () =>
-        import('./components/EntityOpsSetupCard').then(
-          m => m.EntityOpsSetupCard,
-        ),
+        import('./components/entityCards').then(m => m.EntityOpsSetupCard),
     },
   }),
 );
@@ -64,7 +62,7 @@ export const EntityRunbooksCard = opsPlugin.provide(
     name: 'EntityRunbooksCard',
     component: {
       lazy: () =>
-        import('./components/runbooks').then(m => m.EntityRunbooksCard),
+        import('./components/entityCards').then(m => m.EntityRunbooksCard),
     },
   }),
 );
@@ -135,7 +133,8 @@ export const EntityOnCallCard = opsPlugin.provide(
   createComponentExtension({
     name: 'EntityOnCallCard',
     component: {
-      lazy: () => import('./components/oncall').then(m => m.EntityOnCallCard),
+      lazy: () =>
+        import('./components/entityCards').then(m => m.EntityOnCallCard),
     },
   }),
 );
@@ -150,7 +149,7 @@ export const EntityIncidentsCard = opsPlugin.provide(
     name: 'EntityIncidentsCard',
     component: {
       lazy: () =>
-        import('./components/incidents').then(m => m.EntityIncidentsCard),
+        import('./components/entityCards').then(m => m.EntityIncidentsCard),
     },
   }),
 );
@@ -191,7 +190,7 @@ export const EntitySloCard = opsPlugin.provide(
   createComponentExtension({
     name: 'EntitySloCard',
     component: {
-      lazy: () => import('./components/slo').then(m => m.EntitySloCard),
+      lazy: () => import('./components/entityCards').then(m => m.EntitySloCard),
     },
   }),
 );
@@ -233,7 +232,7 @@ export const EntityCapacityCard = opsPlugin.provide(
     name: 'EntityCapacityCard',
     component: {
       lazy: () =>
-        import('./components/capacity').then(m => m.EntityCapacityCard),
+        import('./components/entityCards').then(m => m.EntityCapacityCard),
     },
   }),
 );
@@ -290,7 +289,7 @@ export const EntityKpiCard = opsPlugin.provide(
   createComponentExtension({
     name: 'EntityKpiCard',
     component: {
-      lazy: () => import('./components/kpis').then(m => m.EntityKpiCard),
+      lazy: () => import('./components/entityCards').then(m => m.EntityKpiCard),
     },
   }),
 );

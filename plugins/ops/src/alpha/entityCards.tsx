@@ -1,6 +1,6 @@
 import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isSloAvailable } from '../components/slo/helpers';
+import { isSloAvailable } from '../components/availability';
 
 /*
  * Entity cards. Most show on every component: a component without the
@@ -15,7 +15,7 @@ export const entityOpsSetupCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/EntityOpsSetupCard').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityOpsSetupCard />),
       ),
   },
@@ -27,7 +27,7 @@ export const entityOnCallCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/oncall').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityOnCallCard />),
       ),
   },
@@ -39,7 +39,7 @@ export const entityIncidentsCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/incidents').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityIncidentsCard />),
       ),
   },
@@ -51,7 +51,9 @@ export const entitySloCard = EntityCardBlueprint.make({
   params: {
     filter: isSloAvailable,
     loader: () =>
-      import('../components/slo').then(m => compatWrapper(<m.EntitySloCard />)),
+      import('../components/entityCards').then(m =>
+        compatWrapper(<m.EntitySloCard />),
+      ),
   },
 });
 
@@ -61,7 +63,7 @@ export const entityRunbooksCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/runbooks').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityRunbooksCard />),
       ),
   },
@@ -73,7 +75,7 @@ export const entityCapacityCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/capacity').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityCapacityCard />),
       ),
   },
@@ -85,7 +87,7 @@ export const entityKpiCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
     loader: () =>
-      import('../components/kpis').then(m =>
+      import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityKpiCard />),
       ),
   },

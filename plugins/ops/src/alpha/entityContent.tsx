@@ -1,11 +1,13 @@
 import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isCapacityAvailable } from '../components/capacity/helpers';
-import { isChangesAvailable } from '../components/changes/helpers';
-import { isTeamKpisAvailable } from '../components/kpis/helpers';
-import { isTeamOnCallAvailable } from '../components/oncall/helpers';
-import { isRunbooksAvailable } from '../components/runbooks/helpers';
-import { isSloAvailable } from '../components/slo/helpers';
+import {
+  isCapacityAvailable,
+  isChangesAvailable,
+  isRunbooksAvailable,
+  isSloAvailable,
+  isTeamKpisAvailable,
+  isTeamOnCallAvailable,
+} from '../components/availability';
 
 /*
  * Entity tabs, each shown only where its feature is set up (the

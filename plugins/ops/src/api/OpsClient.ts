@@ -17,6 +17,7 @@ import type {
   PlatformOnCallResponse,
 } from '@opsportal/plugin-ops-common';
 import type { TriggerIncidentRequest } from './OpsApi';
+import { EntityOverviewBatcher } from './EntityOverviewBatcher';
 import type {
   ChangeMeasuresReport,
   ChangePolicy,
@@ -45,23 +46,37 @@ export class OpsClient implements OpsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
 
+  // An entity page's cards ask at once: their first requests go as one
+  // (EntityOverviewBatcher); a call alone still makes its own request.
+  private readonly overview: EntityOverviewBatcher;
+
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.overview = new EntityOverviewBatcher(async (entityRef, parts) => {
+      const baseUrl = await this.discoveryApi.getBaseUrl('ops');
+      const qs = new URLSearchParams({ entityRef, parts: parts.join(',') });
+      return this.fetchApi.fetch(`${baseUrl}/overview/entity?${qs}`);
+    });
   }
 
   getHealth(): Promise<OpsHealth> {
-    return this.request<OpsHealth>('/health');
+    return this.overview.load('health', undefined, () =>
+      this.request<OpsHealth>('/health'),
+    );
   }
 
   getEntityCapacity(
     entityRef: string,
     range: CapacityRange,
   ): Promise<Snapshot<EntityCapacity | undefined>> {
-    return this.request<Snapshot<EntityCapacity | undefined>>(
-      '/capacity/entity',
-      { query: { entityRef, range } },
-    );
+    const single = () =>
+      this.request<Snapshot<EntityCapacity | undefined>>('/capacity/entity', {
+        query: { entityRef, range },
+      });
+    return range === '30d'
+      ? this.overview.load('capacity', entityRef, single)
+      : single();
   }
 
   getCapacityReview(): Promise<CapacityReview> {
@@ -69,9 +84,11 @@ export class OpsClient implements OpsApi {
   }
 
   getEntitySlos(entityRef: string): Promise<EntitySlosResponse> {
-    return this.request<EntitySlosResponse>('/slos/entity', {
-      query: { entityRef },
-    });
+    return this.overview.load('slos', entityRef, () =>
+      this.request<EntitySlosResponse>('/slos/entity', {
+        query: { entityRef },
+      }),
+    );
   }
 
   getPlatformSlos(): Promise<PlatformSlosResponse> {
@@ -79,9 +96,11 @@ export class OpsClient implements OpsApi {
   }
 
   getEntityOnCall(entityRef: string): Promise<EntityOnCallResponse> {
-    return this.request<EntityOnCallResponse>('/oncall/entity', {
-      query: { entityRef },
-    });
+    return this.overview.load('oncall', entityRef, () =>
+      this.request<EntityOnCallResponse>('/oncall/entity', {
+        query: { entityRef },
+      }),
+    );
   }
 
   getPlatformOnCall(): Promise<PlatformOnCallResponse> {
@@ -89,9 +108,11 @@ export class OpsClient implements OpsApi {
   }
 
   getEntityIncidents(entityRef: string): Promise<EntityIncidentsResponse> {
-    return this.request<EntityIncidentsResponse>('/incidents/entity', {
-      query: { entityRef },
-    });
+    return this.overview.load('incidents', entityRef, () =>
+      this.request<EntityIncidentsResponse>('/incidents/entity', {
+        query: { entityRef },
+      }),
+    );
   }
 
   triggerIncident(
@@ -163,9 +184,11 @@ export class OpsClient implements OpsApi {
   }
 
   getEntityRunbooks(entityRef: string): Promise<EntityRunbooks> {
-    return this.request<EntityRunbooks>('/runbooks/entity', {
-      query: { entityRef },
-    });
+    return this.overview.load('runbooks', entityRef, () =>
+      this.request<EntityRunbooks>('/runbooks/entity', {
+        query: { entityRef },
+      }),
+    );
   }
 
   getRunbookDocument(entityRef: string, id: string): Promise<RunbookDocument> {
@@ -183,14 +206,21 @@ export class OpsClient implements OpsApi {
    * parameters encoded, JSON in and out, failures as ResponseError.
    */
   getKpis(query: KpiQuery): Promise<KpiReport> {
-    return this.request<KpiReport>('/kpis', {
-      query: {
-        scope: query.scope,
-        entityRef: query.entityRef,
-        period: query.period,
-        month: query.month,
-      },
-    });
+    const single = () =>
+      this.request<KpiReport>('/kpis', {
+        query: {
+          scope: query.scope,
+          entityRef: query.entityRef,
+          period: query.period,
+          month: query.month,
+        },
+      });
+    return query.scope === 'entity' &&
+      query.entityRef &&
+      query.period === '30d' &&
+      !query.month
+      ? this.overview.load('kpis', query.entityRef, single)
+      : single();
   }
 
   getOverview(): Promise<OpsOverview> {

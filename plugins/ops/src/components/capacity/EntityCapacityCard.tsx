@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -11,7 +12,6 @@ import {
   ruleLimit,
 } from '@opsportal/plugin-ops-common';
 import { OpsCard } from '../shared';
-import { CapacityChart } from './CapacityChart';
 import { CapacityEmptyState } from './CapacityEmptyState';
 import { capacityHeadline, orderedMetrics } from './EntityCapacityContent';
 import {
@@ -22,6 +22,11 @@ import {
   formatDays,
 } from './helpers';
 import { useEntityCapacity } from './useEntityCapacity';
+
+// The chart library loads after the card's figures (its own chunk).
+const CapacityChart = lazy(() =>
+  import('./CapacityChart').then(m => ({ default: m.CapacityChart })),
+);
 
 /** Time to limit in a few words, for tables. */
 export function timeToLimit(forecast: ForecastResult): string {
@@ -96,12 +101,14 @@ export function EntityCapacityCard() {
       {data && (
         <>
           {binding && (
-            <CapacityChart
-              metric={binding}
-              range="30d"
-              now={Date.parse(data.computedAt)}
-              height={160}
-            />
+            <Suspense fallback={<div style={{ height: 160 }} />}>
+              <CapacityChart
+                metric={binding}
+                range="30d"
+                now={Date.parse(data.computedAt)}
+                height={160}
+              />
+            </Suspense>
           )}
           <Table
             size="small"

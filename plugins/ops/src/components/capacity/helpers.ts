@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   BreachEpisode,
   CapacityCurrentPeriod,
@@ -7,21 +6,15 @@ import {
   ForecastResult,
   datapointsForDuration,
   formatCapacityValue,
-  isCapacityConfigured,
 } from '@opsportal/plugin-ops-common';
 import { DateTime } from 'luxon';
 
+// Defined in ../availability, which the plugin's entry points import
+// without this module's dependencies.
+export { isCapacityAvailable } from '../availability';
+
 /** Path of the Capacity tab of an entity page. */
 export const CAPACITY_TAB_PATH = 'capacity';
-
-/**
- * Whether an entity has a source of capacity metrics: Container Insights,
- * an ALB target group or an SQS queue.
- * @public
- */
-export function isCapacityAvailable(entity: Entity): boolean {
-  return isCapacityConfigured(entity);
-}
 
 /** A date for people: `14 Apr 2026`. */
 export function formatDay(iso: string | undefined): string {

@@ -14,8 +14,12 @@ import {
   KpiTable as KpiTableName,
 } from '@opsportal/plugin-ops-common';
 import { DateTime } from 'luxon';
-import { CSSProperties } from 'react';
-import { Line, LineChart, YAxis } from 'recharts';
+import { CSSProperties, lazy, Suspense } from 'react';
+
+// The chart library loads after the table's figures (its own chunk).
+const HistoryLine = lazy(() =>
+  import('./HistoryLine').then(m => ({ default: m.HistoryLine })),
+);
 
 const useStyles = makeStyles(theme => ({
   scroll: { overflowX: 'auto' },
@@ -124,18 +128,9 @@ function History(props: { kpi: KpiResult; width: number }) {
   }
   return (
     <div role="img" aria-label={label} title={text}>
-      <LineChart width={props.width} height={32} data={points}>
-        <YAxis hide domain={['auto', 'auto']} />
-        <Line
-          type="monotone"
-          dataKey="value"
-          stroke="#1976d2"
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-          connectNulls
-        />
-      </LineChart>
+      <Suspense fallback={<div style={{ width: props.width, height: 32 }} />}>
+        <HistoryLine width={props.width} points={points} />
+      </Suspense>
     </div>
   );
 }

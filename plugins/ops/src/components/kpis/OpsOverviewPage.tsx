@@ -2,7 +2,7 @@ import { Content, Header, Page } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
-import { useAsync } from 'react-use';
+import useAsync from 'react-use/esm/useAsync';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
 import { KpiPeriodValue } from './KpiPeriodPicker';

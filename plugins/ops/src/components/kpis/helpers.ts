@@ -1,15 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
-import {
-  isKpisConfigured,
-  isTeamKpisConfigured,
-} from '@opsportal/plugin-ops-common';
-
-/** Whether an entity gets the KPI card: components (services). @public */
-export function isKpisAvailable(entity: Entity): boolean {
-  return isKpisConfigured(entity);
-}
-
-/** Whether a Group gets the team KPI tab. @public */
-export function isTeamKpisAvailable(entity: Entity): boolean {
-  return isTeamKpisConfigured(entity);
-}
+// Defined in ../availability, which the plugin's entry points import
+// without this module's dependencies.
+export { isKpisAvailable, isTeamKpisAvailable } from '../availability';

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Freshness, KpiReport } from '@opsportal/plugin-ops-common';
-import { useAsyncRetry } from 'react-use';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { KpiQuery, opsApiRef } from '../../api';
 
 /** The KPI report of a scope and period, reloaded when either changes. */

@@ -1,26 +1,6 @@
-import { Entity } from '@backstage/catalog-model';
-import {
-  isOnCallConfigured,
-  isTeamOnCallConfigured,
-} from '@opsportal/plugin-ops-common';
-
-/**
- * Whether the entity names any PagerDuty service, escalation policy or
- * schedule, so that the on-call card has something to show.
- * @public
- */
-export function isOnCallAvailable(entity: Entity): boolean {
-  return isOnCallConfigured(entity);
-}
-
-/**
- * Whether the entity is a team (Group) with a PagerDuty escalation policy or
- * schedule: the condition of the team on-call tab.
- * @public
- */
-export function isTeamOnCallAvailable(entity: Entity): boolean {
-  return isTeamOnCallConfigured(entity);
-}
+// Defined in ../availability, which the plugin's entry points import
+// without this module's dependencies.
+export { isOnCallAvailable, isTeamOnCallAvailable } from '../availability';
 
 /** Path of the team on-call tab of a Group page. */
 export const TEAM_ONCALL_TAB_PATH = 'on-call';

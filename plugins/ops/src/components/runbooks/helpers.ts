@@ -1,23 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
-import {
-  isRunbooksConfigured,
-  RunbookAlarm,
-  RunbookListItem,
-} from '@opsportal/plugin-ops-common';
+import { RunbookAlarm, RunbookListItem } from '@opsportal/plugin-ops-common';
 import { headingElementId } from './RunbookDocumentView';
+
+// Defined in ../availability, which the plugin's entry points import
+// without this module's dependencies.
+export { isRunbooksAvailable } from '../availability';
 
 /** Path of the Runbooks tab of an entity page. */
 export const RUNBOOKS_TAB_PATH = 'runbooks';
-
-/**
- * Whether an entity has any runbook or alarm source: the runbooks annotation,
- * runbook links, TechDocs, or an alarm prefix.
- * @public
- */
-export function isRunbooksAvailable(entity: Entity): boolean {
-  return isRunbooksConfigured(entity);
-}
 
 /** Builds links to an entity's runbooks in its Runbooks tab. */
 export function useRunbookHref(entity: Entity | string) {

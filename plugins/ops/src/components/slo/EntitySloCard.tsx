@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import Divider from '@material-ui/core/Divider';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -5,10 +6,14 @@ import {
   ANNOTATION_SLO_SPEC,
 } from '@opsportal/plugin-ops-common';
 import { EmptyAnnotation, OpsCard } from '../shared';
-import { BurnDownChart } from './BurnDownChart';
 import { ObjectiveSummary } from './ObjectiveSummary';
 import { SloProblems } from './SloProblems';
 import { useEntitySlos } from './useEntitySlos';
+
+// The chart library loads after the card's figures (its own chunk).
+const BurnDownChart = lazy(() =>
+  import('./BurnDownChart').then(m => ({ default: m.BurnDownChart })),
+);
 
 /** Empty state: the annotations that define SLOs. */
 export function SloEmptyState() {
@@ -63,12 +68,14 @@ export function EntitySloCard() {
               {i > 0 && <Divider style={{ margin: '16px 0' }} />}
               <ObjectiveSummary result={result} />
               {result.status && (
-                <BurnDownChart
-                  name={result.objective.name}
-                  points={result.status.burnDown}
-                  target={result.objective.target}
-                  height={110}
-                />
+                <Suspense fallback={<div style={{ height: 110 }} />}>
+                  <BurnDownChart
+                    name={result.objective.name}
+                    points={result.status.burnDown}
+                    target={result.objective.target}
+                    height={110}
+                  />
+                </Suspense>
               )}
             </div>
           ))}

@@ -1,14 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
-import { isSloConfigured, SloAlertState } from '@opsportal/plugin-ops-common';
+import { SloAlertState } from '@opsportal/plugin-ops-common';
 
-/**
- * True when the entity defines SLOs: an OpenSLO spec or one of the compact
- * annotations. Use it to show the SLO card and tab only where they apply.
- * @public
- */
-export function isSloAvailable(entity: Entity): boolean {
-  return isSloConfigured(entity);
-}
+// Defined in ../availability, which the plugin's entry points import
+// without this module's dependencies.
+export { isSloAvailable } from '../availability';
 
 /** Decimals a target is written with: 99.99 % has 2. */
 function decimalsOf(percent: number): number {

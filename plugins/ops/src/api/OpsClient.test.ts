@@ -1,0 +1,179 @@
+import { ResponseError } from '@backstage/errors';
+import { OpsClient } from './OpsClient';
+
+/**
+ * The client against a backend answering by path: each test's handler is
+ * the backend, every request it sees is recorded.
+ */
+function clientWith(handler: (url: URL) => { status: number; body: unknown }): {
+  client: OpsClient;
+  requests: string[];
+} {
+  const requests: string[] = [];
+  const client = new OpsClient({
+    discoveryApi: { getBaseUrl: async () => 'http://ops.test/api/ops' },
+    fetchApi: {
+      fetch: async (input: any) => {
+        const url = new URL(String(input));
+        requests.push(url.pathname.replace('/api/ops', '') + url.search);
+        const { status, body } = handler(url);
+        return new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    },
+  });
+  return { client, requests };
+}
+
+const ref = 'component:default/order-service';
+
+const notFound = {
+  status: 404,
+  statusText: 'Not Found',
+  error: { name: 'NotFoundError', message: 'No SLOs for the entity' },
+};
+
+describe('OpsClient: the entity page overview in one request', () => {
+  it('sends the cards’ first requests as one and gives each card its own answer or error', async () => {
+    const { client, requests } = clientWith(url => {
+      expect(url.pathname).toBe('/api/ops/overview/entity');
+      return {
+        status: 200,
+        body: {
+          entityRef: ref,
+          parts: {
+            health: { status: 200, body: { status: 'ok' } },
+            oncall: { status: 200, body: { entityRef: ref, services: [] } },
+            slos: notFound,
+            capacity: { status: 200, body: { fetchedAt: 'x', data: null } },
+            kpis: { status: 200, body: { kpis: [] } },
+          },
+        },
+      };
+    });
+
+    const results = await Promise.allSettled([
+      client.getHealth(),
+      client.getEntityOnCall(ref),
+      client.getEntitySlos(ref),
+      client.getEntityCapacity(ref, '30d'),
+      client.getKpis({ scope: 'entity', entityRef: ref, period: '30d' }),
+    ]);
+
+    expect(requests).toEqual([
+      `/overview/entity?entityRef=${encodeURIComponent(
+        ref,
+      )}&parts=health%2Concall%2Cslos%2Ccapacity%2Ckpis`,
+    ]);
+    expect(results[0]).toEqual({
+      status: 'fulfilled',
+      value: { status: 'ok' },
+    });
+    expect(results[1]).toEqual({
+      status: 'fulfilled',
+      value: { entityRef: ref, services: [] },
+    });
+    expect(results[3]).toEqual({
+      status: 'fulfilled',
+      value: { fetchedAt: 'x', data: null },
+    });
+    expect(results[4]).toEqual({ status: 'fulfilled', value: { kpis: [] } });
+    // The SLO card's error is the one its own request would have thrown.
+    const failed = results[2] as PromiseRejectedResult;
+    expect(failed.status).toBe('rejected');
+    expect(failed.reason).toBeInstanceOf(ResponseError);
+    expect(failed.reason.statusCode).toBe(404);
+    expect(failed.reason.message).toBe('Request failed with 404 Not Found');
+    expect(failed.reason.cause.name).toBe('NotFoundError');
+    expect(failed.reason.cause.message).toBe('No SLOs for the entity');
+  });
+
+  it('asks a card’s own route when it asks alone, and again on a retry', async () => {
+    const { client, requests } = clientWith(() => ({
+      status: 200,
+      body: { entityRef: ref, services: [] },
+    }));
+
+    await client.getEntityOnCall(ref);
+    await client.getEntityOnCall(ref);
+
+    expect(requests).toEqual([
+      `/oncall/entity?entityRef=${encodeURIComponent(ref)}`,
+      `/oncall/entity?entityRef=${encodeURIComponent(ref)}`,
+    ]);
+  });
+
+  it('keeps other ranges, periods and entities out of the batch', async () => {
+    const { client, requests } = clientWith(url => ({
+      status: 200,
+      body: url.pathname.endsWith('/overview/entity')
+        ? {
+            entityRef: ref,
+            parts: {
+              oncall: { status: 200, body: {} },
+              runbooks: { status: 200, body: {} },
+            },
+          }
+        : {},
+    }));
+
+    await Promise.all([
+      client.getEntityOnCall(ref),
+      client.getEntityRunbooks(ref),
+      client.getEntityCapacity(ref, '7d'),
+      client.getKpis({ scope: 'entity', entityRef: ref, period: '90d' }),
+      client.getEntityIncidents('component:default/payment-service'),
+    ]);
+
+    expect(requests.sort()).toEqual(
+      [
+        `/overview/entity?entityRef=${encodeURIComponent(
+          ref,
+        )}&parts=oncall%2Crunbooks`,
+        `/capacity/entity?entityRef=${encodeURIComponent(ref)}&range=7d`,
+        `/kpis?scope=entity&entityRef=${encodeURIComponent(ref)}&period=90d`,
+        `/incidents/entity?entityRef=${encodeURIComponent(
+          'component:default/payment-service',
+        )}`,
+      ].sort(),
+    );
+  });
+
+  it('falls back to each card’s own route when the overview request fails', async () => {
+    const { client, requests } = clientWith(url => {
+      if (url.pathname.endsWith('/overview/entity')) {
+        return { status: 404, body: { error: { name: 'NotFoundError' } } };
+      }
+      if (url.pathname.endsWith('/slos/entity')) {
+        return {
+          status: 503,
+          body: {
+            error: { name: 'ServiceUnavailableError', message: 'later' },
+            response: { statusCode: 503 },
+          },
+        };
+      }
+      return { status: 200, body: { from: url.pathname } };
+    });
+
+    const [oncall, slos] = await Promise.allSettled([
+      client.getEntityOnCall(ref),
+      client.getEntitySlos(ref),
+    ]);
+
+    expect(requests).toEqual([
+      `/overview/entity?entityRef=${encodeURIComponent(
+        ref,
+      )}&parts=oncall%2Cslos`,
+      `/oncall/entity?entityRef=${encodeURIComponent(ref)}`,
+      `/slos/entity?entityRef=${encodeURIComponent(ref)}`,
+    ]);
+    expect(oncall).toEqual({
+      status: 'fulfilled',
+      value: { from: '/api/ops/oncall/entity' },
+    });
+    expect((slos as PromiseRejectedResult).reason.statusCode).toBe(503);
+  });
+});
