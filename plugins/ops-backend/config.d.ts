@@ -91,7 +91,7 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** How far ahead forecasts look for a limit, in days. Default 180. */
       forecastHorizonDays?: number;
-      /** Services fetched together in one metrics request. Default 100. */
+      /** Services fetched together in one metrics request (bounds the refresh's memory). Default 10. */
       servicesPerBatch?: number;
       /**
        * Rule overrides per metric id (cpu, memory, diskIo, network,
@@ -287,6 +287,14 @@ export interface Config {
        * emergency change starts. Default: the SRE and DevOps teams.
        */
       approverGroups?: string[];
+      /**
+       * Seconds a user's permission decisions on change requests are reused
+       * (per user and token, never shared between users), so that paging
+       * through the list does not ask the permission backend on every
+       * request. A change of the permission policy shows after at most this
+       * long. 0: ask on every request. Default 10, at most 300.
+       */
+      decisionTtlSeconds?: number;
     };
     /**
      * Operational KPIs (docs/kpis.md). Everything is optional: what is left

@@ -92,6 +92,9 @@ const permissionOf = {
   review: changeRequestReviewPermission,
 };
 
+/** Users whose permission decisions are kept at most. */
+const MAX_CACHED_CALLERS = 10_000;
+
 /** What the service reads of catalog entities: existence and titles. */
 const LOOKUP_FIELDS = [
   'kind',
@@ -114,6 +117,10 @@ export class ChangeRequestService {
   private readonly toFilter: ReturnType<
     typeof createConditionTransformer<ChangeRequestFilter>
   >;
+  private readonly decisionCache = new Map<
+    string,
+    { expiresAt: number; answers: Promise<PolicyDecision[]> }
+  >();
 
   constructor(
     private readonly deps: {
@@ -127,6 +134,8 @@ export class ChangeRequestService {
       clock: Clock;
       /** Groups asked to approve normal changes (`ops.changes.approverGroups`). */
       approverGroups?: string[];
+      /** Seconds a user's permission decisions are reused (`ops.changes.decisionTtlSeconds`); 0 or absent: asked on every request. */
+      decisionTtlSeconds?: number;
     },
   ) {
     const ruleset = deps.permissionsRegistry.getPermissionRuleset(
@@ -168,9 +177,7 @@ export class ChangeRequestService {
       const requester = ctx.credentials.principal.userEntityRef;
       // One request to the permission backend for filing and for what the
       // caller may then do with the change.
-      const { create: mayCreate, decisions } = await this.decisionsFor(ctx, {
-        withCreate: true,
-      });
+      const { create: mayCreate, decisions } = await this.decisionsFor(ctx);
       if (mayCreate !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
           'You do not have permission to file change requests',
@@ -571,39 +578,72 @@ export class ChangeRequestService {
   }
 
   /**
-   * The caller's decisions on the change-request permissions, asked once per
-   * request; conditional ones are applied to each version of the change.
-   * With `withCreate`, the (basic) create permission rides in the same batch:
-   * the permission backend answers it with ALLOW or DENY.
+   * The caller's decisions on the change-request permissions (read, update,
+   * approve, review) and on filing (create, a basic permission the
+   * permission backend answers with ALLOW or DENY in the same batch): one
+   * request to the permission backend, reused for the same user and token
+   * for `decisionTtlSeconds` (see {@link ChangeRequestService.cachedAnswers}).
+   * Conditional decisions are applied to each version of the change.
    */
-  private async decisionsFor(
-    ctx: CallContext,
-    options: { withCreate?: boolean } = {},
-  ): Promise<{ decisions: PolicyDecision[]; create?: AuthorizeResult }> {
-    const queries = accessKinds.map(kind => ({
-      permission: permissionOf[kind],
-    }));
-    if (!options.withCreate) {
-      return {
-        decisions: await this.deps.permissions.authorizeConditional(queries, {
-          credentials: ctx.credentials,
-        }),
-      };
-    }
-    const answers = await this.deps.permissions.authorizeConditional(
-      [
-        ...queries,
-        {
-          permission:
-            changeRequestCreatePermission as unknown as (typeof queries)[number]['permission'],
-        },
-      ],
-      { credentials: ctx.credentials },
-    );
+  private async decisionsFor(ctx: {
+    credentials: BackstageCredentials;
+  }): Promise<{ decisions: PolicyDecision[]; create: AuthorizeResult }> {
+    const answers = await this.cachedAnswers(ctx.credentials);
     return {
-      decisions: answers.slice(0, queries.length),
-      create: answers[queries.length].result,
+      decisions: answers.slice(0, accessKinds.length),
+      create: answers[accessKinds.length].result,
     };
+  }
+
+  /**
+   * The answers of the permission backend for a caller. A user's answers
+   * are kept for `decisionTtlSeconds` per user and token expiry (the
+   * token's ownership claims are what the policy decides on, and they do
+   * not change during its life), so a user paging through the list asks
+   * the permission backend once per that time instead of on every request;
+   * a change of the policy itself shows after at most that long. Answers
+   * are never shared between users; service callers are not cached; a
+   * failed request is not kept.
+   */
+  private cachedAnswers(
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision[]> {
+    const ask = () =>
+      this.deps.permissions.authorizeConditional(
+        [
+          ...accessKinds.map(kind => ({ permission: permissionOf[kind] })),
+          {
+            permission:
+              changeRequestCreatePermission as unknown as (typeof permissionOf)['read'],
+          },
+        ],
+        { credentials },
+      );
+    const ttlMs = (this.deps.decisionTtlSeconds ?? 0) * 1000;
+    const principal = credentials.principal as Partial<BackstageUserPrincipal>;
+    if (ttlMs <= 0 || principal.type !== 'user' || !principal.userEntityRef) {
+      return ask();
+    }
+    const key = `${principal.userEntityRef}\u0000${
+      credentials.expiresAt?.getTime() ?? ''
+    }`;
+    const now = Date.now();
+    const kept = this.decisionCache.get(key);
+    if (kept && kept.expiresAt > now) return kept.answers;
+    if (kept) this.decisionCache.delete(key);
+    const answers = ask();
+    this.decisionCache.set(key, { expiresAt: now + ttlMs, answers });
+    answers.catch(() => {
+      if (this.decisionCache.get(key)?.answers === answers) {
+        this.decisionCache.delete(key);
+      }
+    });
+    // Bounded: the oldest entries go first.
+    for (const oldest of this.decisionCache.keys()) {
+      if (this.decisionCache.size <= MAX_CACHED_CALLERS) break;
+      this.decisionCache.delete(oldest);
+    }
+    return answers;
   }
 
   /** What the decisions allow on one change request. */
@@ -629,10 +669,9 @@ export class ChangeRequestService {
   private async readFilter(ctx: {
     credentials: BackstageCredentials;
   }): Promise<PermissionCriteria<ChangeRequestFilter> | undefined> {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission: changeRequestReadPermission }],
-      { credentials: ctx.credentials },
-    );
+    const {
+      decisions: [decision],
+    } = await this.decisionsFor(ctx);
     if (decision.result === AuthorizeResult.DENY) {
       throw new NotAllowedError('You may not see change requests');
     }

@@ -102,6 +102,7 @@ const configSchema = z.strictObject({
   approverGroups: z
     .array(z.string())
     .default(['group:default/sre-team', 'group:default/devops-team']),
+  decisionTtlSeconds: z.number().min(0).max(300).default(10),
 });
 
 /** The change policy and who hears about changes. */
@@ -109,6 +110,8 @@ export interface ChangesConfig {
   policy: ChangePolicy;
   /** Groups notified when a change needs approval or review. */
   approverGroups: string[];
+  /** Seconds a user's permission decisions on change requests are reused. */
+  decisionTtlSeconds: number;
 }
 
 /**
@@ -164,5 +167,6 @@ export function readChangesConfig(config: Config): ChangesConfig {
       earlyStartMinutes: value.earlyStartMinutes,
     },
     approverGroups: value.approverGroups.map(g => g.toLocaleLowerCase('en-US')),
+    decisionTtlSeconds: value.decisionTtlSeconds,
   };
 }

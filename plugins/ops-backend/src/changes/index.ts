@@ -43,7 +43,9 @@ export function createChangesFeature(options: {
   auth?: AuthService;
   clock?: Clock;
 }): OpsFeature<ChangeRequestService> {
-  const { policy, approverGroups } = readChangesConfig(options.config);
+  const { policy, approverGroups, decisionTtlSeconds } = readChangesConfig(
+    options.config,
+  );
   const store = new DatabaseChangeRequestStore(options.database);
   let service: ChangeRequestService | undefined = undefined;
 
@@ -67,6 +69,7 @@ export function createChangesFeature(options: {
     }),
     clock: options.clock ?? systemClock,
     approverGroups,
+    decisionTtlSeconds,
   });
 
   // The approver groups come from config; in a catalog that lacks them, a

@@ -6,6 +6,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -152,6 +153,8 @@ async function startBackend(
     database?: Awaited<ReturnType<TestDatabases['init']>>;
     /** Users who may read only the change requests they filed. */
     ownReadOnly?: string[];
+    /** `ops.changes` configuration. */
+    changes?: JsonObject;
   } = {},
 ) {
   const sent: NotificationSendOptions[] = [];
@@ -181,6 +184,13 @@ async function startBackend(
       }),
       permissions.factory,
       auditor.factory,
+      ...(options.changes
+        ? [
+            mockServices.rootConfig.factory({
+              data: { ops: { changes: options.changes } },
+            }),
+          ]
+        : []),
       createServiceFactory({
         service: notificationService,
         deps: {},
@@ -549,6 +559,48 @@ describe('change requests API', () => {
     );
     const listed = await as(GUEST).get('/change-requests');
     expect(listed.body.items).toEqual([]);
+  });
+
+  it("asks the permission backend once per user while the user's decisions are fresh, never sharing them", async () => {
+    const { as, permissions } = await startBackend({ ownReadOnly: [JAMAL] });
+    const filed = await as(GUEST).post('/change-requests', normalChange());
+    expect(filed.status).toBe(201);
+    const asked = () => permissions.authorizeConditional.mock.calls.length;
+    expect(asked()).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const listed = await as(GUEST).get('/change-requests');
+      expect(listed.body.items.map((c: { id: string }) => c.id)).toEqual([
+        filed.body.change.id,
+      ]);
+    }
+    expect(asked()).toBe(1);
+    // Jamal may read only his own changes: his own decisions, asked once.
+    for (let i = 0; i < 2; i++) {
+      const listed = await as(JAMAL).get('/change-requests');
+      expect(listed.body.items).toEqual([]);
+    }
+    expect(asked()).toBe(2);
+    expect(
+      (await as(GUEST).get(`/change-requests/${filed.body.change.id}`)).body
+        .canEdit,
+    ).toBe(true);
+    expect(asked()).toBe(2);
+  });
+
+  it('asks again once decisionTtlSeconds have passed, and on every request with 0', async () => {
+    const never = await startBackend({ changes: { decisionTtlSeconds: 0 } });
+    for (let i = 0; i < 3; i++) {
+      expect((await never.as(GUEST).get('/change-requests')).status).toBe(200);
+    }
+    expect(never.permissions.authorizeConditional).toHaveBeenCalledTimes(3);
+
+    const brief = await startBackend({ changes: { decisionTtlSeconds: 0.2 } });
+    await brief.as(GUEST).get('/change-requests');
+    await brief.as(GUEST).get('/change-requests');
+    expect(brief.permissions.authorizeConditional).toHaveBeenCalledTimes(1);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    await brief.as(GUEST).get('/change-requests');
+    expect(brief.permissions.authorizeConditional).toHaveBeenCalledTimes(2);
   });
 
   it('checks affected entities against the catalog', async () => {
