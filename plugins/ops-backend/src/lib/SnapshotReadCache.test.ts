@@ -110,6 +110,29 @@ describe.each(databases.eachSupportedId())('SnapshotReadCache on %s', id => {
     });
   });
 
+  it('keeps the history with its snapshot and reads it again after a refresh', async () => {
+    const { cache, other, advance } = await setup();
+    const since = new Date('2026-11-01T00:00:00.000Z');
+    await other.put('slo', REF, { sli: 99.9 }, { history: true });
+    const first = await cache.history('slo', REF, since);
+    expect(first.map(e => e.data)).toEqual([{ sli: 99.9 }]);
+    expect(await cache.history('slo', REF, since)).toBe(first);
+
+    // The next day's refresh, written by another replica.
+    advance(24 * 3600_000);
+    await other.put('slo', REF, { sli: 99.5 }, { history: true });
+    advance(1_000);
+    const second = await cache.history('slo', REF, since);
+    expect(second.map(e => e.data)).toEqual([{ sli: 99.9 }, { sli: 99.5 }]);
+    // Another window is read, not served from the kept one.
+    const later = await cache.history(
+      'slo',
+      REF,
+      new Date(Date.parse('2026-11-21T00:00:00.000Z')),
+    );
+    expect(later.map(e => e.data)).toEqual([{ sli: 99.5 }]);
+  });
+
   it('keeps at most maxChars of JSON, least recently used out first', async () => {
     const { cache, other } = await setup({ maxChars: 4_000 });
     const big = { text: 'x'.repeat(400) };

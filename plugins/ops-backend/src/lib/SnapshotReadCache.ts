@@ -1,5 +1,9 @@
 import { Knex } from 'knex';
-import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
+import {
+  SnapshotHistoryEntry,
+  SnapshotStore,
+  StoredSnapshot,
+} from '../snapshots/SnapshotStore';
 
 /** Defaults of `ops.viewCache` (docs/architecture.md, "Per-view cost"). */
 export const SNAPSHOT_CACHE_DEFAULTS = {
@@ -14,6 +18,8 @@ interface Entry {
   version: string;
   size: number;
   checkedAt: number;
+  /** The history read last (from `since`), valid for this version. */
+  history?: { since: string; entries: SnapshotHistoryEntry<unknown>[] };
 }
 
 interface VersionRow {
@@ -192,8 +198,42 @@ export class SnapshotReadCache implements SnapshotStore {
     }
   }
 
-  history<T>(...args: Parameters<SnapshotStore['history']>) {
-    return this.inner.history<T>(...args);
+  /**
+   * The history of a kept snapshot is kept with it for the same version:
+   * history entries are written in the transaction that writes the
+   * snapshot row (and removed with it), so a new entry always comes with a
+   * new version. Its size counts against `maxChars` as an estimate (the
+   * snapshot's size per day).
+   */
+  async history<T>(
+    kind: string,
+    key: string,
+    since: Date,
+  ): Promise<SnapshotHistoryEntry<T>[]> {
+    const id = `${kind}\u0000${key}`;
+    const day = since.toISOString().slice(0, 10);
+    await this.get(kind, key);
+    const entry = this.entries.get(id);
+    if (entry?.history?.since === day) {
+      return entry.history.entries as SnapshotHistoryEntry<T>[];
+    }
+    const version = entry?.version;
+    // Version first (above), then the rows: never older rows under a newer version.
+    const entries = await this.inner.history<T>(kind, key, since);
+    const current = this.entries.get(id);
+    if (current && version !== undefined && current.version === version) {
+      const extra = current.snapshot.data
+        ? (current.size - id.length) * entries.length
+        : 0;
+      if (current.size + extra <= this.maxChars / 8) {
+        deepFreeze(entries);
+        this.size += extra;
+        current.size += extra;
+        current.history = { since: day, entries };
+        this.evict();
+      }
+    }
+    return entries;
   }
 
   private touch(id: string, entry: Entry) {
