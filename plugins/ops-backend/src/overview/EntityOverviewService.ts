@@ -154,34 +154,46 @@ export class EntityOverviewService {
     return this.sources.slo.getEntitySlos(entity);
   }
 
+  /**
+   * Reads the parts in parallel; `onPart` gets each answer as soon as it is
+   * ready (the route streams them), the result has them all.
+   */
   async getEntityOverview(
     entityRef: string,
     parts: readonly EntityOverviewPartName[],
     credentials: BackstageCredentials,
+    onPart?: (part: EntityOverviewPartName, answer: EntityOverviewPart) => void,
   ): Promise<EntityOverviewResponse> {
     const answers = await Promise.all(
       parts.map(async (part): Promise<[string, EntityOverviewPart]> => {
-        try {
-          const body = await this.read(part, entityRef, credentials);
-          return [part, { status: 200, body }];
-        } catch (error) {
-          const headers: Record<string, string> = {};
-          const clientError = toClientError(error, this.logger, (k, v) => {
-            headers[k.toLocaleLowerCase('en-US')] = v;
-          });
-          const status = statusOf(clientError);
-          return [
-            part,
-            {
-              status,
-              statusText: STATUS_CODES[status] ?? '',
-              error: serializeError(clientError),
-              ...(Object.keys(headers).length ? { headers } : {}),
-            },
-          ];
-        }
+        const answer = await this.answer(part, entityRef, credentials);
+        onPart?.(part, answer);
+        return [part, answer];
       }),
     );
     return { entityRef, parts: Object.fromEntries(answers) };
+  }
+
+  private async answer(
+    part: EntityOverviewPartName,
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityOverviewPart> {
+    try {
+      const body = await this.read(part, entityRef, credentials);
+      return { status: 200, body };
+    } catch (error) {
+      const headers: Record<string, string> = {};
+      const clientError = toClientError(error, this.logger, (k, v) => {
+        headers[k.toLocaleLowerCase('en-US')] = v;
+      });
+      const status = statusOf(clientError);
+      return {
+        status,
+        statusText: STATUS_CODES[status] ?? '',
+        error: serializeError(clientError),
+        ...(Object.keys(headers).length ? { headers } : {}),
+      };
+    }
   }
 }

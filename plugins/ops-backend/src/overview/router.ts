@@ -29,7 +29,8 @@ const overviewQuery = z.object({
 
 /**
  * `GET /overview/entity?entityRef=&parts=oncall,slos,…`: the answers of an
- * entity page's cards in one request (see EntityOverviewService).
+ * entity page's cards in one request (see EntityOverviewService), streamed
+ * as newline-delimited JSON, one line a part in the order they are ready.
  */
 export function createOverviewRouter(options: {
   service: EntityOverviewService;
@@ -45,7 +46,22 @@ export function createOverviewRouter(options: {
       req.query,
       'query',
     );
-    res.json(await service.getEntityOverview(entityRef, parts, credentials));
+    // One line of JSON per part, written as soon as the part is ready, so a
+    // card never waits for a slower one: { part, status, body | error }.
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    await service.getEntityOverview(
+      entityRef,
+      parts,
+      credentials,
+      (part, answer) => {
+        res.write(`${JSON.stringify({ part, ...answer })}\n`);
+        // Through the backend's compression middleware at once.
+        (res as { flush?: () => void }).flush?.();
+      },
+    );
+    res.end();
   });
 
   return router;

@@ -27,10 +27,8 @@ type OverviewPart =
       headers?: Record<string, string>;
     };
 
-interface EntityOverviewResponse {
-  entityRef: string;
-  parts: Partial<Record<OverviewPartName, OverviewPart>>;
-}
+/** A line of the overview's answer. */
+type OverviewLine = OverviewPart & { part: OverviewPartName };
 
 interface Waiter {
   resolve(value: unknown): void;
@@ -43,20 +41,27 @@ interface Batch {
   /** Unset while only `health` is asked. */
   entityRef?: string;
   waiters: Map<OverviewPartName, Waiter[]>;
+  openedAt: number;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /**
- * How long a batch stays open for further cards of the same page. The
+ * How long a batch stays open for further cards of the same page: until
+ * no card has asked for `idleMs`, and at most `maxMs` after the first. The
  * cards of an entity page render together (their loaders resolve one
- * chunk), so their requests start within a few milliseconds.
+ * chunk), so their requests start within a few milliseconds of each other,
+ * a few tens on a busy machine.
  */
-export const OVERVIEW_BATCH_WINDOW_MS = 20;
+export const OVERVIEW_BATCH_WINDOW = { idleMs: 20, maxMs: 100 };
 
 /**
  * Gathers the entity cards' first requests into one request. A call of an
  * overview part opens a batch for its entity (or joins the open one);
- * after a short window the batch is sent: alone, a part makes its own
- * request; together, the parts go as one `GET /overview/entity`. Nothing
+ * when no card has asked for a moment (OVERVIEW_BATCH_WINDOW) the batch is
+ * sent: alone, a part makes its own
+ * request; together, the parts go as one `GET /overview/entity`, whose
+ * answer streams one line a part, each given to its callers as it
+ * arrives (a card never waits for a slower one). Nothing
  * is cached: a call after the batch was sent (a retry, a poll, another
  * tab) makes a new request, so answers are as fresh as before. When the
  * overview request itself fails (e.g. a backend without the route), each
@@ -71,7 +76,10 @@ export class EntityOverviewBatcher {
       entityRef: string,
       parts: OverviewPartName[],
     ) => Promise<Response>,
-    private readonly windowMs: number = OVERVIEW_BATCH_WINDOW_MS,
+    private readonly window: {
+      idleMs: number;
+      maxMs: number;
+    } = OVERVIEW_BATCH_WINDOW,
   ) {}
 
   /**
@@ -90,14 +98,16 @@ export class EntityOverviewBatcher {
         batch.entityRef === undefined ||
         batch.entityRef === entityRef);
     if (!batch || !joins) {
-      batch = { waiters: new Map() };
+      batch = { waiters: new Map(), openedAt: Date.now() };
       this.open = batch;
-      const opened = batch;
-      setTimeout(() => {
-        if (this.open === opened) this.open = undefined;
-        this.send(opened);
-      }, this.windowMs);
     }
+    const opened = batch;
+    clearTimeout(opened.timer);
+    const left = opened.openedAt + this.window.maxMs - Date.now();
+    opened.timer = setTimeout(() => {
+      if (this.open === opened) this.open = undefined;
+      this.send(opened);
+    }, Math.max(0, Math.min(this.window.idleMs, left)));
     if (entityRef !== undefined) batch.entityRef = entityRef;
     return new Promise<T>((resolve, reject) => {
       const list = batch!.waiters.get(part) ?? [];
@@ -116,31 +126,72 @@ export class EntityOverviewBatcher {
       for (const waiters of batch.waiters.values()) settleAlone(waiters);
       return;
     }
-    let overview: EntityOverviewResponse;
+    const pending = new Map(batch.waiters);
     try {
       const response = await this.fetchOverview(batch.entityRef, parts);
       if (!response.ok) throw new Error(`overview ${response.status}`);
-      overview = (await response.json()) as EntityOverviewResponse;
+      // One line of JSON a part, each settled as it arrives.
+      await readLines(response, async line => {
+        const answer = JSON.parse(line) as OverviewLine;
+        const waiters = pending.get(answer.part);
+        if (!waiters) return;
+        pending.delete(answer.part);
+        await settle(answer, waiters);
+      });
     } catch {
-      for (const waiters of batch.waiters.values()) settleAlone(waiters);
-      return;
+      // The overview failed (or broke off): the parts not answered ask
+      // their own routes.
     }
-    for (const [part, waiters] of batch.waiters) {
-      const answer = overview.parts?.[part];
-      if (answer && 'body' in answer) {
-        for (const waiter of waiters) waiter.resolve(answer.body);
-      } else if (answer && answer.status >= 400 && answer.status <= 599) {
-        const error = await partError(answer).catch(() => undefined);
-        if (error) {
-          for (const waiter of waiters) waiter.reject(error);
-        } else {
-          settleAlone(waiters);
-        }
-      } else {
-        settleAlone(waiters);
-      }
-    }
+    for (const waiters of pending.values()) settleAlone(waiters);
   }
+}
+
+/** Calls `onLine` for each line of the response body, as they arrive. */
+async function readLines(
+  response: Response,
+  onLine: (line: string) => Promise<void>,
+): Promise<void> {
+  const reader = response.body?.getReader();
+  if (!reader) {
+    for (const line of (await response.text()).split('\n')) {
+      if (line.trim()) await onLine(line);
+    }
+    return;
+  }
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    buffered += done
+      ? decoder.decode()
+      : decoder.decode(value, { stream: true });
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.trim()) await onLine(line);
+      newline = buffered.indexOf('\n');
+    }
+    if (done) break;
+  }
+  if (buffered.trim()) await onLine(buffered);
+}
+
+/** Gives a part's answer to its callers: the body, or its route's error. */
+async function settle(answer: OverviewPart, waiters: Waiter[]): Promise<void> {
+  if ('body' in answer) {
+    for (const waiter of waiters) waiter.resolve(answer.body);
+    return;
+  }
+  const error =
+    answer.status >= 400 && answer.status <= 599
+      ? await partError(answer).catch(() => undefined)
+      : undefined;
+  if (!error) {
+    settleAlone(waiters);
+    return;
+  }
+  for (const waiter of waiters) waiter.reject(error);
 }
 
 /** One request for the part, shared by every caller of it in the batch. */

@@ -17,10 +17,24 @@ function clientWith(handler: (url: URL) => { status: number; body: unknown }): {
         const url = new URL(String(input));
         requests.push(url.pathname.replace('/api/ops', '') + url.search);
         const { status, body } = handler(url);
-        return new Response(JSON.stringify(body), {
-          status,
-          headers: { 'content-type': 'application/json' },
-        });
+        const overview = url.pathname.endsWith('/overview/entity');
+        return new Response(
+          overview && status === 200
+            ? Object.entries((body as any).parts)
+                .map(([part, answer]) =>
+                  JSON.stringify({ part, ...(answer as object) }),
+                )
+                .join('\n')
+            : JSON.stringify(body),
+          {
+            status,
+            headers: {
+              'content-type': overview
+                ? 'application/x-ndjson'
+                : 'application/json',
+            },
+          },
+        );
       },
     },
   });
@@ -175,5 +189,78 @@ describe('OpsClient: the entity page overview in one request', () => {
       value: { from: '/api/ops/oncall/entity' },
     });
     expect((slos as PromiseRejectedResult).reason.statusCode).toBe(503);
+  });
+
+  it('asks a part’s own route when the overview leaves it out', async () => {
+    const { client, requests } = clientWith(url => ({
+      status: 200,
+      body: url.pathname.endsWith('/overview/entity')
+        ? { parts: { oncall: { status: 200, body: { from: 'overview' } } } }
+        : { from: url.pathname },
+    }));
+
+    const [oncall, runbooks] = await Promise.all([
+      client.getEntityOnCall(ref),
+      client.getEntityRunbooks(ref),
+    ]);
+
+    expect(oncall).toEqual({ from: 'overview' });
+    expect(runbooks).toEqual({ from: '/api/ops/runbooks/entity' });
+    expect(requests).toEqual([
+      `/overview/entity?entityRef=${encodeURIComponent(
+        ref,
+      )}&parts=oncall%2Crunbooks`,
+      `/runbooks/entity?entityRef=${encodeURIComponent(ref)}`,
+    ]);
+  });
+
+  it('gives each card its part as soon as it arrives, before the slower ones', async () => {
+    let finish: () => void = () => {};
+    const client = new OpsClient({
+      discoveryApi: { getBaseUrl: async () => 'http://ops.test/api/ops' },
+      fetchApi: {
+        fetch: async () => {
+          const encoder = new TextEncoder();
+          const body = new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(
+                encoder.encode(
+                  `${JSON.stringify({
+                    part: 'oncall',
+                    status: 200,
+                    body: { fast: true },
+                  })}\n`,
+                ),
+              );
+              finish = () => {
+                controller.enqueue(
+                  encoder.encode(
+                    `${JSON.stringify({
+                      part: 'capacity',
+                      status: 200,
+                      body: { slow: true },
+                    })}\n`,
+                  ),
+                );
+                controller.close();
+              };
+            },
+          });
+          return new Response(body, { status: 200 });
+        },
+      },
+    });
+
+    let capacityDone = false;
+    const capacity = client.getEntityCapacity(ref, '30d').then(value => {
+      capacityDone = true;
+      return value;
+    });
+    const oncall = await client.getEntityOnCall(ref);
+
+    expect(oncall).toEqual({ fast: true });
+    expect(capacityDone).toBe(false);
+    finish();
+    expect(await capacity).toEqual({ slow: true });
   });
 });
