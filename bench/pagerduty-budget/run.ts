@@ -79,6 +79,7 @@ function busiest(times: number[], ms: number): number {
 
 interface SteadyResult {
   label: string;
+  unanswered: number;
   windowMinutes: number;
   requests: number;
   perMinuteLastHour: number;
@@ -114,13 +115,17 @@ async function steady(options: {
   // When (virtual) the budget let each request out: every request of a
   // refresh goes through it.
   const seen: number[] = [];
+  // As PagerDutyProvider.fromConfig builds it: any minute at most the share.
+  const limit = 960 * options.refreshShare;
+  const burst = Math.floor(limit / 6);
   const budget = new (class extends RequestBudget {
     async take(signal?: AbortSignal) {
       await super.take(signal);
       seen.push(now);
     }
   })({
-    perMinute: 960 * options.refreshShare,
+    perMinute: limit - burst,
+    burst,
     clock: {
       now: () => now,
       sleep: async ms => {
@@ -216,11 +221,9 @@ async function steady(options: {
     );
   }
   clearInterval(trim);
-  if (seen.length !== fake.stats.requests) {
-    throw new Error(
-      `${fake.stats.requests} requests reached the fake, ${seen.length} went through the budget`,
-    );
-  }
+  // Attempts that never reached the fake (a connection refused or timed out
+  // on a loaded machine) went through the budget too.
+  const unanswered = seen.length - fake.stats.requests;
   const byEndpointLastHour: Record<string, number> = {};
   for (const [k, n] of Object.entries(fake.stats.byEndpoint)) {
     const d = n - (lastHourFrom?.[k] ?? 0);
@@ -232,6 +235,7 @@ async function steady(options: {
   const lastHour = seen.filter(at => at >= end - windowMinutes * MINUTE);
   return {
     label: options.label,
+    unanswered,
     windowMinutes,
     requests: seen.length,
     perMinuteLastHour: lastHour.length / windowMinutes,
@@ -409,9 +413,9 @@ async function main() {
         1,
       )} requests/min over the last ${r.windowMinutes} min, busiest minute ${
         r.busiestMinute
-      }, ${r.requests} requests in ${
-        run.hours
-      } h; first refresh took ${r.firstRefreshMinutes.toFixed(
+      }, ${r.requests} requests in ${run.hours} h (${
+        r.unanswered
+      } never reached the fake); first refresh took ${r.firstRefreshMinutes.toFixed(
         1,
       )} min; every rotation read after ${
         r.rotationsAllReadAfterMinutes?.toFixed(0) ?? '-'

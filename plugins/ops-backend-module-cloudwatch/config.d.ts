@@ -22,7 +22,7 @@ export interface Config {
       /** Upstream calls in flight at once. Default 4. */
       concurrency?: number;
       /**
-       * GetMetricData calls (every page counts) allowed per minute, for all
+       * GetMetricData calls (every page counts) allowed in any minute, for all
        * refreshes of this backend together; calls beyond it wait, so a
        * refresh is spread out instead of using the account's quota in a
        * burst. Default 600 (a fifth of CloudWatch's default 50 a second).
@@ -30,8 +30,8 @@ export interface Config {
       getMetricDataPerMinute?: number;
       /**
        * GetMetricData calls that may go out back to back after a quiet
-       * spell: the most a refresh sends at once. Default 10 seconds' worth
-       * of `getMetricDataPerMinute`.
+       * spell: the most a refresh sends at once; below
+       * `getMetricDataPerMinute`. Default 10 seconds' worth of it.
        */
       getMetricDataBurst?: number;
       /**

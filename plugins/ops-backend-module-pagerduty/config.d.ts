@@ -42,7 +42,8 @@ export interface Config {
       rateLimitPerMinute?: number;
       /**
        * Share of `rateLimitPerMinute` that the portal's scheduled refreshes
-       * (on-call, rotations, incidents) may use, as a fraction: 0.1 is 10 %.
+       * (on-call, rotations, incidents) may use in any minute, as a
+       * fraction: 0.1 is 10 %.
        * Refresh requests wait for it and are spread over time (at most 10
        * seconds' worth back to back); a page view's first fetch is counted
        * against it without waiting. Default 0.1.

@@ -536,5 +536,5 @@ function budgetFromConfig(cw: Config | undefined): RequestBudget {
   if (burst !== undefined && !(burst >= 1)) {
     throw new Error('ops.cloudwatch.getMetricDataBurst must be at least 1');
   }
-  return new RequestBudget({ perMinute, burst });
+  return RequestBudget.perMinuteAtMost(perMinute, undefined, burst);
 }

@@ -202,7 +202,7 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       baseDelayMs: pd.getOptionalNumber('retryBaseDelayMs') ?? 500,
       maxDelayMs: pd.getOptionalNumber('maxRetryDelayMs') ?? 30_000,
       logger: options.logger,
-      budget: new RequestBudget({ perMinute: rateLimit * share }),
+      budget: RequestBudget.perMinuteAtMost(rateLimit * share),
     });
     return new PagerDutyProvider({
       client,

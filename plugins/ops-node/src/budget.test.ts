@@ -40,6 +40,27 @@ describe('RequestBudget', () => {
     expect(now()).toBe(2000);
   });
 
+  it('keeps any minute within a per-minute limit, burst included', async () => {
+    let t = 0;
+    const released: number[] = [];
+    const budget = RequestBudget.perMinuteAtMost(96, {
+      now: () => t,
+      sleep: async ms => {
+        t += ms;
+      },
+    });
+    for (let i = 0; i < 500; i++) {
+      await budget.take();
+      released.push(t);
+    }
+    for (const at of released) {
+      expect(
+        released.filter(x => x >= at && x < at + 60_000).length,
+      ).toBeLessThanOrEqual(96);
+    }
+    expect(budget.burst).toBe(16);
+  });
+
   it('stops waiting when the caller gives up', async () => {
     const budget = new RequestBudget({ perMinute: 1, burst: 1 });
     await budget.take();

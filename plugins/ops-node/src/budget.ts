@@ -63,6 +63,24 @@ export class RequestBudget {
   private tail: Promise<void> = Promise.resolve();
   private waitedMs = 0;
 
+  /**
+   * A budget that never lets more than `limit` requests out in any minute:
+   * a burst of 10 seconds' worth, and the rest of the limit as the rate.
+   */
+  static perMinuteAtMost(
+    limit: number,
+    clock?: BudgetClock,
+    burst?: number,
+  ): RequestBudget {
+    const b = Math.max(1, Math.floor(burst ?? limit / 6));
+    if (!(limit > b)) {
+      throw new Error(
+        `A budget of ${limit} requests a minute needs a burst below it`,
+      );
+    }
+    return new RequestBudget({ perMinute: limit - b, burst: b, clock });
+  }
+
   constructor(options: RequestBudgetOptions) {
     if (!(options.perMinute > 0)) {
       throw new Error('A request budget needs a positive rate per minute');
