@@ -35,6 +35,29 @@ export async function scheduleFeatureTasks(
   }
 }
 
+/** At most `size` functions at a time in this process, the rest in order. */
+class LocalSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) {
+      await new Promise<void>(resolve => this.waiting.push(resolve));
+    } else {
+      this.running += 1;
+    }
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
 /**
  * A feature's refresh as one global task per shard (see `lib/shards.ts`):
  * Backstage's scheduler runs each shard once per interval on whichever
@@ -48,12 +71,19 @@ export function shardedTasks(options: {
   fn: (shard: RefreshShard, signal: AbortSignal) => Promise<void>;
   /** Over how long the shards' first runs are spread; default the frequency. */
   spread?: HumanDuration;
+  /**
+   * Shards of this feature one replica works on at once (default 2): a
+   * shard it claimed while as many run waits for one of them, so that a
+   * replica's memory stays that of this many shards however many it claims.
+   */
+  concurrency?: number;
 }): OpsTask[] {
   const schedules = shardSchedules(
     options.schedule,
     options.shards,
     options.spread,
   );
+  const slots = new LocalSlots(options.concurrency ?? 2);
   return schedules.map((schedule, index) => {
     const shard: RefreshShard = { index, count: options.shards };
     return {
@@ -61,7 +91,7 @@ export function shardedTasks(options: {
       id: shardTaskId(options.id, shard),
       scope: 'global',
       fn: async signal => {
-        await options.fn(shard, signal as AbortSignal);
+        await slots.run(() => options.fn(shard, signal as AbortSignal));
       },
     };
   });

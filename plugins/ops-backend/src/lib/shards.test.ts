@@ -99,6 +99,30 @@ describe('shard configuration', () => {
   });
 });
 
+describe('shardedTasks', () => {
+  it('works on at most two shards of a feature at once in one replica, the others after', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    const tasks = shardedTasks({
+      id: 'ops-test-refresh',
+      schedule: { frequency: { minutes: 10 }, timeout: { minutes: 1 } },
+      shards: 5,
+      fn: async shard => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise(r => setTimeout(r, 20));
+        running -= 1;
+        done.push(shard.index);
+      },
+    });
+    // The scheduler may hand this replica every shard at once.
+    await Promise.all(tasks.map(t => t.fn(new AbortController().signal)));
+    expect(most).toBe(2);
+    expect(done.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
 const databases = TestDatabases.create({
   ids: ['POSTGRES_15', 'SQLITE_3'],
 });

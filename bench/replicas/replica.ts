@@ -1,0 +1,95 @@
+/*
+ * One backend replica of the two-replica benchmark, in a process of its own:
+ * the ops plugin and the CloudWatch module started with startTestBackend,
+ * with Backstage's real scheduler and database service on the shared
+ * PostgreSQL database, the real cache service on Redis, and a catalog of the
+ * benchmark's entities (the same in both replicas).
+ *
+ *   replica.ts <json options>  → prints "ready" once started, then one
+ *   "stats {json}" line a second (RSS, CPU, outgoing HTTP requests).
+ */
+import diagnostics from 'node:diagnostics_channel';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import opsPlugin from '../../plugins/ops-backend/src';
+import cloudWatchModule from '../../plugins/ops-backend-module-cloudwatch/src';
+import { ReplicaOptions, benchEntities } from './entities';
+
+async function main() {
+  const options: ReplicaOptions = JSON.parse(process.argv[2]);
+  let requests = 0;
+  diagnostics.subscribe('http.client.request.start', () => {
+    requests += 1;
+  });
+  const frequency = { minutes: options.intervalMinutes };
+  const backend = await startTestBackend({
+    features: [
+      opsPlugin,
+      cloudWatchModule,
+      catalogServiceMock.factory({ entities: benchEntities(options) }),
+      schedulerServiceFactory,
+      databaseServiceFactory,
+      cacheServiceFactory,
+      mockServices.rootLogger.factory({ level: 'warn' }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            baseUrl: 'http://localhost:0',
+            database: {
+              client: 'pg',
+              connection: options.postgres,
+              pluginDivisionMode: 'database',
+              prefix: `${options.database}_`,
+            },
+            cache: { store: 'redis', connection: options.redis },
+          },
+          ops: {
+            refresh: { shards: options.shards },
+            cloudwatch: {
+              region: 'us-east-1',
+              endpoint: options.cloudwatch,
+              requestTimeoutMs: 300_000,
+            },
+            slo: {
+              schedule: {
+                frequency,
+                timeout: { minutes: options.intervalMinutes * 2 },
+                initialDelay: { seconds: options.initialDelaySeconds },
+              },
+            },
+            capacity: {
+              servicesPerBatch: options.batch,
+              schedule: {
+                frequency,
+                timeout: { minutes: options.intervalMinutes * 2 },
+                initialDelay: { seconds: options.initialDelaySeconds },
+              },
+            },
+          },
+        },
+      }),
+    ],
+  });
+  process.stdout.write('ready\n');
+  setInterval(() => {
+    const cpu = process.cpuUsage();
+    process.stdout.write(
+      `stats ${JSON.stringify({
+        rss: process.memoryUsage().rss,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        requests,
+      })}\n`,
+    );
+  }, 1000);
+  process.on('SIGTERM', () => {
+    backend.stop().finally(() => process.exit(0));
+  });
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});

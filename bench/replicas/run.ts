@@ -1,0 +1,275 @@
+/*
+ * Two backend replicas sharing one PostgreSQL database: each replica is the
+ * ops plugin and the CloudWatch module started with startTestBackend in its
+ * own process (replica.ts), with Backstage's real scheduler, database and
+ * cache (Redis) services; the fake CloudWatch in a third process. The
+ * refreshes are sharded (`ops.refresh.shards`): each shard is a global
+ * scheduler task that one of the two replicas claims.
+ *
+ *   corepack yarn bench:replicas [--capacity 200] [--slo 1000] [--shards 8]
+ *     [--interval 6] [--batch 10] [--delay 60]
+ *
+ * --capacity services with capacity annotations (8 metrics x 90 days each),
+ * --slo services with 3 SLOs each, --interval the minutes between two
+ * refreshes of each feature (the shards' first runs are spread over it).
+ * Waits until every capacity and SLO snapshot was written after the start,
+ * (the SLO services, having ALB annotations, are capacity targets too),
+ * then prints per replica: CPU, peak RSS, outgoing requests (to CloudWatch),
+ * shards run, and the monthly CloudWatch cost at the default intervals.
+ * PostgreSQL from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432),
+ * Redis from BENCH_REDIS_URL (default redis://127.0.0.1:6379); the scratch
+ * databases are dropped afterwards.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import knexFactory from 'knex';
+import { startFakeProcess } from '../lib';
+import { ReplicaOptions } from './entities';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const PG = (
+  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432'
+).replace(/\/$/, '');
+const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PRICE_PER_METRIC = 0.01 / 1000;
+
+interface Replica {
+  name: string;
+  child: ChildProcess;
+  stats: { rss: number; cpuMs: number; requests: number };
+  peakRss: number;
+  ready: Promise<void>;
+  log: string[];
+}
+
+function startReplica(options: ReplicaOptions): Replica {
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      path.join(__dirname, 'replica.ts'),
+      JSON.stringify(options),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        NODE_ENV: 'production',
+      },
+    },
+  );
+  process.on('exit', () => child.kill('SIGTERM'));
+  const replica: Replica = {
+    name: options.name,
+    child,
+    stats: { rss: 0, cpuMs: 0, requests: 0 },
+    peakRss: 0,
+    log: [],
+    ready: undefined as any,
+  };
+  replica.ready = new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', chunk => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === 'ready') resolve();
+        else if (line.startsWith('stats ')) {
+          replica.stats = JSON.parse(line.slice(6));
+          replica.peakRss = Math.max(replica.peakRss, replica.stats.rss);
+        }
+      }
+    });
+    child.stderr!.on('data', chunk => {
+      const text = String(chunk);
+      replica.log.push(text);
+      if (/error/i.test(text))
+        process.stderr.write(`[${options.name}] ${text}`);
+    });
+    child.on('exit', code =>
+      reject(new Error(`${options.name} exited ${code}`)),
+    );
+  });
+  return replica;
+}
+
+function cpuOfPid(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function main() {
+  const capacityServices = arg('capacity', 200);
+  const sloServices = arg('slo', 1000);
+  const shards = arg('shards', 8);
+  const intervalMinutes = arg('interval', 6);
+  const batch = arg('batch', 10);
+  const anchor = Math.floor(Date.now() / 60_000) * 60_000;
+  const database = `ops_bench_replicas_${Date.now()}`;
+  const pgUrl = new URL(PG);
+  const postgres = {
+    host: pgUrl.hostname,
+    port: Number(pgUrl.port || 5432),
+    user: decodeURIComponent(pgUrl.username || 'postgres'),
+    ...(pgUrl.password && { password: decodeURIComponent(pgUrl.password) }),
+  };
+
+  const fake = await startFakeProcess(
+    path.join(__dirname, 'fake.ts'),
+    [capacityServices, sloServices, anchor],
+    ['--max-old-space-size=4096'],
+  );
+  const common = {
+    capacityServices,
+    sloServices,
+    shards,
+    batch,
+    intervalMinutes,
+    initialDelaySeconds: arg('delay', 60),
+    cloudwatch: fake.url,
+    redis: REDIS,
+    database,
+    postgres,
+  };
+  // Both replicas start together (the scheduler's initial delay is waited
+  // by each replica from its own start); the database exists beforehand.
+  const admin0 = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
+  await admin0.raw(`CREATE DATABASE ${database}_ops`);
+  await admin0.destroy();
+  const replicas = ['a', 'b'].map(name => startReplica({ ...common, name }));
+  await Promise.all(replicas.map(r => r.ready));
+  const started = Date.now();
+  const cpu0 = replicas.map(r => r.stats.cpuMs);
+  const req0 = replicas.map(r => r.stats.requests);
+  const fakeCpu0 = cpuOfPid(fake.child.pid);
+  process.stderr.write(
+    `replicas ready; waiting for one full refresh of ${capacityServices} capacity and ${sloServices} SLO services (${shards} shards, ${intervalMinutes}-minute interval)\n`,
+  );
+
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { ...postgres, database: `${database}_ops` },
+    pool: { min: 0, max: 2 },
+  });
+  const since = new Date(started - 60_000);
+  // The SLO services' ALB annotations make them capacity targets too
+  // (request rate and latency).
+  const capacityTargets = capacityServices + sloServices;
+  const fresh = async (kind: string) =>
+    Number(
+      (
+        await knex('ops_snapshots')
+          .where({ kind })
+          .andWhere('fetched_at', '>=', since)
+          .count({ n: '*' })
+      )[0].n,
+    );
+  let capacityDone: number | undefined;
+  let sloDone: number | undefined;
+  const firstDue = started + arg('delay', 60) * 1000;
+  const deadline = firstDue + intervalMinutes * 2 * 60_000;
+  let cap = 0;
+  let slo = 0;
+  while ((!capacityDone || !sloDone) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 2000));
+    cap = await fresh('capacity');
+    slo = await fresh('slo');
+    if (!capacityDone && cap >= capacityTargets) capacityDone = Date.now();
+    if (!sloDone && slo >= sloServices) sloDone = Date.now();
+  }
+  const tasks = await knex
+    .withSchema('public')
+    .from('backstage_backend_tasks__tasks')
+    .select('id')
+    .catch(() => []);
+  await knex.destroy();
+  const elapsed = Date.now() - started;
+  const fakeCpu = cpuOfPid(fake.child.pid) - fakeCpu0;
+  const rows = replicas.map((r, i) => ({
+    name: r.name,
+    cpuMs: r.stats.cpuMs - cpu0[i],
+    requests: r.stats.requests - req0[i],
+    peakRss: r.peakRss,
+  }));
+  // Measured: no need to wait for the refreshes still running.
+  for (const r of replicas) r.child.kill('SIGKILL');
+  fake.stop();
+  await new Promise(r => setTimeout(r, 3000));
+  const admin = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
+  for (const suffix of ['ops', 'scheduler', 'catalog', 'app']) {
+    await admin
+      .raw(`DROP DATABASE IF EXISTS ${database}_${suffix} WITH (FORCE)`)
+      .catch(() => undefined);
+  }
+  await admin.destroy();
+
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const [load1] = os.loadavg();
+  // Metrics per refresh: 15 a capacity service (8 hourly, 7 trigger
+  // windows), 10 an SLO service (bench/slo).
+  const lines = [
+    `## Two replicas (bench/replicas)`,
+    '',
+    `${new Date().toISOString()}, ${os.cpus().length} CPUs (${
+      os.cpus()[0]?.model ?? 'unknown'
+    }), Node.js ${process.version}, load average ${load1.toFixed(
+      1,
+    )} at the end. ${capacityServices} capacity services, ${sloServices} SLO services (${
+      sloServices * 3
+    } SLOs), ${shards} shards, ${intervalMinutes}-minute interval, ${batch} capacity services per provider request.`,
+    '',
+    `Capacity: ${cap} of ${capacityTargets} (the SLO services' ALB metrics included) refreshed ${
+      capacityDone
+        ? `${s(capacityDone - firstDue)} after the first shard was due`
+        : 'NOT within the wait'
+    }; SLOs: ${slo} of ${sloServices} ${
+      sloDone
+        ? `${s(sloDone - firstDue)} after the first shard was due`
+        : 'NOT within the wait'
+    } (interval ${intervalMinutes} min). Measured over ${s(
+      elapsed,
+    )} from both replicas being up; fake CloudWatch CPU ${s(fakeCpu)}.`,
+    '',
+    '| Replica | CPU | Peak RSS | Requests to CloudWatch |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map(
+      r => `| ${r.name} | ${s(r.cpuMs)} | ${mib(r.peakRss)} | ${r.requests} |`,
+    ),
+    '',
+    `Scheduler tasks: ${tasks
+      .map((t: { id: string }) => t.id)
+      .filter((id: string) => id.startsWith('ops-'))
+      .sort()
+      .join(', ')}`,
+    '',
+    `Monthly CloudWatch cost at the default intervals (capacity hourly, SLOs every 10 minutes): ${capacityServices} x 15 metrics x 720 + ${sloServices} x 10 metrics x 4,320 = $${(
+      (capacityServices * 15 * 720 + sloServices * 10 * 4320) *
+      PRICE_PER_METRIC
+    ).toFixed(0)}.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(0);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
