@@ -211,6 +211,8 @@ async function measureRequests(): Promise<void> {
         if (seen.length === count) return;
       }
     };
+    // The landing page's own requests are not the entity page's.
+    await settle();
     console.log('\nRequests to /api/ops on the overview tab:');
     for (const name of entities) {
       for (const visit of ['first view', 'reload']) {
@@ -221,12 +223,20 @@ async function measureRequests(): Promise<void> {
         await page.getByRole('heading', { name: 'About' }).waitFor();
         await settle();
         const last = seen.length ? seen[seen.length - 1].at - started : 0;
-        // Cards that show a failed request (ResponseErrorPanel).
-        const failed = await page.getByText(/Request failed with/).count();
+        // Cards that show a failed request (ResponseErrorPanel), with the
+        // card's text.
+        const errors = page.locator('.MuiCard-root', {
+          hasText: /Request failed with/,
+        });
+        const failed = await errors.count();
         console.log(
           `  ${name} (${visit}): ${seen.length} requests, last sent ${last} ms after navigation, ${failed} card errors`,
         );
         for (const r of seen) console.log(`    ${r.url}`);
+        for (let i = 0; i < failed; i++) {
+          const text = (await errors.nth(i).innerText()).replace(/\s+/g, ' ');
+          console.log(`    card error: ${text.slice(0, 300)}`);
+        }
       }
     }
   } finally {

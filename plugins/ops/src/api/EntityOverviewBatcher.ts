@@ -43,6 +43,7 @@ interface Batch {
   waiters: Map<OverviewPartName, Waiter[]>;
   openedAt: number;
   timer?: ReturnType<typeof setTimeout>;
+  sent?: boolean;
 }
 
 /**
@@ -101,13 +102,7 @@ export class EntityOverviewBatcher {
       batch = { waiters: new Map(), openedAt: Date.now() };
       this.open = batch;
     }
-    const opened = batch;
-    clearTimeout(opened.timer);
-    const left = opened.openedAt + this.window.maxMs - Date.now();
-    opened.timer = setTimeout(() => {
-      if (this.open === opened) this.open = undefined;
-      this.send(opened);
-    }, Math.max(0, Math.min(this.window.idleMs, left)));
+    this.schedule(batch);
     if (entityRef !== undefined) batch.entityRef = entityRef;
     return new Promise<T>((resolve, reject) => {
       const list = batch!.waiters.get(part) ?? [];
@@ -118,6 +113,31 @@ export class EntityOverviewBatcher {
       });
       batch!.waiters.set(part, list);
     });
+  }
+
+  /**
+   * Sends the batch once no card has asked for `idleMs` and the browser
+   * has finished rendering (an idle callback: cards that render in later
+   * tasks still join), at most `maxMs` after the first call.
+   */
+  private schedule(batch: Batch): void {
+    clearTimeout(batch.timer);
+    const left = () => batch.openedAt + this.window.maxMs - Date.now();
+    const close = () => {
+      if (batch.sent) return;
+      batch.sent = true;
+      if (this.open === batch) this.open = undefined;
+      this.send(batch);
+    };
+    batch.timer = setTimeout(() => {
+      const idle = (globalThis as { requestIdleCallback?: Function })
+        .requestIdleCallback;
+      if (typeof idle === 'function' && left() > 0) {
+        idle(close, { timeout: left() });
+      } else {
+        close();
+      }
+    }, Math.max(0, Math.min(this.window.idleMs, left())));
   }
 
   private async send(batch: Batch): Promise<void> {
