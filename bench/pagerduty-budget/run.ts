@@ -442,7 +442,7 @@ async function main() {
       0,
     )} ms, max ${v.max.toFixed(0)} ms, ${
       v.ok
-    }/10 with escalation and next shift; upstream requests per first view ${JSON.stringify(
+    }/10 with escalation and next shift; requests naming the service (GET /services/{id}) per first view ${JSON.stringify(
       v.requests,
     )}; latencies ${v.latencies.map(l => l.toFixed(0)).join(', ')} ms`,
   );
