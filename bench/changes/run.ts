@@ -12,6 +12,7 @@
  *
  *   corepack yarn bench:changes [--changes 100000] [--clients 20]
  *     [--requests 4000] [--creates 2000] [--port 7500] [--plugin]
+ *     [--decision-ttl <seconds>]
  *
  * --plugin runs the plugin alone in this process (startTestBackend, mock
  * auth, catalog and permissions), as the first version of this benchmark
@@ -51,6 +52,10 @@ const LIST_REQUESTS = arg('requests', 4000);
 const CREATE_REQUESTS = arg('creates', 2000);
 const ENTITIES = 60;
 const PORT = arg('port', 7500);
+/** ops.changes.decisionTtlSeconds for the backend (its default when absent). */
+const DECISION_TTL = process.argv.includes('--decision-ttl')
+  ? arg('decision-ttl', 10)
+  : undefined;
 const PG = (
   process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432'
 ).replace(/\/$/, '');
@@ -511,6 +516,9 @@ async function runBackend(): Promise<{
     port: PORT,
     postgres,
     nodeArgs: process.env.BENCH_BACKEND_NODE_ARGS?.split(' ').filter(Boolean),
+    ...(DECISION_TTL !== undefined && {
+      config: { ops: { changes: { decisionTtlSeconds: DECISION_TTL } } },
+    }),
   });
   const knex = knexFactory({
     client: 'pg',
@@ -595,7 +603,9 @@ async function main() {
         ? 'the plugin alone (startTestBackend), clients in the same process'
         : `packages/backend in a child process (CPU per request net of its idle rate, ${fmt(
             ('idle' in run ? run.idle : 0) * 1000,
-          )} ms/s)`
+          )} ms/s); ops.changes.decisionTtlSeconds ${
+            DECISION_TTL ?? '10 (default)'
+          }`
     }\n`,
   );
   console.log(
