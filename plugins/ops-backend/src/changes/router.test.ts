@@ -587,6 +587,19 @@ describe('change requests API', () => {
     expect(asked()).toBe(2);
   });
 
+  it('does not keep a failed permission request', async () => {
+    const { as, permissions } = await startBackend();
+    const decide = permissions.authorizeConditional.getMockImplementation()!;
+    permissions.authorizeConditional.mockImplementationOnce(async () => {
+      throw new Error('permission backend unreachable');
+    });
+    expect((await as(GUEST).get('/change-requests')).status).toBe(500);
+    permissions.authorizeConditional.mockImplementation(decide);
+    expect((await as(GUEST).get('/change-requests')).status).toBe(200);
+    expect((await as(GUEST).get('/change-requests')).status).toBe(200);
+    expect(permissions.authorizeConditional).toHaveBeenCalledTimes(2);
+  });
+
   it('asks again once decisionTtlSeconds have passed, and on every request with 0', async () => {
     const never = await startBackend({ changes: { decisionTtlSeconds: 0 } });
     for (let i = 0; i < 3; i++) {
