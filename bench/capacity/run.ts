@@ -5,7 +5,7 @@
  * CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP,
  * snapshots in SQLite.
  *
- *   corepack yarn bench:capacity [--services 1000] [--runs 1] [--batch 100]
+ *   corepack yarn bench:capacity [--services 1000] [--runs 1] [--batch 10]
  *
  * Prints GetMetricData calls, metrics requested, datapoints, wall and CPU
  * time, peak memory, snapshot size and read times. The fake CloudWatch runs
@@ -62,7 +62,7 @@ function entities(services: number): Entity[] {
 async function main() {
   const services = arg('services', 1000);
   const runs = arg('runs', 1);
-  const batch = arg('batch', 100);
+  const batch = arg('batch', 10);
   const anchor = Math.floor(Date.now() / 60_000) * 60_000;
   const { url: fakeUrl, child } = await startFakeProcess(
     path.join(__dirname, 'fake.ts'),

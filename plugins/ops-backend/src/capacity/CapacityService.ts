@@ -23,6 +23,7 @@ import {
 } from '@opsportal/plugin-ops-common';
 import { MetricsProvider } from '@opsportal/plugin-ops-node';
 import { Clock } from '../lib/clock';
+import { ALL_KEYS, RefreshShard, inShard } from '../lib/shards';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { CollectedMetric, collectCapacityData } from './collect';
@@ -97,8 +98,15 @@ export class CapacityService {
 
   constructor(private readonly options: CapacityServiceOptions) {}
 
-  /** Refreshes every entity with capacity annotations (the scheduled task). */
-  async refreshAll(signal?: AbortSignal): Promise<CapacityRefreshResult> {
+  /**
+   * Refreshes every entity with capacity annotations of one shard (the
+   * scheduled task; all of them by default), and removes the snapshots of
+   * the shard's entities that are gone.
+   */
+  async refreshAll(
+    signal?: AbortSignal,
+    shard: RefreshShard = ALL_KEYS,
+  ): Promise<CapacityRefreshResult> {
     const { catalog, auth, snapshots, logger } = this.options;
     const started = Date.now();
     const { items } = await catalog.getEntities(
@@ -106,16 +114,20 @@ export class CapacityService {
       { credentials: await auth.getOwnServiceCredentials() },
     );
     const targets = items
+      .filter(entity => inShard(stringifyEntityRef(entity), shard))
       .map(entity => capacityTarget(entity, this.options.config))
       .filter((t): t is CapacityTarget => t !== undefined);
     const result = await this.refreshTargets(targets, signal);
     const keys = targets.map(t => t.entityRef);
-    await snapshots.retain(CAPACITY_KIND, keys);
-    await snapshots.retain(CAPACITY_REVIEW_KIND, keys);
+    const mine = (key: string) => inShard(key, shard);
+    await snapshots.retain(CAPACITY_KIND, keys, mine);
+    await snapshots.retain(CAPACITY_REVIEW_KIND, keys, mine);
     logger.info(
-      `capacity refresh: ${result.services} services, ${
-        result.failed
-      } failed, ${Date.now() - started} ms`,
+      `capacity refresh${
+        shard.count > 1 ? ` (shard ${shard.index + 1} of ${shard.count})` : ''
+      }: ${result.services} services, ${result.failed} failed, ${
+        Date.now() - started
+      } ms`,
     );
     return result;
   }

@@ -81,9 +81,12 @@ export function periodValues(
 ): CapacitySeries {
   const periodMs = want.period * 1000;
   const summed = isSummedStatistic(want.statistic);
-  const timestamps: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < series.timestamps.length; i++) {
+  const n = series.timestamps.length;
+  // Exactly sized (no growth slack): 1-minute series are long.
+  let timestamps: number[] = new Array(n);
+  let values: number[] = new Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
     const t = series.timestamps[i];
     const value = series.values[i];
     const running = t + periodMs > now;
@@ -92,8 +95,13 @@ export function periodValues(
       running && summed
         ? Math.min(want.period, Math.max(1, (now - t) / 1000))
         : want.period;
-    timestamps.push(t);
-    values.push(want.transform ? want.transform(value, seconds) : value);
+    timestamps[k] = t;
+    values[k] = want.transform ? want.transform(value, seconds) : value;
+    k++;
+  }
+  if (k < n) {
+    timestamps = timestamps.slice(0, k);
+    values = values.slice(0, k);
   }
   return { timestamps, values };
 }
@@ -178,20 +186,6 @@ export async function collectCapacityData(
     });
   });
 
-  const answers: MetricSeries[] = [];
-  for (const w of Object.values(windows)) {
-    if (w.queries.length === 0) continue;
-    answers.push(
-      ...(await provider.getMetricData({
-        queries: w.queries,
-        start: new Date(w.start),
-        end: new Date(w.end),
-        region: options.region,
-        signal: options.signal,
-      })),
-    );
-  }
-
   const result = new Map<string, Map<string, CollectedMetric>>();
   for (const target of targets) {
     const metrics = new Map<string, CollectedMetric>();
@@ -204,26 +198,50 @@ export async function collectCapacityData(
     }
     result.set(target.entityRef, metrics);
   }
-  for (const series of answers) {
-    const want = wanted.get(series.id);
-    if (!want) continue;
-    const collected = result.get(want.entityRef)!.get(want.metricId)!;
-    const data = periodValues(series, want, now);
-    if (want.window === 'hourly') collected.hourly = data;
-    else {
-      const w = windows[want.window];
-      collected.fine = [
-        ...(collected.fine ?? []),
-        { series: data, periodSeconds: want.period, from: w.start, to: w.end },
-      ].sort((a, b) => a.from! - b.from!);
+  // One window at a time: its answer is turned into the analysis' series
+  // (exactly sized arrays) and dropped before the next window is asked for,
+  // so that at most one window's raw answer is held at once.
+  for (const w of Object.values(windows)) {
+    if (w.queries.length === 0) continue;
+    let answers: MetricSeries[] | undefined = await provider.getMetricData({
+      queries: w.queries,
+      start: new Date(w.start),
+      end: new Date(w.end),
+      region: options.region,
+      signal: options.signal,
+    });
+    w.queries = [];
+    for (let i = 0; i < answers.length; i++) {
+      const series = answers[i];
+      const want = wanted.get(series.id);
+      if (!want) continue;
+      const collected = result.get(want.entityRef)!.get(want.metricId)!;
+      const data = periodValues(series, want, now);
+      // The raw series is not needed any more.
+      series.timestamps = [];
+      series.values = [];
+      if (want.window === 'hourly') collected.hourly = data;
+      else {
+        const fw = windows[want.window];
+        collected.fine = [
+          ...(collected.fine ?? []),
+          {
+            series: data,
+            periodSeconds: want.period,
+            from: fw.start,
+            to: fw.end,
+          },
+        ].sort((a, b) => a.from! - b.from!);
+      }
+      if (series.status === 'Forbidden' || series.status === 'InternalError') {
+        collected.problems.push(
+          `the ${want.window} data could not be read (${series.status}${
+            series.messages?.length ? `: ${series.messages.join('; ')}` : ''
+          })`,
+        );
+      }
     }
-    if (series.status === 'Forbidden' || series.status === 'InternalError') {
-      collected.problems.push(
-        `the ${want.window} data could not be read (${series.status}${
-          series.messages?.length ? `: ${series.messages.join('; ')}` : ''
-        })`,
-      );
-    }
+    answers = undefined;
   }
   return result;
 }

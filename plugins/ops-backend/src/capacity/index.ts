@@ -7,7 +7,8 @@ import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MetricsProvider } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
-import { OpsFeature } from '../lib/feature';
+import { OpsFeature, shardedTasks } from '../lib/feature';
+import { readShardCount } from '../lib/shards';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { CapacityService } from './CapacityService';
 import { readCapacityConfig } from './config';
@@ -17,8 +18,9 @@ export { CapacityService } from './CapacityService';
 export { readCapacityConfig } from './config';
 
 /**
- * The capacity feature: its service, the scheduled refresh (one run at a
- * time across backend replicas) and its routes.
+ * The capacity feature: its service, the scheduled refresh (one global
+ * task per shard, `ops.capacity.shards` or `ops.refresh.shards`, so that
+ * replicas share it) and its routes.
  */
 export function createCapacityFeature(options: {
   config: Config;
@@ -44,15 +46,13 @@ export function createCapacityFeature(options: {
   return {
     router: createCapacityRouter({ service, httpAuth: options.httpAuth }),
     service,
-    tasks: [
-      {
-        id: 'ops-capacity-refresh',
-        scope: 'global',
-        ...config.schedule,
-        fn: async signal => {
-          await service.refreshAll(signal as AbortSignal);
-        },
+    tasks: shardedTasks({
+      id: 'ops-capacity-refresh',
+      schedule: config.schedule,
+      shards: readShardCount(options.config, 'capacity'),
+      fn: async (shard, signal) => {
+        await service.refreshAll(signal, shard);
       },
-    ],
+    }),
   };
 }
