@@ -39,24 +39,22 @@ async function start() {
   const { server } = await startTestBackend({
     features: [
       opsPlugin,
-      catalogServiceMock
-        .mock({
-          getEntityByRef: async ref =>
-            catalog.loaded &&
-            (typeof ref === 'string' ? ref : stringifyEntityRef(ref)) ===
-              'component:default/checkout'
-              ? checkout
-              : undefined,
-          getEntities: async () => ({
-            items: catalog.loaded ? [checkout] : [],
-          }),
-          queryEntities: async () => ({
-            items: [],
-            totalItems: catalog.loaded ? 1 : 0,
-            pageInfo: {},
-          }),
-        })
-        .factory,
+      catalogServiceMock.mock({
+        getEntityByRef: async ref =>
+          catalog.loaded &&
+          (typeof ref === 'string' ? ref : stringifyEntityRef(ref)) ===
+            'component:default/checkout'
+            ? checkout
+            : undefined,
+        getEntities: async () => ({
+          items: catalog.loaded ? [checkout] : [],
+        }),
+        queryEntities: async () => ({
+          items: [],
+          totalItems: catalog.loaded ? 1 : 0,
+          pageInfo: {},
+        }),
+      }).factory,
       mockServices.rootConfig.factory({
         data: { ops: { viewCache: { entityTtlSeconds: 0 } } },
       }),
