@@ -1,8 +1,8 @@
 import { MetricQuery } from '@opsportal/plugin-ops-node';
 
 /** CloudWatch's limits for one GetMetricData call. */
-export const MAX_QUERIES_PER_CALL = 500;
-export const MAX_DATAPOINTS_PER_CALL = 100_800;
+const MAX_QUERIES_PER_CALL = 500;
+const MAX_DATAPOINTS_PER_CALL = 100_800;
 
 /** Datapoints one query can return over a range. */
 export function datapointsOf(

@@ -13,7 +13,7 @@ import { CapacityTarget } from './targets';
 
 const DAY = 86_400_000;
 /** Days of history behind trends and forecasts. */
-export const TREND_DAYS = 90;
+const TREND_DAYS = 90;
 /**
  * The period trigger rules are evaluated at: "CPU > 70 % for 15 minutes" is
  * 15 consecutive 1-minute datapoints. CloudWatch keeps 1-minute data for
@@ -28,14 +28,14 @@ const MINUTE_DATA_DAYS = 15;
  * The coarsest period CloudWatch still keeps for data this old: 60 s for
  * 15 days, 300 s for 63 days, hourly beyond.
  */
-export function retentionPeriod(days: number): number {
+function retentionPeriod(days: number): number {
   if (days <= 15) return 60;
   if (days <= 63) return 300;
   return 3600;
 }
 
 /** The period for a window: what retention allows and what the math needs. */
-export function periodFor(days: number, neededSeconds: number): number {
+function periodFor(days: number, neededSeconds: number): number {
   return Math.max(retentionPeriod(days), neededSeconds);
 }
 
@@ -70,7 +70,7 @@ interface Wanted {
  * 3,600 s would read 6.7 times too low); without a transform the partial
  * sum is left out, as it is not comparable with whole periods.
  */
-export function periodValues(
+function periodValues(
   series: { timestamps: number[]; values: number[] },
   want: {
     period: number;

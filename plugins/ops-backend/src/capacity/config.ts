@@ -56,7 +56,7 @@ const UNITS: CapacityUnit[] = [
   'messages',
 ];
 
-export const DEFAULT_CAPACITY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+const DEFAULT_CAPACITY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
   {
     frequency: { hours: 1 },
     timeout: { minutes: 30 },

@@ -29,7 +29,7 @@ export interface IncidentsConfig {
   trigger: { enabled: boolean };
 }
 
-export const defaultIncidentsConfig: IncidentsConfig = {
+const defaultIncidentsConfig: IncidentsConfig = {
   refreshMinutes: 2,
   windowDays: 30,
   openLookbackDays: 180,

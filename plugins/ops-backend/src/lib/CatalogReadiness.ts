@@ -2,7 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** Defaults of `ops.catalogReadiness` (docs/architecture.md, "Start-up"). */
-export const CATALOG_READINESS_DEFAULTS = {
+const CATALOG_READINESS_DEFAULTS = {
   /** Seconds the catalog's entity count must hold still to count as read. */
   settleSeconds: 15,
   /** Seconds between two looks at the catalog. */

@@ -20,7 +20,7 @@ import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { CatalogReadiness } from './CatalogReadiness';
 
 /** Defaults of `ops.viewCache` for the catalog answers (docs/architecture.md). */
-export const ENTITY_CACHE_DEFAULTS = {
+const ENTITY_CACHE_DEFAULTS = {
   /** Seconds a user's catalog answer for an entity is reused. */
   entityTtlSeconds: 10,
   /** Catalog answers kept at most (user and entity pairs). */
@@ -28,7 +28,7 @@ export const ENTITY_CACHE_DEFAULTS = {
 };
 
 /** The snapshot kind of the entity copies kept for start-up. */
-export const ENTITY_COPY_KIND = 'catalog-entity';
+const ENTITY_COPY_KIND = 'catalog-entity';
 
 /**
  * The catalog's own read permission (`catalog.entity.read` of

@@ -6,7 +6,7 @@ import {
 } from '../snapshots/SnapshotStore';
 
 /** Defaults of `ops.viewCache` (docs/architecture.md, "Per-view cost"). */
-export const SNAPSHOT_CACHE_DEFAULTS = {
+const SNAPSHOT_CACHE_DEFAULTS = {
   /** How long a parsed snapshot is served before its version is checked again. */
   revalidateMs: 1000,
   /** Characters of snapshot JSON kept parsed in memory, at most. */

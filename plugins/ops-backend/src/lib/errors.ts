@@ -13,7 +13,7 @@ import {
 import { randomBytes } from 'node:crypto';
 
 /** Seconds a client is asked to wait when the database is unavailable. */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Codes of errors that mean the database cannot be reached or is going away

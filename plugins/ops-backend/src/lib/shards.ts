@@ -19,7 +19,7 @@ export interface RefreshShard {
 export const ALL_KEYS: RefreshShard = { index: 0, count: 1 };
 
 /** Largest shard count accepted (each shard is a scheduler task). */
-export const MAX_SHARDS = 64;
+const MAX_SHARDS = 64;
 
 /**
  * The shard a key belongs to: the first 4 bytes of its SHA-1 modulo the

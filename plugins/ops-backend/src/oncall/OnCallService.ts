@@ -113,9 +113,9 @@ export class OnCallService {
   }
 
   /** A page view's miss: fetched unless the entity's last fetch failed lately. */
-  private miss(key: string): Promise<unknown> {
+  private miss(key: string, since: number): Promise<unknown> {
     if (this.failures.blocks(key)) return Promise.resolve();
-    return this.misses.get(key);
+    return this.misses.get(key, since);
   }
 
   private async collect(only?: string[]): Promise<Map<string, true>> {
@@ -193,6 +193,9 @@ export class OnCallService {
     );
     const key = stringifyEntityRef(entity);
     const ids = pagerDutyIdsOf(entity);
+    // Taken before the snapshot is read: a load that finishes in between
+    // answers this view's miss (no second fetch).
+    const since = this.misses.stamp();
     const snapshot = await currentSnapshot<OnCallSnapshotData>(
       this.options.snapshots,
       ONCALL_KIND,
@@ -201,7 +204,7 @@ export class OnCallService {
       {
         hasProvider: this.options.onCall !== undefined,
         upToDate: data => sameIds(data, ids) && !data.pendingSchedules,
-        miss: () => this.miss(key),
+        miss: () => this.miss(key, since),
       },
     );
     if (!snapshot) {

@@ -56,8 +56,8 @@ import {
 import { anyAnnotationFilter } from '../lib/catalogFilters';
 
 /** Snapshot kinds of this feature. */
-export const RUNBOOKS_KIND = 'runbooks.entity';
-export const RUNBOOK_DOC_KIND = 'runbooks.doc';
+const RUNBOOKS_KIND = 'runbooks.entity';
+const RUNBOOK_DOC_KIND = 'runbooks.doc';
 export const ALARMS_KIND = 'runbooks.alarms';
 
 /** What a runbooks refresh stores per entity. */
@@ -742,7 +742,7 @@ export class RunbooksService {
 }
 
 /** Portal path of a markdown runbook in the entity's Runbooks tab. */
-export function runbookPath(entityRef: string, id: string): string {
+function runbookPath(entityRef: string, id: string): string {
   const ref = parseEntityRef(entityRef);
   return `/catalog/${ref.namespace}/${ref.kind.toLowerCase()}/${
     ref.name

@@ -78,7 +78,7 @@ function gcd(a: number, b: number): number {
  * The finest period CloudWatch keeps over a window: 60 s data for 15 days,
  * 300 s for 63 days, hourly beyond.
  */
-export function retainedPeriod(windowSeconds: number): number {
+function retainedPeriod(windowSeconds: number): number {
   if (windowSeconds > 63 * DAY_S) return HOUR_S;
   if (windowSeconds > 15 * DAY_S) return 300;
   return 60;

@@ -53,7 +53,7 @@ interface Batch {
  * chunk), so their requests start within a few milliseconds of each other,
  * a few tens on a busy machine.
  */
-export const OVERVIEW_BATCH_WINDOW = { idleMs: 20, maxMs: 100 };
+const OVERVIEW_BATCH_WINDOW = { idleMs: 20, maxMs: 100 };
 
 /**
  * Gathers the entity cards' first requests into one request. A call of an

@@ -20,7 +20,7 @@ import {
 } from './definitions';
 
 /** The compact form's window: the seed's tables all measure 30 days. */
-export const COMPACT_WINDOW = '30d';
+const COMPACT_WINDOW = '30d';
 const COMPACT_WINDOW_SECONDS = 30 * 86_400;
 const ALB_NAMESPACE = 'AWS/ApplicationELB';
 

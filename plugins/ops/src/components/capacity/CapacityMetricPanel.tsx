@@ -78,7 +78,7 @@ export function describeGrowth(
 }
 
 /** Headroom in words: "6.2 % below the 70.0 % limit" or "4.0 % above it". */
-export function describeHeadroom(metric: CapacityMetricView): string {
+function describeHeadroom(metric: CapacityMetricView): string {
   const limit = ruleLimit(metric.rule);
   if (metric.headroom === undefined || limit === undefined) return '–';
   const amount = formatCapacityValue(Math.abs(metric.headroom), metric.unit);

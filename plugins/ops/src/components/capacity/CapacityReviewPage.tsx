@@ -61,7 +61,7 @@ function TrendIcon({ row }: { row: CapacityReviewRow }) {
 }
 
 /** The review table: one row per service, ranked. */
-export function CapacityReviewTable({ review }: { review: CapacityReview }) {
+function CapacityReviewTable({ review }: { review: CapacityReview }) {
   const classes = useStyles();
   return (
     <Paper variant="outlined" className={classes.scroll}>

@@ -39,7 +39,7 @@ export function capacityHeadline(data: EntityCapacity): string {
 }
 
 /** Picks the chart range. */
-export function RangePicker(props: {
+function RangePicker(props: {
   range: CapacityRange;
   onChange: (range: CapacityRange) => void;
 }) {

@@ -23,7 +23,7 @@ export function formatDay(iso: string | undefined): string {
 }
 
 /** A date and time for people: `14 Apr, 13:40`. */
-export function formatMoment(iso: string): string {
+function formatMoment(iso: string): string {
   return DateTime.fromISO(iso).toFormat('ccc d LLL, HH:mm');
 }
 
@@ -92,7 +92,7 @@ function formatTime(iso: string): string {
  * The statistic behind a current value in words: `average`, `p95`,
  * `maximum`, `sum ÷ seconds` (a rate from a count).
  */
-export function describeStatistic(
+function describeStatistic(
   statistic: string | undefined,
   unit: CapacityUnit,
 ): string | undefined {
@@ -152,7 +152,7 @@ export function describeCurrent(
 }
 
 /** A rule's breach condition: `> 70.0 % for ≥ 15 min`, `> 100 messages`. */
-export function describeBreachCondition(
+function describeBreachCondition(
   metric: Pick<CapacityMetricView, 'rule' | 'unit'>,
 ): string {
   const { threshold, sustainMinutes } = metric.rule;

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { ChangeStatus } from '@opsportal/plugin-ops-common';
 
 /** "Sun 6 Dec 2026, 02:00 EST" in a zone (default: the browser's). */
@@ -36,18 +35,6 @@ export function fromLocalInput(value: string): string {
   if (!value) return '';
   const time = DateTime.fromISO(value, { zone: 'local' });
   return time.isValid ? time.toUTC().toISO()! : '';
-}
-
-/** "alice-chen" from "user:default/alice-chen". */
-export function shortRef(ref: string): string {
-  try {
-    const { kind, namespace, name } = parseEntityRef(ref);
-    return kind.toLocaleLowerCase('en-US') === 'user' || namespace === 'default'
-      ? name
-      : `${namespace}/${name}`;
-  } catch {
-    return ref;
-  }
 }
 
 /** How a status reads at a glance. */

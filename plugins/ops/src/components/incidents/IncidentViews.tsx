@@ -73,7 +73,7 @@ export function SeverityChip(props: { incident: AssessedIncident }) {
 }
 
 /** How an incident stands against its response target, in words. */
-export function responseText(i: AssessedIncident, now = Date.now()): string {
+function responseText(i: AssessedIncident, now = Date.now()): string {
   const tta = i.timeToAcknowledgeMs;
   const due = Date.parse(i.respondBy);
   switch (i.response) {

@@ -1,7 +1,7 @@
 import { KpiReport, kpiReportsToCsv } from '@opsportal/plugin-ops-common';
 
 /** A file name for a report's CSV: `kpis-platform-30d-2026-03-31.csv`. */
-export function csvFileName(report: KpiReport): string {
+function csvFileName(report: KpiReport): string {
   const who = report.entityRef
     ? report.entityRef.replace(/[^a-z0-9-]+/gi, '-')
     : report.scope;

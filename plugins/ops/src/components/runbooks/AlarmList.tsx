@@ -108,7 +108,7 @@ export function SeverityChip(props: { severity: AlarmSeverity }) {
 }
 
 /** "In ALARM for 38 minutes" and the like. */
-export function describeSince(alarm: RunbookAlarm): string | undefined {
+function describeSince(alarm: RunbookAlarm): string | undefined {
   if (!alarm.since) return undefined;
   const since = DateTime.fromISO(alarm.since);
   const relative = since.toRelative();
@@ -118,7 +118,7 @@ export function describeSince(alarm: RunbookAlarm): string | undefined {
 }
 
 /** The runbooks of an alarm, or a flag when it has none. */
-export function AlarmRunbookLinks(props: {
+function AlarmRunbookLinks(props: {
   alarm: RunbookAlarm;
   runbookHref: (id: string) => string;
 }) {

@@ -101,7 +101,7 @@ function scrollToHeading(event: MouseEvent, id: string) {
 }
 
 /** A command block with a button that copies it. */
-export function CommandBlock(props: { text: string; language?: string }) {
+function CommandBlock(props: { text: string; language?: string }) {
   const classes = useStyles();
   const [status, setStatus] = useState<string>('');
   const firstLine = props.text.split('\n')[0];

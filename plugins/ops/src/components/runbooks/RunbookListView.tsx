@@ -32,7 +32,7 @@ export function describeUpdated(runbook: RunbookListItem): string | undefined {
 }
 
 /** Title link of a runbook: the reader tab for markdown, its address otherwise. */
-export function RunbookTitleLink(props: {
+function RunbookTitleLink(props: {
   runbook: RunbookListItem;
   runbookHref: (id: string) => string;
 }) {

@@ -28,7 +28,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** What the budget forecast says, in a sentence. */
-export function forecastText(result: SloObjectiveResult): string | undefined {
+function forecastText(result: SloObjectiveResult): string | undefined {
   const forecast = result.status?.forecast;
   if (!forecast) return undefined;
   const rate = formatBurnRate(forecast.burnRate);
