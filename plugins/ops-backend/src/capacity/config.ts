@@ -56,12 +56,11 @@ const UNITS: CapacityUnit[] = [
   'messages',
 ];
 
-const DEFAULT_CAPACITY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
-  {
-    frequency: { hours: 1 },
-    timeout: { minutes: 30 },
-    initialDelay: { seconds: 15 },
-  };
+const DEFAULT_CAPACITY_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 15 },
+};
 
 /** Reads `ops.capacity`, with the seed's values as defaults. */
 export function readCapacityConfig(root: Config): CapacityConfig {
