@@ -141,9 +141,9 @@ export class IncidentsService implements IncidentsReader {
   }
 
   /** A page view's miss: fetched unless the entity's last fetch failed lately. */
-  private miss(key: string): Promise<unknown> {
+  private miss(key: string, since: number): Promise<unknown> {
     if (this.failures.blocks(key)) return Promise.resolve();
-    return this.misses.get(key);
+    return this.misses.get(key, since);
   }
 
   private async collect(only?: string[]): Promise<Map<string, true>> {
@@ -241,6 +241,9 @@ export class IncidentsService implements IncidentsReader {
       since: new Date(now.getTime() - this.options.config.windowDays * DAY),
       until: now,
     };
+    // Taken before the snapshot is read: a load that finishes in between
+    // answers this view's miss (no second fetch).
+    const since = this.misses.stamp();
     const snapshot = await currentSnapshot<IncidentsSnapshotData>(
       this.options.snapshots,
       INCIDENTS_KIND,
@@ -257,7 +260,7 @@ export class IncidentsService implements IncidentsReader {
               scheduleIds: [],
             },
           ),
-        miss: () => this.miss(key),
+        miss: () => this.miss(key, since),
       },
     );
     const stored = snapshot?.data;

@@ -59,3 +59,25 @@ describe('MissBatcher', () => {
     expect(batcher.size).toBe(0);
   });
 });
+
+describe('MissBatcher and callers whose read raced a load', () => {
+  it('does not load a key again for a caller that looked before the load finished', async () => {
+    const loads: string[][] = [];
+    const batcher = new MissBatcher<string>(async keys => {
+      loads.push(keys);
+      return new Map(keys.map(k => [k, `v${loads.length}`]));
+    }, 1);
+
+    // A second viewer looked (found nothing) while the first one's load ran,
+    // and asks after it finished.
+    const seen = batcher.stamp();
+    expect(await batcher.get('a', seen)).toBe('v1');
+    expect(await batcher.get('a', seen)).toBe('v1');
+    expect(loads).toEqual([['a']]);
+
+    // A caller that looked after the load finished loads again.
+    expect(await batcher.get('a', batcher.stamp())).toBe('v2');
+    expect(await batcher.get('a')).toBe('v3');
+    expect(loads).toEqual([['a'], ['a'], ['a']]);
+  });
+});
