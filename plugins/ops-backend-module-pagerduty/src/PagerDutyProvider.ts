@@ -568,22 +568,33 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
     const wanted = [...new Set(ids)];
     if (wanted.length === 0) return [];
     if (wanted.length <= this.options.listThreshold) {
-      const found = await this.each(wanted, async id => {
-        try {
-          const body = await this.options.client.get<Record<string, T>>(
-            how.one(id),
-            {},
-            how.call,
-          );
-          return body[how.oneKey];
-        } catch (error) {
-          if (error instanceof PagerDutyError && error.status === 404) {
-            return undefined;
+      // When one read fails the call fails: the others are cancelled, so
+      // that their retries do not go on spending the budget for nothing.
+      const siblings = new AbortController();
+      const signal = how.call.signal
+        ? AbortSignal.any([how.call.signal, siblings.signal])
+        : siblings.signal;
+      try {
+        const found = await this.each(wanted, async id => {
+          try {
+            const body = await this.options.client.get<Record<string, T>>(
+              how.one(id),
+              {},
+              { ...how.call, signal },
+            );
+            return body[how.oneKey];
+          } catch (error) {
+            if (error instanceof PagerDutyError && error.status === 404) {
+              return undefined;
+            }
+            throw error;
           }
-          throw error;
-        }
-      });
-      return found.filter((x): x is Awaited<T> => x !== undefined);
+        });
+        return found.filter((x): x is Awaited<T> => x !== undefined);
+      } catch (error) {
+        siblings.abort();
+        throw error;
+      }
     }
     const want = new Set(wanted);
     const all = await this.options.client.list<T>(
