@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { RequestBudget, UpstreamStats } from '@opsportal/plugin-ops-node';
+import {
+  RequestBudget,
+  systemBudgetClock,
+  UpstreamStats,
+} from '@opsportal/plugin-ops-node';
 import { PagerDutyAuth } from './auth';
 import { PagerDutyError } from './errors';
 
@@ -52,24 +56,8 @@ const PAGE_LIMIT = 100;
 /** PagerDuty's classic pagination stops at offset + limit = 10,000. */
 const MAX_OFFSET = 10_000 - PAGE_LIMIT;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** Waits `ms`, or rejects when `signal` aborts. */
+const sleep = systemBudgetClock.sleep;
 
 /**
  * The one place PagerDuty REST API v2 requests are made: version header,
