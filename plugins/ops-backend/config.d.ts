@@ -334,6 +334,12 @@ export interface Config {
       overviewSeverities?: string[];
       /** Days ahead the overview shows planned changes and maintenance windows (1–90). Default 14. */
       upcomingDays?: number;
+      /**
+       * Seconds a user's KPI report (same scope, entity and period) is
+       * answered again without recomputing it (0–3600; 0: every view
+       * computes). Default 10.
+       */
+      reportCacheSeconds?: number;
     };
     /** Runbooks and the alarms they cover (docs/runbooks.md). */
     runbooks?: {

@@ -330,6 +330,59 @@ describe('KpiService', () => {
   });
 });
 
+describe('KpiService, a report viewed again', () => {
+  function counted(reportCacheSeconds?: number) {
+    let reads = 0;
+    let at = now.getTime();
+    const kpis = service({
+      config: readKpisConfig(
+        new ConfigReader(
+          reportCacheSeconds === undefined
+            ? {}
+            : { ops: { kpis: { reportCacheSeconds } } },
+        ),
+      ),
+      clock: { now: () => new Date(at) },
+      incidents: {
+        async incidents(refs, since, until, caller) {
+          reads += 1;
+          return incidentSource.incidents(refs, since, until, caller);
+        },
+      },
+    });
+    return {
+      view: (who = credentials) =>
+        kpis.report({ scope: 'entity', entityRef: ORDER, period: '30d' }, who),
+      reads: () => reads,
+      advance: (ms: number) => {
+        at += ms;
+      },
+    };
+  }
+
+  it("answers a user's repeated views from the report made less than 10 s before, and no one else's", async () => {
+    const k = counted();
+    const first = await k.view();
+    expect(await k.view()).toEqual(first);
+    expect(k.reads()).toBe(1);
+
+    // Another user's numbers are their own (what they may see differs).
+    await k.view(mockCredentials.user('user:default/someone-else'));
+    expect(k.reads()).toBe(2);
+
+    k.advance(10_000);
+    await k.view();
+    expect(k.reads()).toBe(3);
+  });
+
+  it('computes every view with ops.kpis.reportCacheSeconds 0', async () => {
+    const k = counted(0);
+    await k.view();
+    await k.view();
+    expect(k.reads()).toBe(2);
+  });
+});
+
 describe('sumByEnd', () => {
   it('adds up the buckets of several services that end at the same time, and measures the same uptime', () => {
     const DAY = 86_400_000;

@@ -31,6 +31,7 @@ import {
   SEVERITIES,
 } from '@opsportal/plugin-ops-common';
 import { Clock } from '../lib/clock';
+import { deepFreeze } from '../lib/viewResponse';
 import { KpisConfig } from './config';
 import {
   combineFreshness,
@@ -147,15 +148,66 @@ async function section<T>(
   }
 }
 
+/** Reports kept at most by {@link KpiService} (users times requests). */
+const MAX_KEPT_REPORTS = 5_000;
+
 /**
  * Operational KPIs per entity, team and platform, computed from the other
  * features' data (incidents, availability SLOs, change requests) with the
  * KPI math of ops-common; and the operations overview.
  */
 export class KpiService {
+  /**
+   * Reports answered lately, per user and request (see
+   * `ops.kpis.reportCacheSeconds`): a report reads every source and sums
+   * months of history, and the KPI card is viewed far more often than its
+   * inputs change. Per user, because what a user may see (change requests)
+   * shapes the numbers.
+   */
+  private readonly recent = new Map<
+    string,
+    { at: number; report: Promise<KpiReport> }
+  >();
+
   constructor(private readonly options: KpiServiceOptions) {}
 
+  /** The KPI report of a scope over a period, for the caller. */
   async report(
+    request: KpiReportRequest,
+    credentials: BackstageCredentials,
+  ): Promise<KpiReport> {
+    const ttlMs = this.options.config.reportCacheSeconds * 1000;
+    const principal = credentials.principal as { userEntityRef?: string };
+    if (ttlMs <= 0 || !principal.userEntityRef) {
+      return this.compute(request, credentials);
+    }
+    const key = JSON.stringify([
+      principal.userEntityRef,
+      request.scope,
+      request.entityRef,
+      request.period,
+      request.month,
+    ]);
+    const now = this.options.clock.now().getTime();
+    const kept = this.recent.get(key);
+    if (kept && now - kept.at < ttlMs) return kept.report;
+    const report = this.compute(request, credentials).then(deepFreeze);
+    this.recent.delete(key);
+    this.recent.set(key, { at: now, report });
+    // Failures are not kept; the oldest go first beyond the bound.
+    report.catch(() => {
+      if (this.recent.get(key)?.report === report) this.recent.delete(key);
+    });
+    for (const [old, entry] of this.recent) {
+      if (this.recent.size <= MAX_KEPT_REPORTS && now - entry.at < ttlMs) {
+        break;
+      }
+      this.recent.delete(old);
+    }
+    return report;
+  }
+
+  private async compute(
     request: KpiReportRequest,
     credentials: BackstageCredentials,
   ): Promise<KpiReport> {

@@ -22,6 +22,8 @@ export interface KpisConfig {
   overviewSeverities: Severity[];
   /** The overview's upcoming changes and maintenance windows: this many days ahead. */
   upcomingDays: number;
+  /** Seconds a user's KPI report is answered again without recomputing it (0: never). */
+  reportCacheSeconds: number;
 }
 
 const MINUTE = 60_000;
@@ -90,6 +92,13 @@ export function readKpisConfig(root: Config): KpisConfig {
   if (!DateTime.now().setZone(timeZone).isValid) {
     throw new Error(`ops.kpis.timeZone "${timeZone}" is not a time zone`);
   }
+  const reportCacheSeconds =
+    config?.getOptionalNumber('reportCacheSeconds') ?? 10;
+  if (!(reportCacheSeconds >= 0 && reportCacheSeconds <= 3600)) {
+    throw new Error(
+      `ops.kpis.reportCacheSeconds is ${reportCacheSeconds}: give a number of seconds from 0 to 3600`,
+    );
+  }
   const upcomingDays = config?.getOptionalNumber('upcomingDays') ?? 14;
   if (!(upcomingDays >= 1 && upcomingDays <= 90)) {
     throw new Error(
@@ -105,5 +114,6 @@ export function readKpisConfig(root: Config): KpisConfig {
     timeZone,
     overviewSeverities: severities(config, 'overviewSeverities', ['P1', 'P2']),
     upcomingDays,
+    reportCacheSeconds,
   };
 }

@@ -15,7 +15,11 @@ import express from 'express';
 
 const views = new WeakMap<object, Map<string, unknown>>();
 
-function deepFreeze<T>(value: T): T {
+/**
+ * Freezes `value` and everything in it, so that {@link sendView} makes its
+ * body once per object (for answers kept and sent to many views).
+ */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value as object)) deepFreeze(child);
