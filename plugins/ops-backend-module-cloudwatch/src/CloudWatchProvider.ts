@@ -342,7 +342,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
         const timestamps = result.Timestamps ?? [];
         const values = result.Values ?? [];
         for (let i = 0; i < timestamps.length; i++) {
-          series.timestamps.push(new Date(timestamps[i]).getTime());
+          series.timestamps.push(timestamps[i].getTime());
           series.values.push(values[i]);
         }
         this.counters.datapoints += timestamps.length;
@@ -490,12 +490,31 @@ function worstStatus(
     : current;
 }
 
+/**
+ * Puts a series in ascending time order. CloudWatch answers newest first
+ * (pages continue that order), so a reversal in place usually does; only a
+ * mixed order is sorted (through an index, without a pair per datapoint:
+ * a capacity refresh holds tens of millions of datapoints).
+ */
 function sortSeries(series: MetricSeries) {
-  const order = series.timestamps
-    .map((t, i) => [t, series.values[i]] as const)
-    .sort((a, b) => a[0] - b[0]);
-  series.timestamps = order.map(o => o[0]);
-  series.values = order.map(o => o[1]);
+  const { timestamps, values } = series;
+  let ascending = true;
+  let descending = true;
+  for (let i = 1; i < timestamps.length; i++) {
+    if (timestamps[i] < timestamps[i - 1]) ascending = false;
+    else if (timestamps[i] > timestamps[i - 1]) descending = false;
+  }
+  if (ascending) return;
+  if (descending) {
+    timestamps.reverse();
+    values.reverse();
+    return;
+  }
+  const order = Array.from(timestamps.keys()).sort(
+    (a, b) => timestamps[a] - timestamps[b] || a - b,
+  );
+  series.timestamps = order.map(i => timestamps[i]);
+  series.values = order.map(i => values[i]);
 }
 
 function toAlarm(alarm: MetricAlarm): Alarm {
