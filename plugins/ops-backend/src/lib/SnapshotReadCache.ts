@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { deepFreeze } from './viewResponse';
 import {
   SnapshotHistoryEntry,
   SnapshotStore,
@@ -38,15 +39,6 @@ function versionOf(row: VersionRow): string {
   return `${stamp(row.fetched_at)}|${stamp(row.attempted_at)}|${
     row.size ?? ''
   }|${row.error ?? ''}`;
-}
-
-/** Freezes a parsed snapshot, so that no reader can change what others are served. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as object)) deepFreeze(child);
-  }
-  return value;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { OnCallProvider } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
+import { memoView } from '../lib/viewResponse';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
 import {
   collectOnCall,
@@ -220,16 +221,20 @@ export class OnCallService {
         stale: false,
       };
     }
-    const { kind, title, pendingSchedules, ...data } = snapshot.data!;
-    void kind;
-    void title;
-    void pendingSchedules;
-    return {
-      data,
-      fetchedAt: snapshot.fetchedAt,
-      stale: snapshot.stale,
-      error: snapshot.error,
-    };
+    // The same for every viewer: made once per kept snapshot, so that its
+    // body is serialised once too (lib/viewResponse.ts).
+    return memoView(snapshot, 'entity', () => {
+      const { kind, title, pendingSchedules, ...data } = snapshot.data!;
+      void kind;
+      void title;
+      void pendingSchedules;
+      return {
+        data,
+        fetchedAt: snapshot.fetchedAt,
+        stale: snapshot.stale,
+        error: snapshot.error,
+      };
+    });
   }
 
   /** Who is on call for every entity the user can see. */
