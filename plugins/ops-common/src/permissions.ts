@@ -43,6 +43,21 @@ export const incidentTriggerPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Respond to an incident from the portal: assign roles, post status updates
+ * and notes, request responders. @public
+ */
+export const incidentRespondPermission = createPermission({
+  name: 'ops.incident.respond',
+  attributes: { action: 'update' },
+});
+
+/** Edit post-incident reviews and their action items. @public */
+export const incidentReviewUpdatePermission = createPermission({
+  name: 'ops.incident-review.update',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the ops portal. @public */
 export const opsPermissions = [
   changeRequestCreatePermission,
@@ -51,4 +66,6 @@ export const opsPermissions = [
   changeRequestApprovePermission,
   changeRequestReviewPermission,
   incidentTriggerPermission,
+  incidentRespondPermission,
+  incidentReviewUpdatePermission,
 ];

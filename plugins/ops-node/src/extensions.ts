@@ -1,6 +1,10 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { AlarmsProvider, MetricsProvider } from './metrics';
-import { IncidentProvider, OnCallProvider } from './oncall';
+import {
+  IncidentProvider,
+  IncidentResponseProvider,
+  OnCallProvider,
+} from './oncall';
 
 /**
  * What a provider module can hand to the ops backend. A module registers the
@@ -12,6 +16,8 @@ export interface OpsProvidersExtensionPoint {
   addAlarmsProvider(provider: AlarmsProvider): void;
   addOnCallProvider(provider: OnCallProvider): void;
   addIncidentProvider(provider: IncidentProvider): void;
+  /** Incident response (incident page: log, notes, status updates, responders, change events). */
+  addIncidentResponseProvider(provider: IncidentResponseProvider): void;
 }
 
 /** Extension point through which modules register their providers. @public */

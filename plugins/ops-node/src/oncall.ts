@@ -211,3 +211,120 @@ export interface IncidentProvider {
   /** Opens an incident (optional; off unless the provider is configured for it). */
   triggerIncident?(trigger: IncidentTrigger): Promise<{ dedupKey: string }>;
 }
+
+/** Kinds of incident log entries the portal tells apart. @public */
+export type UpstreamLogEntryKind =
+  | 'trigger'
+  | 'acknowledge'
+  | 'escalate'
+  | 'assign'
+  | 'reassign'
+  | 'annotate'
+  | 'status-update'
+  | 'responder-request'
+  | 'resolve'
+  | 'notify'
+  | 'other';
+
+/** Who did something upstream. @public */
+export interface UpstreamActor {
+  id?: string;
+  name: string;
+  email?: string;
+}
+
+/** One entry of an incident's log. @public */
+export interface UpstreamLogEntry {
+  id: string;
+  kind: UpstreamLogEntryKind;
+  /** The upstream's own type name (`acknowledge_log_entry`), for display. */
+  type: string;
+  at: string;
+  /** One line (the upstream's summary). */
+  summary: string;
+  /** A note's or status update's text, when the entry carries one. */
+  detail?: string;
+  agent?: UpstreamActor;
+}
+
+/** A note on an incident. @public */
+export interface UpstreamIncidentNote {
+  id: string;
+  content: string;
+  at: string;
+  user?: UpstreamActor;
+}
+
+/** A status update of an incident. @public */
+export interface UpstreamStatusUpdate {
+  id: string;
+  message: string;
+  at: string;
+  sender?: UpstreamActor;
+}
+
+/** A change event the paging tool holds (a deploy, a config change). @public */
+export interface UpstreamChangeEvent {
+  id: string;
+  summary: string;
+  at: string;
+  serviceIds: string[];
+  htmlUrl?: string;
+}
+
+/** A change event to send (PagerDuty Events API v2 `/v2/change/enqueue`). @public */
+export interface ChangeEventInput {
+  /** Integration (routing) key of the service's Events API v2 integration. */
+  routingKey: string;
+  summary: string;
+  source: string;
+  /** When the change happened. */
+  timestamp: Date;
+  customDetails?: Record<string, string>;
+  links?: Array<{ href: string; text?: string }>;
+}
+
+/**
+ * Incident response on the paging tool: reading an incident with its log,
+ * notes and related change events, and writing notes, status updates and
+ * responder requests. Writes name the portal user by email (PagerDuty's
+ * `From` header); the provider maps it to the account's user or refuses
+ * with an `InputError` when the account has no such user.
+ * @public
+ */
+export interface IncidentResponseProvider {
+  /** The incident, or `undefined` when the upstream does not know it. */
+  getIncident(
+    id: string,
+    options?: UpstreamCallOptions,
+  ): Promise<UpstreamIncident | undefined>;
+  /** The incident's log entries, oldest first. */
+  listLogEntries(
+    incidentId: string,
+    options?: UpstreamCallOptions,
+  ): Promise<UpstreamLogEntry[]>;
+  listNotes(
+    incidentId: string,
+    options?: UpstreamCallOptions,
+  ): Promise<UpstreamIncidentNote[]>;
+  /** Change events the upstream relates to the incident, newest first. */
+  listRelatedChangeEvents(
+    incidentId: string,
+    options?: UpstreamCallOptions,
+  ): Promise<UpstreamChangeEvent[]>;
+  addNote(
+    incidentId: string,
+    note: { content: string; fromEmail: string },
+  ): Promise<UpstreamIncidentNote>;
+  postStatusUpdate(
+    incidentId: string,
+    update: { message: string; fromEmail: string },
+  ): Promise<UpstreamStatusUpdate>;
+  /** Asks these people (by email) to join the incident. */
+  requestResponders(
+    incidentId: string,
+    request: { fromEmail: string; responderEmails: string[]; message: string },
+  ): Promise<void>;
+  /** Sends a change event (start or completion of a change request). */
+  sendChangeEvent(event: ChangeEventInput): Promise<void>;
+}

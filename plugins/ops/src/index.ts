@@ -12,7 +12,12 @@
 // The plugin and its API client.
 export { opsPlugin } from './plugin';
 export { opsApiRef, OpsClient } from './api';
-export type { OpsApi, KpiQuery, TriggerIncidentRequest } from './api';
+export type {
+  OpsApi,
+  KpiQuery,
+  ReviewsQuery,
+  TriggerIncidentRequest,
+} from './api';
 
 // Entity cards.
 export {

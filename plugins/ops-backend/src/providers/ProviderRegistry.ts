@@ -1,6 +1,7 @@
 import {
   AlarmsProvider,
   IncidentProvider,
+  IncidentResponseProvider,
   MetricsProvider,
   OnCallProvider,
   OpsProvidersExtensionPoint,
@@ -15,6 +16,7 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   private readonly alarms: AlarmsProvider[] = [];
   private readonly onCall: OnCallProvider[] = [];
   private readonly incidents: IncidentProvider[] = [];
+  private readonly response: IncidentResponseProvider[] = [];
   private locked = false;
 
   addMetricsProvider(provider: MetricsProvider): void {
@@ -35,6 +37,11 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   addIncidentProvider(provider: IncidentProvider): void {
     this.assertOpen();
     this.incidents.push(provider);
+  }
+
+  addIncidentResponseProvider(provider: IncidentResponseProvider): void {
+    this.assertOpen();
+    this.response.push(provider);
   }
 
   /** Called when the plugin initialises; later registrations are a bug. */
@@ -60,6 +67,11 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   /** The incident provider, if a module registered one. */
   incidentProvider(): IncidentProvider | undefined {
     return this.incidents[0];
+  }
+
+  /** The incident-response provider, if a module registered one. */
+  incidentResponseProvider(): IncidentResponseProvider | undefined {
+    return this.response[0];
   }
 
   /** Ids of all registered providers, for the health answer and logs. */

@@ -1,2 +1,3 @@
 export * from './severity';
 export * from './assess';
+export * from './response';

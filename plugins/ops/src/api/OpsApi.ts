@@ -32,6 +32,20 @@ import type {
 } from '@opsportal/plugin-ops-common';
 
 import type {
+  ActionItemCreateRequest,
+  ActionItemUpdateRequest,
+  AssignRoleRequest,
+  IncidentDetail,
+  IncidentNoteRequest,
+  IncidentRole,
+  IncidentRoleAssignment,
+  PostIncidentReview,
+  ResponderRequest,
+  ReviewsReport,
+  ReviewUpdateRequest,
+  StatusUpdateRequest,
+} from '@opsportal/plugin-ops-common';
+import type {
   KpiPeriod,
   KpiReport,
   KpiScopeKind,
@@ -106,6 +120,57 @@ export interface OpsApi {
   getKpis(query: KpiQuery): Promise<KpiReport>;
   /** The operations overview: SLOs, open incidents, on-call, upcoming changes (KPI feature). */
   getOverview(): Promise<OpsOverview>;
+
+  /** One incident as its page shows it (incident response). */
+  getIncident(incidentId: string): Promise<IncidentDetail>;
+  /** Assigns (or reassigns) an incident role. */
+  assignIncidentRole(
+    incidentId: string,
+    role: IncidentRole,
+    request: AssignRoleRequest,
+  ): Promise<IncidentRoleAssignment>;
+  /** Posts a status update (PagerDuty, and the status page when configured). */
+  postStatusUpdate(
+    incidentId: string,
+    request: StatusUpdateRequest,
+  ): Promise<{ id: string; at: string }>;
+  /** Adds a note to the incident's PagerDuty timeline. */
+  addIncidentNote(
+    incidentId: string,
+    request: IncidentNoteRequest,
+  ): Promise<{ id: string; at: string }>;
+  /** Asks more people to respond (PagerDuty responder request). */
+  requestResponders(
+    incidentId: string,
+    request: ResponderRequest,
+  ): Promise<void>;
+  /** Starts the incident's review (returns the existing one if there is one). */
+  startIncidentReview(incidentId: string): Promise<PostIncidentReview>;
+
+  /** Open and recently completed reviews, for a team, an entity or everyone. */
+  listReviews(query: ReviewsQuery): Promise<ReviewsReport>;
+  getReview(reviewId: string): Promise<PostIncidentReview>;
+  updateReview(
+    reviewId: string,
+    request: ReviewUpdateRequest,
+  ): Promise<PostIncidentReview>;
+  addActionItem(
+    reviewId: string,
+    request: ActionItemCreateRequest,
+  ): Promise<PostIncidentReview>;
+  updateActionItem(
+    reviewId: string,
+    itemId: string,
+    request: ActionItemUpdateRequest,
+  ): Promise<PostIncidentReview>;
+}
+
+/** Query of {@link OpsApi.listReviews}. @public */
+export interface ReviewsQuery {
+  /** Reviews of the entities this Group owns, and those its members own. */
+  groupRef?: string;
+  /** Reviews that name this entity. */
+  entityRef?: string;
 }
 
 /** Query of {@link OpsApi.getKpis}. @public */

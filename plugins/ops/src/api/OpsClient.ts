@@ -33,7 +33,21 @@ import type {
   RunbookCoverageReport,
   RunbookDocument,
 } from '@opsportal/plugin-ops-common';
-import { ChangeRequestListQuery, OpsApi } from './OpsApi';
+import type {
+  ActionItemCreateRequest,
+  ActionItemUpdateRequest,
+  AssignRoleRequest,
+  IncidentDetail,
+  IncidentNoteRequest,
+  IncidentRole,
+  IncidentRoleAssignment,
+  PostIncidentReview,
+  ResponderRequest,
+  ReviewsReport,
+  ReviewUpdateRequest,
+  StatusUpdateRequest,
+} from '@opsportal/plugin-ops-common';
+import { ChangeRequestListQuery, OpsApi, ReviewsQuery } from './OpsApi';
 import type { KpiQuery } from './OpsApi';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 
@@ -225,6 +239,105 @@ export class OpsClient implements OpsApi {
 
   getOverview(): Promise<OpsOverview> {
     return this.request<OpsOverview>('/overview');
+  }
+
+  getIncident(incidentId: string): Promise<IncidentDetail> {
+    return this.request<IncidentDetail>(
+      `/incidents/${encodeURIComponent(incidentId)}`,
+    );
+  }
+
+  assignIncidentRole(
+    incidentId: string,
+    role: IncidentRole,
+    request: AssignRoleRequest,
+  ): Promise<IncidentRoleAssignment> {
+    return this.request<IncidentRoleAssignment>(
+      `/incidents/${encodeURIComponent(incidentId)}/roles/${encodeURIComponent(
+        role,
+      )}`,
+      { method: 'PUT', body: request },
+    );
+  }
+
+  postStatusUpdate(
+    incidentId: string,
+    request: StatusUpdateRequest,
+  ): Promise<{ id: string; at: string }> {
+    return this.request(
+      `/incidents/${encodeURIComponent(incidentId)}/status-updates`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  addIncidentNote(
+    incidentId: string,
+    request: IncidentNoteRequest,
+  ): Promise<{ id: string; at: string }> {
+    return this.request(`/incidents/${encodeURIComponent(incidentId)}/notes`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async requestResponders(
+    incidentId: string,
+    request: ResponderRequest,
+  ): Promise<void> {
+    await this.request(
+      `/incidents/${encodeURIComponent(incidentId)}/responder-requests`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  startIncidentReview(incidentId: string): Promise<PostIncidentReview> {
+    return this.request<PostIncidentReview>(
+      `/incidents/${encodeURIComponent(incidentId)}/review`,
+      { method: 'POST', body: {} },
+    );
+  }
+
+  listReviews(query: ReviewsQuery): Promise<ReviewsReport> {
+    return this.request<ReviewsReport>('/reviews', { query: { ...query } });
+  }
+
+  getReview(reviewId: string): Promise<PostIncidentReview> {
+    return this.request<PostIncidentReview>(
+      `/reviews/${encodeURIComponent(reviewId)}`,
+    );
+  }
+
+  updateReview(
+    reviewId: string,
+    request: ReviewUpdateRequest,
+  ): Promise<PostIncidentReview> {
+    return this.request<PostIncidentReview>(
+      `/reviews/${encodeURIComponent(reviewId)}`,
+      { method: 'PATCH', body: request },
+    );
+  }
+
+  addActionItem(
+    reviewId: string,
+    request: ActionItemCreateRequest,
+  ): Promise<PostIncidentReview> {
+    return this.request<PostIncidentReview>(
+      `/reviews/${encodeURIComponent(reviewId)}/action-items`,
+      { method: 'POST', body: request },
+    );
+  }
+
+  updateActionItem(
+    reviewId: string,
+    itemId: string,
+    request: ActionItemUpdateRequest,
+  ): Promise<PostIncidentReview> {
+    return this.request<PostIncidentReview>(
+      `/reviews/${encodeURIComponent(
+        reviewId,
+      )}/action-items/${encodeURIComponent(itemId)}`,
+      { method: 'PATCH', body: request },
+    );
   }
 
   private async request<T>(

@@ -2,4 +2,4 @@ export { opsApiRef } from './OpsApi';
 export type { OpsApi, ChangeRequestListQuery } from './OpsApi';
 export { OpsClient } from './OpsClient';
 export type { TriggerIncidentRequest } from './OpsApi';
-export type { KpiQuery } from './OpsApi';
+export type { KpiQuery, ReviewsQuery } from './OpsApi';
