@@ -2,6 +2,7 @@ import {
   AuditorService,
   BackstageCredentials,
   BackstageUserPrincipal,
+  LoggerService,
   PermissionsRegistryService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -29,6 +30,7 @@ import {
 import {
   availableChangeActions,
   blockingFindings,
+  ChangeAction,
   CHANGE_ID_PATTERN,
   ChangeActor,
   ChangeApproverGroup,
@@ -110,7 +112,19 @@ const LOOKUP_FIELDS = [
  * audit events and notifications; and the measures computed from them. Other
  * features (KPIs) call {@link ChangeRequestService.measures} directly.
  */
+/**
+ * Hears about every transition a change request made (after it is stored):
+ * other features react to starts and completions (PagerDuty change events,
+ * post-implementation reviews). A listener that throws is logged and never
+ * fails the transition.
+ */
+export type ChangeTransitionListener = (
+  change: ChangeRequest,
+  action: ChangeAction,
+) => Promise<void>;
+
 export class ChangeRequestService {
+  private readonly listeners: ChangeTransitionListener[] = [];
   private readonly authorizeResource: ReturnType<
     typeof createConditionAuthorizer<ChangeRequest>
   >;
@@ -132,6 +146,7 @@ export class ChangeRequestService {
       auditor: AuditorService;
       notifier: ChangeNotifier;
       clock: Clock;
+      logger?: LoggerService;
       /** Groups asked to approve normal changes (`ops.changes.approverGroups`). */
       approverGroups?: string[];
       /** Seconds a user's permission decisions are reused (`ops.changes.decisionTtlSeconds`); 0 or absent: asked on every request. */
@@ -143,6 +158,11 @@ export class ChangeRequestService {
     );
     this.authorizeResource = createConditionAuthorizer(ruleset);
     this.toFilter = createConditionTransformer(ruleset);
+  }
+
+  /** Adds a listener of transitions (see {@link ChangeTransitionListener}). */
+  onTransition(listener: ChangeTransitionListener): void {
+    this.listeners.push(listener);
   }
 
   /** The policy in force, for the form's own checks. */
@@ -398,6 +418,7 @@ export class ChangeRequestService {
         } else {
           await this.afterTransition(updated, input.action, input.comment);
         }
+        await this.tellListeners(updated, input.action);
         return this.detailOf(updated, ctx, {
           decisions,
           history: [
@@ -748,6 +769,20 @@ export class ChangeRequestService {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+  }
+
+  private async tellListeners(change: ChangeRequest, action: ChangeAction) {
+    for (const listener of this.listeners) {
+      try {
+        await listener(change, action);
+      } catch (error) {
+        this.deps.logger?.warn(
+          `A listener of ${change.id}'s '${action}' failed: ${
+            (error as Error).message
+          }`,
+        );
+      }
+    }
   }
 
   private async afterTransition(

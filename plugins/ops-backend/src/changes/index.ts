@@ -68,6 +68,7 @@ export function createChangesFeature(options: {
       logger: options.logger,
     }),
     clock: options.clock ?? systemClock,
+    logger: options.logger,
     approverGroups,
     decisionTtlSeconds,
   });
