@@ -172,8 +172,8 @@ export interface PostIncidentReview {
     | { kind: 'change'; changeId: string; title: string };
   /** Entities the incident or change affected. */
   entityRefs: string[];
-  /** Catalog user entity ref. */
-  owner: string;
+  /** Catalog user entity ref; absent until someone takes the review. */
+  owner?: string;
   ownerName?: string;
   /** `YYYY-MM-DD`, business days after the incident or change. */
   dueDate: string;
