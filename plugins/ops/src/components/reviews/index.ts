@@ -1,0 +1,2 @@
+export { IncidentReviewPanel } from './IncidentReviewPanel';
+export type { IncidentReviewPanelProps } from './IncidentReviewPanel';
