@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import {
+  ChangeEventInput,
   EscalationPolicy,
+  IncidentResponseProvider,
   IncidentProvider,
   IncidentQuery,
   IncidentTrigger,
@@ -12,11 +15,18 @@ import {
   OnCallUser,
   ScheduleEntry,
   ScheduleRendering,
+  UpstreamActor,
+  UpstreamChangeEvent,
   UpstreamIncident,
+  UpstreamIncidentNote,
+  UpstreamLogEntry,
+  UpstreamLogEntryKind,
+  UpstreamStatusUpdate,
   RequestBudget,
   UpstreamCallOptions,
   UpstreamStats,
   mapWithConcurrency,
+  systemBudgetClock,
 } from '@opsportal/plugin-ops-node';
 import {
   OAuthClientCredentials,
@@ -95,7 +105,69 @@ interface WireIncident extends Ref {
   last_status_change_at?: string;
   acknowledgements?: { at: string }[];
   assignments?: { assignee: WireUser }[];
+  responder_requests?: WireResponderRequest[];
 }
+interface WireLogEntry extends Ref {
+  type: string;
+  created_at: string;
+  agent?: Ref | null;
+  channel?: { type?: string; summary?: string } | null;
+  note?: string;
+}
+interface WireNote {
+  id: string;
+  content: string;
+  created_at: string;
+  user?: Ref | null;
+}
+interface WireStatusUpdate {
+  id: string;
+  message: string;
+  created_at: string;
+  sender?: Ref | null;
+}
+interface WireChangeEvent {
+  id: string;
+  summary: string;
+  timestamp: string;
+  services?: Ref[];
+  links?: { href: string; text?: string }[];
+}
+interface WireResponderRequest {
+  id?: string;
+  requester?: Ref;
+  requested_at?: string;
+  message?: string;
+  responder_request_targets?: {
+    responder_request_target?: Ref & { incidents_responders?: unknown[] };
+  }[];
+}
+
+/**
+ * Log entry types of PagerDuty's published enum (`LogEntry.type`) the portal
+ * tells apart. The enum has no reassign type: `delegate_log_entry` (the
+ * incident handed to another escalation policy) is the reassignment, and
+ * `assign_log_entry` (assigned to people) the assignment. It has no type for
+ * status updates or responder requests either; `responder_request_log_entry`
+ * and `status_update_log_entry` are recognised in case an account answers
+ * with them, and responder requests are otherwise read from the incident.
+ */
+const LOG_ENTRY_KINDS: Record<string, UpstreamLogEntryKind> = {
+  trigger_log_entry: 'trigger',
+  acknowledge_log_entry: 'acknowledge',
+  escalate_log_entry: 'escalate',
+  assign_log_entry: 'assign',
+  delegate_log_entry: 'reassign',
+  annotate_log_entry: 'annotate',
+  status_update_log_entry: 'status-update',
+  responder_request_log_entry: 'responder-request',
+  resolve_log_entry: 'resolve',
+  notify_log_entry: 'notify',
+};
+
+/** Emails known to the account, remembered this long (people rarely change). */
+const USER_CACHE_MS = 60 * 60_000;
+const USER_CACHE_SIZE = 1_000;
 
 /** Options of {@link PagerDutyProvider}. @public */
 export interface PagerDutyProviderOptions {
@@ -105,9 +177,15 @@ export interface PagerDutyProviderOptions {
   concurrency: number;
   /** Up to this many ids are read one by one; more, and the whole list is read. */
   listThreshold: number;
-  /** Events API v2 base URL, for triggering incidents. */
+  /** Events API v2 base URL, for triggering incidents and sending change events. */
   eventsBaseUrl: string;
   requestTimeoutMs: number;
+  /** Attempts of an Events API request (429 and 5xx are retried). Default 3. */
+  maxAttempts?: number;
+  /** First Events API retry delay in milliseconds, doubled per retry. Default 500. */
+  retryBaseDelayMs?: number;
+  /** Longest Events API retry delay in milliseconds. Default 30000. */
+  maxRetryDelayMs?: number;
 }
 
 /**
@@ -139,11 +217,21 @@ function utc(iso: string): string {
  * policies with every level, schedules rendered over a range (classic v2,
  * or shift-based v3 when the account uses them), on-calls for many policies
  * per request, incidents for many services per request, and the first
- * acknowledgement from each incident's log.
+ * acknowledgement from each incident's log; and incident response: an
+ * incident with its log, notes and related change events, notes, status
+ * updates and responder requests written as the portal user, and change
+ * events sent through the Events API v2.
  * @public
  */
-export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
+export class PagerDutyProvider
+  implements OnCallProvider, IncidentProvider, IncidentResponseProvider
+{
   readonly id = 'pagerduty';
+  /** Account users by lower-cased email; misses are not remembered. */
+  private readonly usersByEmail = new Map<
+    string,
+    { user: OnCallUser; until: number }
+  >();
 
   /** Builds the provider from `ops.pagerduty`; undefined when it has no credentials. */
   static fromConfig(
@@ -193,14 +281,17 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
         'ops.pagerduty.refreshShare must be a fraction above 0 and at most 1 (0.1 is 10 %)',
       );
     }
+    const maxAttempts = pd.getOptionalNumber('maxAttempts') ?? 4;
+    const retryBaseDelayMs = pd.getOptionalNumber('retryBaseDelayMs') ?? 500;
+    const maxRetryDelayMs = pd.getOptionalNumber('maxRetryDelayMs') ?? 30_000;
     const client = new PagerDutyClient({
       baseUrl:
         pd.getOptionalString('apiBaseUrl') ?? 'https://api.pagerduty.com',
       auth,
       requestTimeoutMs,
-      maxAttempts: pd.getOptionalNumber('maxAttempts') ?? 4,
-      baseDelayMs: pd.getOptionalNumber('retryBaseDelayMs') ?? 500,
-      maxDelayMs: pd.getOptionalNumber('maxRetryDelayMs') ?? 30_000,
+      maxAttempts,
+      baseDelayMs: retryBaseDelayMs,
+      maxDelayMs: maxRetryDelayMs,
       logger: options.logger,
       budget: RequestBudget.perMinuteAtMost(rateLimit * share),
     });
@@ -212,6 +303,9 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       eventsBaseUrl:
         pd.getOptionalString('eventsBaseUrl') ?? 'https://events.pagerduty.com',
       requestTimeoutMs,
+      maxAttempts,
+      retryBaseDelayMs,
+      maxRetryDelayMs,
     });
   }
 
@@ -450,6 +544,360 @@ export class PagerDutyProvider implements OnCallProvider, IncidentProvider {
       );
     }
     return { dedupKey: body.dedup_key };
+  }
+
+  // --- incident response ---------------------------------------------------
+
+  async getIncident(
+    id: string,
+    options: UpstreamCallOptions = {},
+  ): Promise<UpstreamIncident | undefined> {
+    const wire = await this.wireIncident(id, options);
+    return wire ? this.incident(wire) : undefined;
+  }
+
+  /**
+   * The whole log (`is_overview=false`), oldest first, with the incident's
+   * responder requests added as `responder-request` entries: PagerDuty's
+   * published log entry types have none for them.
+   */
+  async listLogEntries(
+    incidentId: string,
+    options: UpstreamCallOptions = {},
+  ): Promise<UpstreamLogEntry[]> {
+    const path = `/incidents/${encodeURIComponent(incidentId)}`;
+    let rows: WireLogEntry[];
+    let incident: WireIncident | undefined;
+    try {
+      [rows, incident] = await Promise.all([
+        this.options.client.list<WireLogEntry>(
+          `${path}/log_entries`,
+          'log_entries',
+          { is_overview: false, time_zone: 'UTC' },
+          { signal: options.signal, priority: options.priority },
+        ),
+        this.wireIncident(incidentId, options),
+      ]);
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) return [];
+      throw error;
+    }
+    const entries = rows.map(row => this.logEntry(row));
+    const logged = new Set(
+      entries.filter(e => e.kind === 'responder-request').map(e => e.at),
+    );
+    (incident?.responder_requests ?? []).forEach((request, index) => {
+      if (!request.requested_at) return;
+      const at = utc(request.requested_at);
+      if (logged.has(at)) return;
+      const targets = (request.responder_request_targets ?? [])
+        .map(t => t.responder_request_target?.summary)
+        .filter(Boolean);
+      entries.push({
+        id: request.id ?? `${incidentId}-responder-request-${index + 1}`,
+        kind: 'responder-request',
+        type: 'responder_request',
+        at,
+        summary: targets.length
+          ? `Responders requested: ${targets.join(', ')}`
+          : 'Responders requested',
+        detail: request.message || undefined,
+        agent: request.requester ? this.actor(request.requester) : undefined,
+      });
+    });
+    return entries.sort(
+      (a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id),
+    );
+  }
+
+  async listNotes(
+    incidentId: string,
+    options: UpstreamCallOptions = {},
+  ): Promise<UpstreamIncidentNote[]> {
+    try {
+      // The notes endpoint takes no paging parameters: one answer holds all.
+      const { notes } = await this.options.client.get<{ notes: WireNote[] }>(
+        `/incidents/${encodeURIComponent(incidentId)}/notes`,
+        {},
+        { signal: options.signal, priority: options.priority },
+      );
+      return notes
+        .map(n => this.note(n))
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
+  /** PagerDuty's related change events (it takes `limit` only, no offset), newest first. */
+  async listRelatedChangeEvents(
+    incidentId: string,
+    options: UpstreamCallOptions = {},
+  ): Promise<UpstreamChangeEvent[]> {
+    try {
+      const { change_events: events } = await this.options.client.get<{
+        change_events: WireChangeEvent[];
+      }>(
+        `/incidents/${encodeURIComponent(incidentId)}/related_change_events`,
+        { limit: 100 },
+        { signal: options.signal, priority: options.priority },
+      );
+      return (events ?? [])
+        .map(e => ({
+          id: e.id,
+          summary: e.summary,
+          at: utc(e.timestamp),
+          serviceIds: (e.services ?? []).map(x => x.id),
+          htmlUrl: e.links?.[0]?.href,
+        }))
+        .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
+  async addNote(
+    incidentId: string,
+    note: { content: string; fromEmail: string },
+  ): Promise<UpstreamIncidentNote> {
+    const from = await this.accountUser(note.fromEmail);
+    const { note: created } = await this.options.client.post<{
+      note: WireNote;
+    }>(
+      `/incidents/${encodeURIComponent(incidentId)}/notes`,
+      { note: { content: note.content } },
+      { from: from.email },
+    );
+    return this.note(created);
+  }
+
+  async postStatusUpdate(
+    incidentId: string,
+    update: { message: string; fromEmail: string },
+  ): Promise<UpstreamStatusUpdate> {
+    const from = await this.accountUser(update.fromEmail);
+    const { status_update: created } = await this.options.client.post<{
+      status_update: WireStatusUpdate;
+    }>(
+      `/incidents/${encodeURIComponent(incidentId)}/status_updates`,
+      { message: update.message },
+      { from: from.email },
+    );
+    return {
+      id: created.id,
+      message: created.message,
+      at: utc(created.created_at),
+      sender: created.sender ? this.actor(created.sender) : undefined,
+    };
+  }
+
+  /**
+   * Every email is resolved before anything is sent, so that one unknown
+   * person refuses the whole request instead of half of it going out.
+   */
+  async requestResponders(
+    incidentId: string,
+    request: { fromEmail: string; responderEmails: string[]; message: string },
+  ): Promise<void> {
+    const requester = await this.accountUser(request.fromEmail);
+    const responders = await this.each(
+      [...new Set(request.responderEmails.map(e => e.trim().toLowerCase()))],
+      email => this.accountUser(email),
+    );
+    if (responders.length === 0) {
+      throw new InputError('A responder request needs at least one responder');
+    }
+    await this.options.client.post(
+      `/incidents/${encodeURIComponent(incidentId)}/responder_requests`,
+      {
+        requester_id: requester.id,
+        message: request.message,
+        responder_request_targets: responders.map(r => ({
+          responder_request_target: { id: r.id, type: 'user_reference' },
+        })),
+      },
+      // Not in the published operation, but PagerDuty's writes take it.
+      { from: requester.email },
+    );
+  }
+
+  /**
+   * A change event (`/v2/change/enqueue`). A 429 or 5xx is retried with
+   * backoff up to `maxAttempts`: a change event only informs, so one shown
+   * twice costs less than one lost; a 400 is the caller's to fix.
+   */
+  async sendChangeEvent(event: ChangeEventInput): Promise<void> {
+    const customDetails = event.customDetails ?? {};
+    const body = {
+      routing_key: event.routingKey,
+      payload: {
+        summary: event.summary.slice(0, 1024),
+        timestamp: event.timestamp.toISOString(),
+        source: event.source,
+        ...(Object.keys(customDetails).length
+          ? { custom_details: customDetails }
+          : {}),
+      },
+      ...(event.links?.length
+        ? {
+            links: event.links.map(l =>
+              l.text ? { href: l.href, text: l.text } : { href: l.href },
+            ),
+          }
+        : {}),
+    };
+    await this.enqueue('/v2/change/enqueue', body);
+  }
+
+  /** POST to the Events API v2 (no REST credentials: the routing key is the credential). */
+  private async enqueue(
+    path: string,
+    body: unknown,
+  ): Promise<{ dedup_key?: string }> {
+    const attempts = Math.max(1, this.options.maxAttempts ?? 3);
+    let last = new PagerDutyError(
+      `PagerDuty's Events API was not asked for ${path}`,
+      0,
+      path,
+    );
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let status = 0;
+      let answer: any;
+      try {
+        const response = await fetch(
+          `${this.options.eventsBaseUrl.replace(/\/+$/, '')}${path}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+          },
+        );
+        status = response.status;
+        answer = await response.json().catch(() => undefined);
+      } catch (error) {
+        last = new PagerDutyError(
+          `PagerDuty's Events API could not be reached for ${path}: ${
+            (error as Error).message
+          }`,
+          0,
+          path,
+        );
+      }
+      if (status === 202) return answer ?? {};
+      if (status !== 0) {
+        const said = [answer?.message, ...(answer?.errors ?? [])]
+          .filter(Boolean)
+          .join(': ');
+        last = new PagerDutyError(
+          `PagerDuty did not accept the event at ${path} (${status}${
+            said ? `: ${said}` : ''
+          })`,
+          status,
+          path,
+        );
+        if (status !== 429 && status < 500) throw last;
+      }
+      if (attempt < attempts) {
+        await systemBudgetClock.sleep(
+          Math.min(
+            (this.options.retryBaseDelayMs ?? 500) * 2 ** (attempt - 1),
+            this.options.maxRetryDelayMs ?? 30_000,
+          ),
+        );
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * The account's user with this email (PagerDuty's `GET /users?query=`
+   * matches names and emails; the exact email is picked). Unknown emails
+   * are refused with an `InputError` naming them.
+   */
+  private async accountUser(email: string): Promise<OnCallUser> {
+    const key = email.trim().toLowerCase();
+    const cached = this.usersByEmail.get(key);
+    if (cached && cached.until > Date.now()) return cached.user;
+    const rows = await this.options.client.list<WireUser>(
+      '/users',
+      'users',
+      { query: key },
+      { priority: 'interactive', stop: items => items.some(matches) },
+    );
+    function matches(u: WireUser) {
+      return u.email?.toLowerCase() === key;
+    }
+    const found = rows.find(matches);
+    if (!found) {
+      throw new InputError(
+        `${email} is not the email of a user of the PagerDuty account`,
+      );
+    }
+    const user = this.user(found);
+    if (this.usersByEmail.size >= USER_CACHE_SIZE) {
+      this.usersByEmail.delete(this.usersByEmail.keys().next().value!);
+    }
+    this.usersByEmail.set(key, { user, until: Date.now() + USER_CACHE_MS });
+    return user;
+  }
+
+  private async wireIncident(
+    id: string,
+    options: UpstreamCallOptions,
+  ): Promise<WireIncident | undefined> {
+    try {
+      const { incident } = await this.options.client.get<{
+        incident: WireIncident;
+      }>(
+        `/incidents/${encodeURIComponent(id)}`,
+        {},
+        { signal: options.signal, priority: options.priority },
+      );
+      return incident;
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private logEntry(row: WireLogEntry): UpstreamLogEntry {
+    const kind = LOG_ENTRY_KINDS[row.type] ?? 'other';
+    // A note's text is the annotate entry's channel summary.
+    const detail =
+      kind === 'annotate' || kind === 'status-update'
+        ? row.channel?.summary ?? row.note
+        : row.note;
+    return {
+      id: row.id,
+      kind,
+      type: row.type,
+      at: utc(row.created_at),
+      summary: row.summary ?? row.type.replace(/_log_entry$/, ''),
+      detail: detail || undefined,
+      agent: row.agent ? this.actor(row.agent) : undefined,
+    };
+  }
+
+  private note(n: WireNote): UpstreamIncidentNote {
+    return {
+      id: n.id,
+      content: n.content,
+      at: utc(n.created_at),
+      user: n.user ? this.actor(n.user) : undefined,
+    };
+  }
+
+  private actor(r: WireUser): UpstreamActor {
+    return {
+      id: r.id,
+      name: r.name ?? r.summary ?? r.id,
+      email: r.email,
+    };
   }
 
   /** A v3 (shift-based) schedule: its final schedule, people looked up by id. */

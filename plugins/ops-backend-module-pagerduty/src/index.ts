@@ -1,6 +1,7 @@
 /**
  * PagerDuty for the ops portal: services, escalation policies, schedules,
- * on-calls and incidents over REST API v2.
+ * on-calls and incidents over REST API v2, and incident response (notes,
+ * status updates, responder requests, change events).
  *
  * @packageDocumentation
  */
@@ -11,6 +12,7 @@ export type { PagerDutyProviderOptions } from './PagerDutyProvider';
 export { PagerDutyClient, PagerDutyError } from './client/PagerDutyClient';
 export type {
   PagerDutyClientOptions,
+  PostOptions,
   Query,
   RequestOptions,
 } from './client/PagerDutyClient';

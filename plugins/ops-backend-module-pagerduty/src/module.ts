@@ -6,7 +6,8 @@ import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { PagerDutyProvider } from './PagerDutyProvider';
 
 /**
- * Registers PagerDuty as the ops portal's on-call and incident provider.
+ * Registers PagerDuty as the ops portal's on-call, incident and incident
+ * response provider.
  * Without credentials under `ops.pagerduty` it registers nothing and says so.
  * @public
  */
@@ -30,6 +31,7 @@ export const opsModulePagerDuty = createBackendModule({
         }
         providers.addOnCallProvider(provider);
         providers.addIncidentProvider(provider);
+        providers.addIncidentResponseProvider(provider);
       },
     });
   },

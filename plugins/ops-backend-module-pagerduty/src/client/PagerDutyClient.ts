@@ -45,6 +45,19 @@ export interface RequestOptions {
   priority?: 'background' | 'interactive';
 }
 
+/** Options of {@link PagerDutyClient.post}. @public */
+export interface PostOptions {
+  /** Email of the account's user the write is made as (the `From` header). */
+  from?: string;
+  /** Cancels the request (and any wait for a retry). */
+  signal?: AbortSignal;
+  /**
+   * Whether the write may be repeated safely (PUT-like, or deduplicated by
+   * PagerDuty): only then are 5xx answers and timeouts retried. Default false.
+   */
+  idempotent?: boolean;
+}
+
 /** Query parameters; arrays are sent as repeated `name[]=` pairs by the caller's naming. */
 export type Query = Record<
   string,
@@ -90,9 +103,71 @@ export class PagerDutyClient {
   ): Promise<T> {
     const { signal, priority = 'background' } =
       how instanceof AbortSignal ? { signal: how } : how;
-    const url = this.url(path, query);
-    const maxAttempts =
-      priority === 'interactive' ? 1 : this.options.maxAttempts;
+    return this.send<T>({
+      method: 'GET',
+      path,
+      url: this.url(path, query),
+      signal,
+      priority,
+      maxAttempts: priority === 'interactive' ? 1 : this.options.maxAttempts,
+      // A read changes nothing: whatever failed may be tried again.
+      retryServerErrors: true,
+    });
+  }
+
+  /**
+   * POST a JSON body (a write: a note, a status update, a responder
+   * request), as the person `from` names when PagerDuty wants one.
+   *
+   * Writes are made while someone waits, so they are `interactive` for the
+   * request budget: counted against it, never waiting for it. A 429 is
+   * retried (after `Retry-After`, at most `maxAttempts`): PagerDuty refuses
+   * a throttled request before doing anything with it. A 5xx or a timeout
+   * is not retried unless the caller says the write is `idempotent`: the
+   * note may have been stored before the answer was lost, and a second
+   * attempt would post it twice (and notify the incident's subscribers
+   * twice); the caller reports the failure and the person decides.
+   */
+  async post<T>(
+    path: string,
+    body: unknown,
+    options: PostOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+    };
+    if (options.from) headers.From = options.from;
+    return this.send<T>({
+      method: 'POST',
+      path,
+      url: this.url(path, {}),
+      body: JSON.stringify(body),
+      headers,
+      signal: options.signal,
+      priority: 'interactive',
+      maxAttempts: this.options.maxAttempts,
+      retryServerErrors: options.idempotent === true,
+    });
+  }
+
+  /**
+   * One request with its retries: each attempt waits for a used-up rate
+   * limit window, takes its turn in the budget (or is counted against it
+   * when interactive), and is retried while the failure allows it.
+   */
+  private async send<T>(req: {
+    method: 'GET' | 'POST';
+    path: string;
+    url: string;
+    body?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    priority: 'background' | 'interactive';
+    maxAttempts: number;
+    /** Whether 5xx answers and timeouts may be tried again. */
+    retryServerErrors: boolean;
+  }): Promise<T> {
+    const { path, signal, priority, maxAttempts } = req;
     let lastError: PagerDutyError | undefined;
     let refreshed = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -101,7 +176,7 @@ export class PagerDutyClient {
         if (priority === 'interactive') this.options.budget.spend();
         else await this.options.budget.take(signal);
       }
-      const outcome = await this.attempt<T>(path, url, signal);
+      const outcome = await this.attempt<T>(req);
       if (outcome.ok) return outcome.body;
       lastError = outcome.error;
       if (outcome.error.status === 401 && this.options.auth.refreshable) {
@@ -110,7 +185,10 @@ export class PagerDutyClient {
         refreshed = true;
         continue;
       }
-      if (!outcome.retryable) {
+      const retryable =
+        outcome.retry === 'always' ||
+        (outcome.retry === 'if-safe' && req.retryServerErrors);
+      if (!retryable) {
         throw outcome.error;
       }
       if (attempt < maxAttempts) {
@@ -120,12 +198,12 @@ export class PagerDutyClient {
           this.options.maxDelayMs,
         );
         this.options.logger.debug(
-          `PagerDuty ${path}: ${outcome.error.message}; retry ${attempt} in ${delay} ms`,
+          `PagerDuty ${req.method} ${path}: ${outcome.error.message}; retry ${attempt} in ${delay} ms`,
         );
         await sleep(delay, signal);
       }
     }
-    if (priority === 'interactive' && lastError) throw lastError;
+    if (maxAttempts === 1 && lastError) throw lastError;
     throw new PagerDutyError(
       `${lastError!.message} (gave up after ${maxAttempts} attempts)`,
       lastError!.status,
@@ -209,19 +287,28 @@ export class PagerDutyClient {
     }
   }
 
-  private async attempt<T>(
-    path: string,
-    url: string,
-    signal?: AbortSignal,
-  ): Promise<
+  /**
+   * One attempt. `retry` says whether the failure may be tried again:
+   * `always` (throttled: PagerDuty did nothing), `if-safe` (a 5xx or no
+   * answer: it may have done it), `never`.
+   */
+  private async attempt<T>(req: {
+    method: 'GET' | 'POST';
+    path: string;
+    url: string;
+    body?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  }): Promise<
     | { ok: true; body: T }
     | {
         ok: false;
         error: PagerDutyError;
-        retryable: boolean;
+        retry: 'always' | 'if-safe' | 'never';
         retryAfterMs?: number;
       }
   > {
+    const { path, url, signal } = req;
     this.counters.requests += 1;
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -229,10 +316,13 @@ export class PagerDutyClient {
     let text: string;
     try {
       response = await fetch(url, {
+        method: req.method,
         headers: {
+          ...req.headers,
           Accept: ACCEPT,
           Authorization: await this.options.auth.header(),
         },
+        body: req.body,
         signal: combined,
       });
       text = await response.text();
@@ -241,7 +331,7 @@ export class PagerDutyClient {
       const timedOut = timeout.aborted;
       return {
         ok: false,
-        retryable: true,
+        retry: 'if-safe',
         error: new PagerDutyError(
           timedOut
             ? `PagerDuty did not answer ${path} within ${this.options.requestTimeoutMs} ms`
@@ -261,7 +351,7 @@ export class PagerDutyClient {
       } catch {
         return {
           ok: false,
-          retryable: false,
+          retry: 'never',
           error: new PagerDutyError(
             `PagerDuty answered ${path} with malformed JSON`,
             response.status,
@@ -288,18 +378,22 @@ export class PagerDutyClient {
       this.options.auth.invalidate();
       return {
         ok: false,
-        retryable: false,
+        retry: 'never',
         error: error(
           `PagerDuty refused the credentials (401 Unauthorized): check ops.pagerduty.token or the OAuth client`,
         ),
       };
     }
     if (status === 403) {
+      const what =
+        req.method === 'GET'
+          ? `read ${path}`
+          : `write to ${path}: a read-only REST API key or an OAuth client without incidents.write cannot post notes, status updates or responder requests`;
       return {
         ok: false,
-        retryable: false,
+        retry: 'never',
         error: error(
-          `The PagerDuty credentials lack permission to read ${path} (403 Forbidden)${
+          `The PagerDuty credentials lack permission to ${what} (403 Forbidden)${
             said ? `: ${said}` : ''
           }`,
         ),
@@ -320,7 +414,7 @@ export class PagerDutyClient {
       }
       return {
         ok: false,
-        retryable: true,
+        retry: 'always',
         retryAfterMs,
         error: error(`PagerDuty rate limit reached on ${path} (429)`),
       };
@@ -328,7 +422,7 @@ export class PagerDutyClient {
     if (status >= 500) {
       return {
         ok: false,
-        retryable: true,
+        retry: 'if-safe',
         error: error(
           `PagerDuty failed on ${path} (${status}${said ? `: ${said}` : ''})`,
         ),
@@ -336,7 +430,7 @@ export class PagerDutyClient {
     }
     return {
       ok: false,
-      retryable: false,
+      retry: 'never',
       error: error(
         `PagerDuty rejected ${path} (${status}${said ? `: ${said}` : ''})`,
       ),
