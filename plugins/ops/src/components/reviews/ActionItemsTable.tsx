@@ -86,7 +86,7 @@ export function ActionItemsTable(props: {
         <TableBody>
           {props.items.map(item => (
             <TableRow key={item.id}>
-              <TableCell component="th" scope="row">
+              <TableCell component="th" scope="row" role="rowheader">
                 {item.title}
               </TableCell>
               <TableCell>

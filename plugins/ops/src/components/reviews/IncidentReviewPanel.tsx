@@ -3,12 +3,17 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { IncidentDetail } from '@opsportal/plugin-ops-common';
+import {
+  IncidentDetail,
+  PostIncidentReview,
+} from '@opsportal/plugin-ops-common';
 import { useState } from 'react';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
+import { ActionItemDialog } from './ActionItemDialog';
 import { ActionItemsTable } from './ActionItemsTable';
 import { ReviewDetails } from './ReviewDetails';
+import { ReviewEditForm } from './ReviewEditForm';
 import { requestFailure } from './helpers';
 
 /** Props of {@link IncidentReviewPanel}. */
@@ -24,7 +29,9 @@ export interface IncidentReviewPanelProps {
 /**
  * The incident page's post-incident review: the review if there is one
  * (owner, due date, status, document, contributing factors, action items),
- * or a way to start one.
+ * or a way to start one. Editing needs `detail.canReview`; without it the
+ * panel is read-only. The page must keep the panel mounted while it reloads
+ * `detail` after `onChange`, or the forms lose what the user typed.
  */
 export function IncidentReviewPanel(props: IncidentReviewPanelProps) {
   const { detail } = props;
@@ -35,22 +42,101 @@ export function IncidentReviewPanel(props: IncidentReviewPanelProps) {
       subheader={review ? review.id : undefined}
     >
       {review ? (
-        <>
-          <ReviewDetails review={review} />
-          <Box mt={3}>
-            <Typography variant="h6" component="h3" gutterBottom>
-              Action items
-            </Typography>
-            <ActionItemsTable
-              items={review.actionItems}
-              label={`Action items of ${review.id}`}
-            />
-          </Box>
-        </>
+        <ReviewView
+          review={review}
+          canEdit={detail.canReview}
+          onChange={props.onChange}
+        />
       ) : (
         <NoReview {...props} />
       )}
     </OpsCard>
+  );
+}
+
+/**
+ * A review with its action items; for those who may edit it, an edit form
+ * and the action item dialog. Both keep their input across a reload (they
+ * stay mounted; the next save takes the reloaded version).
+ */
+function ReviewView(props: {
+  review: PostIncidentReview;
+  canEdit: boolean;
+  onChange: () => void;
+}) {
+  const { review, canEdit, onChange } = props;
+  const [editing, setEditing] = useState(false);
+  // `undefined`: no dialog; `null`: adding; an id: editing that item.
+  const [itemDialog, setItemDialog] = useState<string | null>();
+  const editedItem =
+    typeof itemDialog === 'string'
+      ? review.actionItems.find(i => i.id === itemDialog)
+      : undefined;
+
+  return (
+    <>
+      {editing && canEdit ? (
+        <ReviewEditForm
+          review={review}
+          onSaved={() => {
+            setEditing(false);
+            onChange();
+          }}
+          onCancel={() => setEditing(false)}
+          onReload={onChange}
+        />
+      ) : (
+        <>
+          <ReviewDetails review={review} />
+          {canEdit ? (
+            <Box mt={2}>
+              <Button variant="outlined" onClick={() => setEditing(true)}>
+                Edit review
+              </Button>
+            </Box>
+          ) : (
+            <Box mt={2}>
+              <Typography variant="body2" color="textSecondary">
+                Editing the review needs the permission to update reviews.
+              </Typography>
+            </Box>
+          )}
+        </>
+      )}
+      <Box mt={3}>
+        <Typography variant="h6" component="h3" gutterBottom>
+          Action items
+        </Typography>
+        <ActionItemsTable
+          items={review.actionItems}
+          label={`Action items of ${review.id}`}
+          onEdit={canEdit ? item => setItemDialog(item.id) : undefined}
+        />
+        {canEdit && (
+          <Box mt={1}>
+            <Button
+              variant="outlined"
+              color="primary"
+              onClick={() => setItemDialog(null)}
+            >
+              Add action item
+            </Button>
+          </Box>
+        )}
+      </Box>
+      {itemDialog !== undefined && canEdit && (
+        <ActionItemDialog
+          reviewId={review.id}
+          item={editedItem}
+          onSaved={() => {
+            setItemDialog(undefined);
+            onChange();
+          }}
+          onClose={() => setItemDialog(undefined)}
+          onReload={onChange}
+        />
+      )}
+    </>
   );
 }
 
