@@ -49,6 +49,7 @@ export {
   CapacityReviewPage,
   RunbooksPage,
   ChangesPage,
+  IncidentsPage,
 } from './plugin';
 
 // Whether an entity gets a card or tab: each is the feature's
@@ -73,4 +74,5 @@ export {
   capacityRouteRef,
   runbooksRouteRef,
   changesRouteRef,
+  incidentsRouteRef,
 } from './routes';

@@ -12,6 +12,7 @@ import { sloRouteRef } from './routes';
 import { changesRouteRef, rootRouteRef, runbooksRouteRef } from './routes';
 import { onCallRouteRef } from './routes';
 import { overviewRouteRef } from './routes';
+import { incidentsRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -35,6 +36,7 @@ export const opsPlugin = createPlugin({
     overview: overviewRouteRef,
     slos: sloRouteRef,
     onCall: onCallRouteRef,
+    incidents: incidentsRouteRef,
   },
 });
 
@@ -305,5 +307,21 @@ export const EntityTeamKpiContent = opsPlugin.provide(
     component: {
       lazy: () => import('./components/kpis').then(m => m.TeamKpiContent),
     },
+  }),
+);
+
+/**
+ * Page: one incident (`/incidents/:id`) with its stage, roles, status
+ * updates and their cadence, timeline, responders, what changed before it
+ * and its post-incident review. Mount it at `/incidents`; the incident
+ * cards link to it.
+ * @public
+ */
+export const IncidentsPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'IncidentsPage',
+    component: () =>
+      import('./components/incidents').then(m => m.IncidentsPage),
+    mountPoint: incidentsRouteRef,
   }),
 );

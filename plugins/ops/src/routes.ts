@@ -15,6 +15,12 @@ export const changesRouteRef = createRouteRef({ id: 'ops.changes' });
 /** The platform on-call page (`/on-call`). @public */
 export const onCallRouteRef = createRouteRef({ id: 'ops.oncall' });
 
+/**
+ * The incident pages: `/incidents/:id` shows one incident (timeline, roles,
+ * update cadence, what changed, its review). @public
+ */
+export const incidentsRouteRef = createRouteRef({ id: 'ops.incidents' });
+
 /** The platform SLO page. @public */
 export const sloRouteRef = createRouteRef({ id: 'ops.slos' });
 

@@ -57,6 +57,11 @@ export interface AssessedIncident extends IncidentRecord {
   resolution: TargetStatus;
   timeToAcknowledgeMs?: number;
   timeToResolveMs?: number;
+  /**
+   * When the next status update of an open P1/P2 incident is due (ISO 8601),
+   * when the backend knows its last status update (incident response).
+   */
+  nextUpdateDue?: string;
 }
 
 function ms(iso: string | undefined): number | undefined {

@@ -12,6 +12,7 @@ import TrackChanges from '@material-ui/icons/TrackChanges';
 import {
   capacityRouteRef,
   changesRouteRef,
+  incidentsRouteRef,
   onCallRouteRef,
   overviewRouteRef,
   runbooksRouteRef,
@@ -114,6 +115,23 @@ export const changesPage = PageBlueprint.make({
     loader: () =>
       import('../components/changes').then(m =>
         compatWrapper(<m.ChangesPage />),
+      ),
+  },
+});
+
+/**
+ * One incident at `/incidents/:id`. No title or icon: it has no nav entry
+ * of its own; incident cards and lists link to it.
+ */
+export const incidentsPage = PageBlueprint.make({
+  name: 'incidents',
+  params: {
+    path: '/incidents',
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(incidentsRouteRef),
+    loader: () =>
+      import('../components/incidents').then(m =>
+        compatWrapper(<m.IncidentsPage />),
       ),
   },
 });

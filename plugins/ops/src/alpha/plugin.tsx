@@ -20,6 +20,7 @@ import {
 import {
   capacityPage,
   changesPage,
+  incidentsPage,
   onCallPage,
   overviewPage,
   runbooksPage,
@@ -47,6 +48,7 @@ export const opsPlugin = createFrontendPlugin({
     entityOpsSetupCard,
     entityOnCallCard,
     entityIncidentsCard,
+    incidentsPage,
     entityTeamOnCallContent,
     onCallPage,
     entityRunbooksCard,

@@ -25,6 +25,8 @@ import {
   YAxis,
 } from 'recharts';
 import { formatWhen } from '../oncall/helpers';
+import { describeUpdateDue, nextUpdateDueOf } from './cadence';
+import { IncidentLinks, useOptionalIncidentLinks } from './useIncidentLinks';
 
 const useStyles = makeStyles(theme => ({
   figures: {
@@ -73,7 +75,7 @@ export function SeverityChip(props: { incident: AssessedIncident }) {
 }
 
 /** How an incident stands against its response target, in words. */
-function responseText(i: AssessedIncident, now = Date.now()): string {
+export function responseText(i: AssessedIncident, now = Date.now()): string {
   const tta = i.timeToAcknowledgeMs;
   const due = Date.parse(i.respondBy);
   switch (i.response) {
@@ -96,7 +98,7 @@ function responseText(i: AssessedIncident, now = Date.now()): string {
   }
 }
 
-function StatusText(props: { status: TargetStatus; children: string }) {
+export function StatusText(props: { status: TargetStatus; children: string }) {
   const classes = useStyles();
   let className: string | undefined;
   if (props.status === 'met') className = classes.met;
@@ -106,9 +108,56 @@ function StatusText(props: { status: TargetStatus; children: string }) {
   return <span className={className}>{props.children}</span>;
 }
 
+/**
+ * An incident's title: a link to its page in the portal where the app
+ * mounts the incident pages (with PagerDuty beside it), else to PagerDuty.
+ */
+function IncidentTitle(props: {
+  incident: AssessedIncident;
+  links?: IncidentLinks;
+}) {
+  const { incident: i, links } = props;
+  if (!links) {
+    return i.htmlUrl ? <Link to={i.htmlUrl}>{i.title}</Link> : <>{i.title}</>;
+  }
+  return (
+    <>
+      <Link to={links.incident(i.id)}>{i.title}</Link>
+      {i.htmlUrl && (
+        <>
+          {' '}
+          (
+          <Link to={i.htmlUrl} aria-label={`${i.title} in PagerDuty`}>
+            PagerDuty
+          </Link>
+          )
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * When the next status update of an open P1/P2 incident is due; red when
+ * overdue.
+ */
+function UpdateDueText(props: { incident: AssessedIncident }) {
+  const classes = useStyles();
+  const due = nextUpdateDueOf(props.incident);
+  if (!due) return null;
+  const { overdue, text } = describeUpdateDue(due, Date.now());
+  return (
+    <>
+      {' · '}
+      <span className={overdue ? classes.missed : undefined}>{text}</span>
+    </>
+  );
+}
+
 /** Open incidents, each with its severity, response target and where it stands. */
 export function OpenIncidents(props: { incidents: AssessedIncident[] }) {
   const classes = useStyles();
+  const links = useOptionalIncidentLinks();
   const open = props.incidents.filter(i => i.status !== 'resolved');
   if (open.length === 0) {
     return (
@@ -123,7 +172,7 @@ export function OpenIncidents(props: { incidents: AssessedIncident[] }) {
         <li key={i.id} className={classes.openItem}>
           <Typography variant="body2" component="div">
             <SeverityChip incident={i} />{' '}
-            {i.htmlUrl ? <Link to={i.htmlUrl}>{i.title}</Link> : i.title}
+            <IncidentTitle incident={i} links={links} />
           </Typography>
           <Typography variant="caption" component="div">
             {i.status === 'acknowledged' ? 'Acknowledged' : 'Not acknowledged'}{' '}
@@ -132,6 +181,7 @@ export function OpenIncidents(props: { incidents: AssessedIncident[] }) {
             <StatusText status={i.response}>{responseText(i)}</StatusText>
             {i.assignees.length > 0 &&
               ` · assigned to ${i.assignees.map(a => a.name).join(', ')}`}
+            <UpdateDueText incident={i} />
           </Typography>
         </li>
       ))}
@@ -255,6 +305,7 @@ export function RecentIncidents(props: {
   incidents: AssessedIncident[];
   limit?: number;
 }) {
+  const links = useOptionalIncidentLinks();
   const shown = props.incidents.slice(0, props.limit ?? props.incidents.length);
   return (
     <Table size="small" aria-label="Recent incidents">
@@ -274,7 +325,7 @@ export function RecentIncidents(props: {
               <SeverityChip incident={i} />
             </TableCell>
             <TableCell>
-              {i.htmlUrl ? <Link to={i.htmlUrl}>{i.title}</Link> : i.title}
+              <IncidentTitle incident={i} links={links} />
               <Typography variant="caption" component="div">
                 {i.serviceName ?? i.serviceId}
                 {i.number !== undefined && ` · #${i.number}`}

@@ -1,2 +1,3 @@
 export { EntityIncidentsCard } from './EntityIncidentsCard';
 export { isIncidentsAvailable } from './helpers';
+export { IncidentsPage } from './IncidentPage';
