@@ -443,6 +443,38 @@ export class IncidentsService implements IncidentsReader {
       (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
     );
   }
+
+  /**
+   * Every incident the snapshots hold (the window's and the open ones of
+   * every annotated entity), assessed, with the entities whose snapshots
+   * hold it: the reviews feature creates the reviews policy requires from
+   * these.
+   */
+  async listAllIncidents(): Promise<
+    Array<{ incident: AssessedIncident; entityRefs: string[] }>
+  > {
+    const now = this.clock.now();
+    const byId = new Map<
+      string,
+      { incident: AssessedIncident; entityRefs: string[] }
+    >();
+    for (const snapshot of await this.options.snapshots.list<IncidentsSnapshotData>(
+      INCIDENTS_KIND,
+    )) {
+      for (const incident of snapshot.data?.incidents ?? []) {
+        const known = byId.get(incident.id);
+        if (!known) {
+          byId.set(incident.id, {
+            incident: this.assess(incident, now),
+            entityRefs: [snapshot.key],
+          });
+        } else if (!known.entityRefs.includes(snapshot.key)) {
+          known.entityRefs.push(snapshot.key);
+        }
+      }
+    }
+    return [...byId.values()];
+  }
 }
 
 function toStored(i: UpstreamIncident): StoredIncident {

@@ -290,7 +290,7 @@ export class ReviewsService implements IncidentReviews {
         subjectId: id,
         title: incident.title,
         severity: incident.severity,
-        entityRefs: normalizeRefs([...entityRefs]),
+        entityRefs: affectedEntities([...entityRefs]),
         dueDate: this.dueDateAfter(incident.createdAt),
         createdBy: REVIEWS_SYSTEM_ACTOR,
         now: this.clock.now(),
@@ -634,22 +634,48 @@ export class ReviewsService implements IncidentReviews {
     if (group.kind.toLocaleLowerCase('en-US') !== 'group') {
       throw new InputError(`groupRef: ${ref} is a ${group.kind}, not a Group`);
     }
-    const owned = await catalog.getEntities(
-      {
-        filter: { 'relations.ownedBy': ref },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials },
-    );
-    const members = (group.relations ?? [])
-      .filter(r => r.type === 'hasMember')
-      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
-    return {
-      entities: new Set(
-        owned.items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
+    const name = parseEntityRef(ref).name;
+    // Relations where the catalog made them; spec fields (resolved in the
+    // entity's namespace) where it has not, as in a catalog being loaded.
+    const refForms = [ref, `group:${name}`, name];
+    const [owned, users] = await Promise.all([
+      catalog.getEntities(
+        {
+          filter: [{ 'relations.ownedBy': ref }, { 'spec.owner': refForms }],
+          fields: ['kind', 'metadata', 'spec.owner', 'relations'],
+        },
+        { credentials },
       ),
-      members: new Set(members),
-    };
+      catalog.getEntities(
+        {
+          filter: [
+            { kind: 'user', 'relations.memberOf': ref },
+            { kind: 'user', 'spec.memberOf': refForms },
+          ],
+          fields: ['kind', 'metadata', 'spec.memberOf', 'relations'],
+        },
+        { credentials },
+      ),
+    ]);
+    const entities = owned.items
+      .filter(e => related(e, 'ownedBy', ref, [e.spec?.owner]))
+      .map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US'));
+    const members = [
+      ...users.items
+        .filter(u =>
+          related(
+            u,
+            'memberOf',
+            ref,
+            Array.isArray(u.spec?.memberOf) ? u.spec.memberOf : [],
+          ),
+        )
+        .map(u => stringifyEntityRef(u).toLocaleLowerCase('en-US')),
+      ...(group.relations ?? [])
+        .filter(r => r.type === 'hasMember')
+        .map(r => r.targetRef.toLocaleLowerCase('en-US')),
+    ];
+    return { entities: new Set(entities), members: new Set(members) };
   }
 
   /** Reviews as the API answers them: owner names, overdue, on time. */
@@ -782,8 +808,52 @@ export class ReviewsService implements IncidentReviews {
   }
 }
 
+/**
+ * Whether an entity points at a Group: through a catalog relation, or
+ * through a spec field naming it (resolved in the entity's namespace).
+ */
+function related(
+  entity: Entity,
+  relation: string,
+  groupRef: string,
+  specValues: unknown[],
+): boolean {
+  if (
+    (entity.relations ?? []).some(
+      r =>
+        r.type === relation &&
+        r.targetRef.toLocaleLowerCase('en-US') === groupRef,
+    )
+  ) {
+    return true;
+  }
+  return specValues.some(value => {
+    if (typeof value !== 'string') return false;
+    try {
+      const target = parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      });
+      return stringifyEntityRef(target).toLocaleLowerCase('en-US') === groupRef;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function normalizeRefs(refs: string[]): string[] {
   return [...new Set(refs.map(r => r.toLocaleLowerCase('en-US')))].sort();
+}
+
+/**
+ * The entities an incident affected: its services. A team's snapshot holds
+ * the incidents of the services it answers for, so Groups are left out
+ * unless nothing else names the incident.
+ */
+function affectedEntities(refs: string[]): string[] {
+  const all = normalizeRefs(refs);
+  const services = all.filter(ref => !ref.startsWith('group:'));
+  return services.length > 0 ? services : all;
 }
 
 /** The actions that end a change's implementation, whatever its outcome. */
