@@ -73,6 +73,19 @@ export interface PdService {
   description: string;
   status: 'active' | 'warning' | 'critical' | 'maintenance' | 'disabled';
   escalationPolicyId: string;
+  /** Routing key of the service's Events API v2 integration (32 hex characters). */
+  integrationKey?: string;
+}
+
+/** A change event PagerDuty holds (a deploy, a config change). */
+export interface PdChangeEvent {
+  id: string;
+  summary: string;
+  timestamp: number;
+  source: string;
+  serviceId: string;
+  customDetails?: Record<string, unknown>;
+  links?: { href: string; text?: string }[];
 }
 
 export type PdPriority = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
@@ -100,6 +113,8 @@ export interface PagerDutyAccount {
   services: PdService[];
   incidents: PdIncident[];
   priorities: { id: string; name: PdPriority; description: string }[];
+  /** Change events known at start (more arrive through `/v2/change/enqueue`). */
+  changeEvents?: PdChangeEvent[];
 }
 
 export interface AccountOptions {
@@ -213,6 +228,19 @@ export function renderFinal(
 /** Who is on call on a schedule at `t` (overrides applied). */
 export function onCallAt(schedule: PdSchedule, t: number): string {
   return renderFinal(schedule, t, t + 1)[0]?.userId ?? schedule.members[0];
+}
+
+/**
+ * The Events API v2 routing key of a service's integration: 32 hex
+ * characters fixed by the service id, so that catalog entities and tests
+ * can name it (`pagerduty.com/integration-key`).
+ */
+export function integrationKeyOf(serviceId: string): string {
+  return [1, 2, 3, 4]
+    .map(n =>
+      hash(`${serviceId}:integration:${n}`).toString(16).padStart(8, '0'),
+    )
+    .join('');
 }
 
 function incidentId(key: string): string {
@@ -354,6 +382,7 @@ export function createPlatformAccount(
         description: `${s.title} in production`,
         status: 'active',
         escalationPolicyId: policy.id,
+        integrationKey: integrationKeyOf(id),
       });
     });
   }
@@ -406,6 +435,7 @@ export function createPlatformAccount(
       description: 'A generated service for load tests',
       status: 'active',
       escalationPolicyId: policyId,
+      integrationKey: integrationKeyOf(`PSVX${n}`),
     });
   }
 
@@ -494,6 +524,30 @@ export function createPlatformAccount(
     incident.number = 1001 + index;
   });
 
+  // The deploy that preceded order-service's open P1: PagerDuty relates it
+  // to the incident (same service, shortly before).
+  const orderP1 = incidents.find(i => i.id === incidentId('open:order'))!;
+  const changeEvents: PdChangeEvent[] = [
+    {
+      id: '01ORDERAPI2140DEPLOY00000A',
+      summary: 'Deploy order-api 2.14.0',
+      timestamp: orderP1.createdAt - 40 * MINUTE,
+      source: 'deploy-pipeline',
+      serviceId: 'PSVORDR',
+      customDetails: {
+        version: '2.14.0',
+        previous_version: '2.13.4',
+        deployed_by: 'ci',
+      },
+      links: [
+        {
+          href: 'https://ci.ecommerce-platform.example/order-api/deploys/2.14.0',
+          text: 'Deploy 2.14.0',
+        },
+      ],
+    },
+  ];
+
   return {
     subdomain: 'ecommerce-platform',
     users,
@@ -501,6 +555,7 @@ export function createPlatformAccount(
     escalationPolicies: [policy, ...extraPolicies],
     services,
     incidents,
+    changeEvents,
     priorities: [
       {
         id: 'PPRIO01',

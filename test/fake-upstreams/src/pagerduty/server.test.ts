@@ -1,5 +1,5 @@
 import { FakePagerDuty, startFakePagerDuty } from './server';
-import { DAY, WEEK, weekStart } from './data';
+import { DAY, integrationKeyOf, MINUTE, WEEK, weekStart } from './data';
 
 const HEADERS = {
   Accept: 'application/vnd.pagerduty+json;version=2',
@@ -145,5 +145,256 @@ describe('fake PagerDuty', () => {
     } finally {
       await v3.close();
     }
+  });
+
+  describe('incident response', () => {
+    const ALICE = 'alice.chen@ecommerce-platform.com';
+    const openP1 = () =>
+      fake.account.incidents.find(
+        i => i.priority === 'P1' && i.resolvedAt === undefined,
+      )!;
+    const post = async (
+      path: string,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${fake.url}${path}`, {
+        method: 'POST',
+        headers: {
+          ...HEADERS,
+          'Content-Type': 'application/json',
+          ...headers,
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+
+    it('keeps notes per incident, as the From user, and logs them as annotations', async () => {
+      const id = openP1().id;
+      const created = await post(
+        `/incidents/${id}/notes`,
+        { note: { content: 'Rolling back order-api to 2.13.4' } },
+        { From: ALICE },
+      );
+      expect(created.status).toBe(200);
+      expect(created.body.note).toMatchObject({
+        content: 'Rolling back order-api to 2.13.4',
+        user: { id: 'PUALICE', type: 'user_reference' },
+        created_at: new Date(NOW).toISOString().replace('.000Z', 'Z'),
+      });
+
+      const { body: notes } = await get(`/incidents/${id}/notes`);
+      expect(notes.notes.map((n: any) => n.content)).toEqual([
+        'Rolling back order-api to 2.13.4',
+      ]);
+      const { body: log } = await get(
+        `/incidents/${id}/log_entries?is_overview=false&limit=100`,
+      );
+      // Newest first: the note is the latest entry.
+      expect(log.log_entries[0]).toMatchObject({
+        type: 'annotate_log_entry',
+        agent: { id: 'PUALICE' },
+        channel: { summary: 'Rolling back order-api to 2.13.4' },
+      });
+      expect(fake.writes).toEqual([
+        expect.objectContaining({ kind: 'note', incidentId: id, from: ALICE }),
+      ]);
+      // Other incidents have no notes.
+      const other = fake.account.incidents.find(i => i.id !== id)!;
+      expect((await get(`/incidents/${other.id}/notes`)).body.notes).toEqual(
+        [],
+      );
+      expect(fake.violations).toEqual([]);
+    });
+
+    it('refuses writes without a From user of the account, or with a body the spec refuses', async () => {
+      const id = openP1().id;
+      const noFrom = await post(`/incidents/${id}/notes`, {
+        note: { content: 'x' },
+      });
+      expect(noFrom.status).toBe(400);
+      expect(noFrom.body.error.errors).toContain('header From is required');
+
+      const stranger = await post(
+        `/incidents/${id}/status_updates`,
+        { message: 'x' },
+        { From: 'someone@elsewhere.example' },
+      );
+      expect(stranger.status).toBe(400);
+      expect(stranger.body.error.errors[0]).toContain(
+        'someone@elsewhere.example',
+      );
+
+      const noContent = await post(
+        `/incidents/${id}/notes`,
+        { note: { text: 'x' } },
+        { From: ALICE },
+      );
+      expect(noContent.status).toBe(400);
+      expect(noContent.body.error.errors).toContain(
+        'body/note must have required property content',
+      );
+      const noTargets = await post(
+        `/incidents/${id}/responder_requests`,
+        { requester_id: 'PUALICE', message: 'help' },
+        { From: ALICE },
+      );
+      expect(noTargets.status).toBe(400);
+      expect(noTargets.body.error.errors).toContain(
+        'body must have required property responder_request_targets',
+      );
+      expect(fake.writes).toEqual([]);
+      expect(fake.violations).toHaveLength(3);
+      const missing = await post(
+        '/incidents/QNOSUCH1/notes',
+        { note: { content: 'x' } },
+        { From: ALICE },
+      );
+      expect(missing.status).toBe(404);
+    });
+
+    it('logs status updates and shows responder requests on the incident', async () => {
+      const id = openP1().id;
+      const update = await post(
+        `/incidents/${id}/status_updates`,
+        { message: 'Mitigated: error rate back under 1%' },
+        { From: ALICE },
+      );
+      expect(update.status).toBe(200);
+      expect(update.body.status_update).toMatchObject({
+        message: 'Mitigated: error rate back under 1%',
+        sender: { id: 'PUALICE' },
+      });
+      const request = await post(
+        `/incidents/${id}/responder_requests`,
+        {
+          requester_id: 'PUALICE',
+          message: 'Please join the bridge',
+          responder_request_targets: [
+            {
+              responder_request_target: {
+                id: 'PUMARIA',
+                type: 'user_reference',
+              },
+            },
+          ],
+        },
+        { From: ALICE },
+      );
+      expect(request.status).toBe(200);
+      expect(
+        request.body.responder_request.responder_request_targets[0]
+          .responder_request_target,
+      ).toMatchObject({ id: 'PUMARIA', summary: 'Maria Garcia' });
+
+      const { body } = await get(`/incidents/${id}`);
+      expect(body.incident.responder_requests).toHaveLength(1);
+      expect(body.incident.incidents_responders[0]).toMatchObject({
+        state: 'pending',
+        user: { id: 'PUMARIA' },
+        requester: { id: 'PUALICE' },
+      });
+      const { body: log } = await get(
+        `/incidents/${id}/log_entries?is_overview=false&limit=100`,
+      );
+      expect(
+        log.log_entries
+          .filter((e: any) => e.type === 'annotate_log_entry')
+          .map((e: any) => e.channel.summary),
+      ).toEqual(['Mitigated: error rate back under 1%']);
+
+      const unknown = await post(
+        `/incidents/${id}/responder_requests`,
+        {
+          requester_id: 'PUALICE',
+          message: 'x',
+          responder_request_targets: [
+            { responder_request_target: { id: 'PNOBODY', type: 'user' } },
+          ],
+        },
+        { From: ALICE },
+      );
+      expect(unknown.status).toBe(400);
+      expect(fake.violations).toEqual([]);
+    });
+
+    it('relates change events of the service in the 24 hours before the incident', async () => {
+      const incident = openP1();
+      const seeded = await get(
+        `/incidents/${incident.id}/related_change_events?limit=100`,
+      );
+      expect(seeded.body.change_events).toHaveLength(1);
+      expect(seeded.body.change_events[0]).toMatchObject({
+        summary: 'Deploy order-api 2.14.0',
+        services: [{ id: 'PSVORDR' }],
+        correlation_reason: { reason: 'most_recent' },
+      });
+      expect(Date.parse(seeded.body.change_events[0].timestamp)).toBe(
+        incident.createdAt - 40 * MINUTE,
+      );
+
+      const send = (body: unknown) =>
+        fetch(`${fake.url}/v2/change/enqueue`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const key = integrationKeyOf('PSVORDR');
+      const at = (t: number) => new Date(t).toISOString();
+      const accepted = await send({
+        routing_key: key,
+        payload: {
+          summary: 'Feature flag checkout-v2 enabled',
+          timestamp: at(incident.createdAt - 5 * MINUTE),
+          source: 'flags',
+        },
+      });
+      expect(accepted.status).toBe(202);
+      expect(await accepted.json()).toMatchObject({ status: 'success' });
+      // Too early, and another service: not related.
+      await send({
+        routing_key: key,
+        payload: {
+          summary: 'Old deploy',
+          timestamp: at(incident.createdAt - 2 * DAY),
+          source: 'ci',
+        },
+      });
+      await send({
+        routing_key: integrationKeyOf('PSVPAYM'),
+        payload: {
+          summary: 'Payment deploy',
+          timestamp: at(incident.createdAt - MINUTE),
+          source: 'ci',
+        },
+      });
+      const refused = await send({
+        routing_key: key,
+        payload: { source: 'ci' },
+      });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).errors).toContain(
+        'body/payload must have required property summary',
+      );
+      expect(fake.violations).toHaveLength(1);
+      expect(fake.changeEvents).toHaveLength(3);
+
+      const related = await get(
+        `/incidents/${incident.id}/related_change_events`,
+      );
+      expect(related.body.change_events.map((e: any) => e.summary)).toEqual([
+        'Feature flag checkout-v2 enabled',
+        'Deploy order-api 2.14.0',
+      ]);
+      const since = at(NOW - 3 * DAY);
+      const ofService = await get(
+        `/services/PSVORDR/change_events?since=${since}&limit=100`,
+      );
+      expect(ofService.body.change_events).toHaveLength(3);
+      const all = await get(`/change_events?since=${since}&limit=100`);
+      expect(all.body.change_events).toHaveLength(4);
+      expect(fake.violations).toHaveLength(1);
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   createPlatformAccount,
   DAY,
   PagerDutyAccount,
+  PdChangeEvent,
   PdEscalationPolicy,
   PdIncident,
   PdSchedule,
@@ -31,6 +32,20 @@ import {
  * published OpenAPI description when the file is present
  * (see {@link PagerDutyContract}); a non-conforming request is answered 400
  * and recorded in `violations`.
+ *
+ * Incident response: notes (`GET`/`POST /incidents/{id}/notes`), status
+ * updates (`POST /incidents/{id}/status_updates`), responder requests
+ * (`POST /incidents/{id}/responder_requests`, shown on the incident's
+ * `responder_requests` and `incidents_responders`), all kept per incident
+ * until `reset`; notes and status updates appear in the incident's log as
+ * `annotate_log_entry` (the published log entry types have none for status
+ * updates or responder requests). Writes need a `From` header naming a
+ * user of the account (400 otherwise). Change events: the seeded ones and
+ * those received at the Events API's `POST /v2/change/enqueue` (routing key
+ * = a service's integration key), served by `/change_events`,
+ * `/services/{id}/change_events` and, for the 24 hours before an incident
+ * on its service, `/incidents/{id}/related_change_events`. Events API
+ * requests are checked against the Events API v2 description.
  */
 
 /** A fault the next matching request meets. */
@@ -68,6 +83,22 @@ export interface FakePagerDuty extends FakeServer {
   contractChecked: boolean;
   /** Events accepted at `POST /v2/enqueue` (Events API v2). */
   events: any[];
+  /** Change events accepted at `POST /v2/change/enqueue` (Events API v2), as sent. */
+  changeEvents: any[];
+  /** Notes, status updates and responder requests written, in order. */
+  writes: PagerDutyWrite[];
+}
+
+/** A write the fake accepted (for tests to inspect). */
+export interface PagerDutyWrite {
+  kind: 'note' | 'status_update' | 'responder_request';
+  incidentId: string;
+  /** The `From` header. */
+  from?: string;
+  /** The JSON body as sent. */
+  body: any;
+  /** What the fake answered (the created note, status update or request). */
+  created: any;
 }
 
 export interface FakePagerDutyOptions extends ServeOptions {
@@ -89,6 +120,8 @@ export interface FakePagerDutyOptions extends ServeOptions {
   rateLimitPerMinute?: number;
   /** The contract checker; default loads the spec if present; `false` disables. */
   contract?: PagerDutyContract | false;
+  /** The Events API v2 contract checker; default loads its spec if present; `false` disables. */
+  eventsContract?: PagerDutyContract | false;
 }
 
 class ApiError extends Error {
@@ -122,6 +155,10 @@ export async function startFakePagerDuty(
     options.contract === false
       ? undefined
       : options.contract ?? PagerDutyContract.load();
+  const eventsContract =
+    options.eventsContract === false
+      ? undefined
+      : options.eventsContract ?? PagerDutyContract.loadEvents();
   const rateLimit = options.rateLimitPerMinute ?? 960;
   const baseWeb = `https://${account.subdomain}.pagerduty.com`;
   const issuedTokens = new Set<string>();
@@ -134,6 +171,8 @@ export async function startFakePagerDuty(
   };
   const violations: FakePagerDuty['violations'] = [];
   const events: any[] = [];
+  const receivedChangeEvents: any[] = [];
+  const writes: PagerDutyWrite[] = [];
   let windowStart = now();
   let windowCount = 0;
   let selfUrl = '';
@@ -144,6 +183,46 @@ export async function startFakePagerDuty(
   const policies = new Map(account.escalationPolicies.map(p => [p.id, p]));
   const services = new Map(account.services.map(s => [s.id, s]));
   const incidents = new Map(account.incidents.map(i => [i.id, i]));
+  const servicesByKey = new Map(
+    account.services
+      .filter(s => s.integrationKey)
+      .map(s => [s.integrationKey!, s]),
+  );
+  const usersByEmail = new Map(
+    account.users.map(u => [u.email.toLowerCase(), u]),
+  );
+  /** Seeded change events, then those received (dropped again by `reset`). */
+  const changeEvents: PdChangeEvent[] = [...(account.changeEvents ?? [])];
+
+  /** What was written on an incident: notes, status updates, responder requests. */
+  interface IncidentState {
+    notes: { id: string; userId: string; content: string; at: number }[];
+    statusUpdates: {
+      id: string;
+      userId: string;
+      message: string;
+      subject?: string;
+      htmlMessage?: string;
+      at: number;
+    }[];
+    responderRequests: any[];
+    responders: any[];
+  }
+  const incidentStates = new Map<string, IncidentState>();
+  const stateOf = (id: string): IncidentState => {
+    let st = incidentStates.get(id);
+    if (!st) {
+      st = {
+        notes: [],
+        statusUpdates: [],
+        responderRequests: [],
+        responders: [],
+      };
+      incidentStates.set(id, st);
+    }
+    return st;
+  };
+  let writeCount = 0;
 
   // --- wire shapes --------------------------------------------------------
   const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
@@ -289,6 +368,8 @@ export async function startFakePagerDuty(
         resolved: status === 'resolved' ? 1 : 0,
       },
       is_mergeable: true,
+      incidents_responders: incidentStates.get(i.id)?.responders ?? [],
+      responder_requests: incidentStates.get(i.id)?.responderRequests ?? [],
       incident_type: { name: 'incident_default' },
       first_trigger_log_entry: {
         id: `R${i.id.slice(1)}T`,
@@ -558,7 +639,9 @@ export async function startFakePagerDuty(
       )}${suffix}`,
       created_at: iso(at),
       agent,
-      channel: { type: type === 'trigger_log_entry' ? 'api' : 'website' },
+      channel: {
+        type: type === 'trigger_log_entry' ? 'api' : 'website',
+      } as { type: string; summary?: string },
       incident,
       teams: [],
       contexts: [],
@@ -576,19 +659,317 @@ export async function startFakePagerDuty(
     if (i.resolvedAt !== undefined && i.resolvedAt <= t) {
       entries.push(item('resolve_log_entry', i.resolvedAt, responder, 'R'));
     }
+    // Notes and status updates are annotations of the log; the text is the
+    // channel's summary.
+    const written = incidentStates.get(i.id);
+    for (const n of written?.notes ?? []) {
+      entries.push({
+        ...item(
+          'annotate_log_entry',
+          n.at,
+          userRef(users.get(n.userId)!),
+          n.id,
+        ),
+        summary: 'Note added',
+        channel: { type: 'note', summary: n.content },
+      });
+    }
+    for (const u of written?.statusUpdates ?? []) {
+      entries.push({
+        ...item(
+          'annotate_log_entry',
+          u.at,
+          userRef(users.get(u.userId)!),
+          u.id,
+        ),
+        summary: 'Status update sent',
+        channel: { type: 'note', summary: u.message },
+      });
+    }
     // PagerDuty lists log entries newest first.
-    entries.reverse();
+    entries.sort(
+      (a, b) =>
+        Date.parse(b.created_at) - Date.parse(a.created_at) ||
+        b.id.localeCompare(a.id),
+    );
     return page(query, entries, 'log_entries');
   }
 
-  function route(method: string, path: string, query: URLSearchParams) {
+  // --- incident response --------------------------------------------------
+  const incidentRef = (i: PdIncident) => ({
+    id: i.id,
+    type: 'incident_reference',
+    summary: `[#${i.number}] ${i.title}`,
+    self: `${selfUrl}/incidents/${i.id}`,
+    html_url: `${baseWeb}/incidents/${i.id}`,
+  });
+  const invalid = (...errors: string[]) =>
+    new ApiError(400, 2001, 'Invalid Input Provided', errors);
+  const openIncident = (id: string) => {
+    const i = incidents.get(id);
+    if (!i || i.createdAt > now()) throw notFound();
+    return i;
+  };
+  /** The user a write is made as: the `From` header must be a user's email. */
+  const fromUser = (req: RecordedRequest): PdUser | undefined => {
+    const from = String(req.headers.from ?? '')
+      .trim()
+      .toLowerCase();
+    if (!from) return undefined;
+    const user = usersByEmail.get(from);
+    if (!user) {
+      throw invalid(
+        `The From header must be the email of a user of the account (got ${from})`,
+      );
+    }
+    return user;
+  };
+  const jsonBody = (req: RecordedRequest): any => {
+    try {
+      return JSON.parse(req.body || '{}');
+    } catch {
+      throw invalid('The body is not JSON');
+    }
+  };
+  const noteWire = (n: IncidentState['notes'][number]) => ({
+    id: n.id,
+    user: userRef(users.get(n.userId)!),
+    channel: { summary: 'The PagerDuty website or APIs' },
+    content: n.content,
+    created_at: iso(n.at),
+    updated_at: iso(n.at),
+  });
+  const nextId = (prefix: string) => {
+    writeCount += 1;
+    return `${prefix}${String(writeCount).padStart(5, '0')}`;
+  };
+
+  function addNote(id: string, req: RecordedRequest) {
+    const i = openIncident(id);
+    const user = fromUser(req);
+    if (!user) throw invalid('The From header is required');
+    const body = jsonBody(req);
+    const note = {
+      id: nextId('PNT'),
+      userId: user.id,
+      content: String(body.note.content),
+      at: now(),
+    };
+    stateOf(i.id).notes.push(note);
+    const created = noteWire(note);
+    writes.push({
+      kind: 'note',
+      incidentId: i.id,
+      from: user.email,
+      body,
+      created,
+    });
+    return { note: created };
+  }
+
+  function addStatusUpdate(id: string, req: RecordedRequest) {
+    const i = openIncident(id);
+    const user = fromUser(req);
+    if (!user) throw invalid('The From header is required');
+    const body = jsonBody(req);
+    const update = {
+      id: nextId('PSU'),
+      userId: user.id,
+      message: String(body.message),
+      subject: body.subject,
+      htmlMessage: body.html_message,
+      at: now(),
+    };
+    stateOf(i.id).statusUpdates.push(update);
+    const created = {
+      id: update.id,
+      message: update.message,
+      sender: userRef(user),
+      created_at: iso(update.at),
+      ...(update.subject ? { subject: update.subject } : {}),
+      ...(update.htmlMessage ? { html_message: update.htmlMessage } : {}),
+    };
+    writes.push({
+      kind: 'status_update',
+      incidentId: i.id,
+      from: user.email,
+      body,
+      created,
+    });
+    return { status_update: created };
+  }
+
+  /**
+   * A responder request: the requester and every target must exist (users
+   * by id; escalation policies page their first level's people).
+   */
+  function addResponderRequest(id: string, req: RecordedRequest) {
+    const i = openIncident(id);
+    const from = fromUser(req);
+    const body = jsonBody(req);
+    const requester = users.get(String(body.requester_id));
+    if (!requester) {
+      throw invalid(`requester_id ${body.requester_id} is not a user`);
+    }
+    const at = iso(now());
+    const targets: any[] = Array.isArray(body.responder_request_targets)
+      ? body.responder_request_targets
+      : [];
+    if (targets.length === 0) {
+      throw invalid('responder_request_targets must name at least one target');
+    }
+    const responders: any[] = [];
+    const answered = targets.map(t => {
+      const target = t?.responder_request_target ?? t ?? {};
+      const kind = String(target.type ?? '').replace(/_reference$/, '');
+      let paged: PdUser[];
+      let summary: string;
+      if (kind === 'user' && users.has(target.id)) {
+        paged = [users.get(target.id)!];
+        summary = paged[0].name;
+      } else if (kind === 'escalation_policy' && policies.has(target.id)) {
+        const p = policies.get(target.id)!;
+        summary = p.name;
+        paged = p.rules[0].targets.map(
+          x =>
+            users.get(
+              x.type === 'user' ? x.id : onCallAtSchedule(x.id, now()),
+            )!,
+        );
+      } else {
+        throw invalid(
+          `responder_request_target ${target.type} ${target.id} is not known`,
+        );
+      }
+      const these = paged.map(u => ({
+        state: 'pending',
+        user: userRef(u),
+        incident: incidentRef(i),
+        updated_at: at,
+        message: String(body.message),
+        requester: userRef(requester),
+        requested_at: at,
+        ...(kind === 'escalation_policy'
+          ? { escalation_policy_requests: [summary] }
+          : {}),
+      }));
+      responders.push(...these);
+      return {
+        responder_request_target: {
+          type: kind,
+          id: target.id,
+          summary,
+          incidents_responders: these,
+        },
+      };
+    });
+    const created = {
+      id: nextId('PRR'),
+      incident: incidentRef(i),
+      requester: userRef(requester),
+      requested_at: at,
+      message: String(body.message),
+      responder_request_targets: answered,
+    };
+    const st = stateOf(i.id);
+    st.responderRequests.push(created);
+    st.responders.push(...responders);
+    writes.push({
+      kind: 'responder_request',
+      incidentId: i.id,
+      from: from?.email,
+      body,
+      created,
+    });
+    return { responder_request: created };
+  }
+
+  function onCallAtSchedule(scheduleId: string, t: number): string {
+    const s = schedules.get(scheduleId)!;
+    return renderFinal(s, t, t + 1)[0]?.userId ?? s.members[0];
+  }
+
+  const changeEventWire = (e: PdChangeEvent) => {
+    const s = services.get(e.serviceId);
+    return {
+      id: e.id,
+      type: 'change_event',
+      summary: e.summary,
+      timestamp: iso(e.timestamp),
+      source: e.source,
+      services: s ? [serviceRef(s)] : [],
+      integration: {
+        id: `PINT${e.serviceId.replace(/^PSV/, '')}`,
+        type: 'inbound_integration_reference',
+      },
+      custom_details: e.customDetails ?? {},
+      links: e.links ?? [],
+    };
+  };
+  const changeEventsIn = (
+    query: URLSearchParams,
+    serviceId?: string,
+  ): PdChangeEvent[] => {
+    const until = time(query.get('until'), now(), 'until');
+    const since = time(query.get('since'), until - 30 * DAY, 'since');
+    return changeEvents
+      .filter(
+        e =>
+          e.timestamp <= now() &&
+          e.timestamp >= since &&
+          e.timestamp <= until &&
+          (!serviceId || e.serviceId === serviceId),
+      )
+      .sort((a, b) => b.timestamp - a.timestamp);
+  };
+
+  /** Change events on the incident's service in the 24 hours before it, newest first. */
+  function relatedChangeEvents(id: string, query: URLSearchParams) {
+    const i = openIncident(id);
+    const related = changeEvents
+      .filter(
+        e =>
+          e.serviceId === i.serviceId &&
+          e.timestamp <= i.createdAt &&
+          e.timestamp >= i.createdAt - DAY,
+      )
+      .sort((a, b) => b.timestamp - a.timestamp);
+    const limit = Math.min(
+      Math.max(Number(query.get('limit') ?? 25), 1),
+      MAX_LIMIT,
+    );
+    return {
+      change_events: related.slice(0, limit).map((e, index) => ({
+        ...changeEventWire(e),
+        correlation_reason: {
+          reason: index === 0 ? 'most_recent' : 'related_service',
+        },
+      })),
+      limit: null,
+      offset: null,
+      total: null,
+      more: false,
+    };
+  }
+
+  function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    req: RecordedRequest,
+  ) {
     const parts = path.split('/').filter(Boolean);
     const include = list(query, 'include[]');
     const q = (query.get('query') ?? '').toLowerCase();
     const named = <T extends { name: string }>(items: T[]) =>
       q ? items.filter(x => x.name.toLowerCase().includes(q)) : items;
-    if (method !== 'GET') throw notFound();
     const [a, b, c, d] = parts;
+    if (method === 'POST' && a === 'incidents' && b && !d) {
+      if (c === 'notes') return addNote(b, req);
+      if (c === 'status_updates') return addStatusUpdate(b, req);
+      if (c === 'responder_requests') return addResponderRequest(b, req);
+    }
+    if (method !== 'GET') throw notFound();
     switch (a) {
       case 'services':
         if (!b) {
@@ -600,6 +981,22 @@ export async function startFakePagerDuty(
         }
         if (!c && services.has(b)) {
           return { service: serviceFull(services.get(b)!, include) };
+        }
+        if (c === 'change_events' && !d && services.has(b)) {
+          return page(
+            query,
+            changeEventsIn(query, b).map(changeEventWire),
+            'change_events',
+          );
+        }
+        throw notFound();
+      case 'change_events':
+        if (!b) {
+          return page(
+            query,
+            changeEventsIn(query).map(changeEventWire),
+            'change_events',
+          );
         }
         throw notFound();
       case 'escalation_policies':
@@ -659,7 +1056,15 @@ export async function startFakePagerDuty(
         throw notFound();
       case 'users':
         if (!b) {
-          return page(query, named(account.users).map(userFull), 'users');
+          // PagerDuty's user query matches names and emails.
+          const found = q
+            ? account.users.filter(
+                u =>
+                  u.name.toLowerCase().includes(q) ||
+                  u.email.toLowerCase().includes(q),
+              )
+            : account.users;
+          return page(query, found.map(userFull), 'users');
         }
         if (!c && users.has(b)) return { user: userFull(users.get(b)!) };
         throw notFound();
@@ -685,6 +1090,15 @@ export async function startFakePagerDuty(
           return { incident: incidentFull(incidents.get(b)!) };
         }
         if (c === 'log_entries' && !d) return logEntries(b, query);
+        if (c === 'notes' && !d) {
+          const i = openIncident(b);
+          return {
+            notes: (incidentStates.get(i.id)?.notes ?? []).map(noteWire),
+          };
+        }
+        if (c === 'related_change_events' && !d) {
+          return relatedChangeEvents(b, query);
+        }
         throw notFound();
       default:
         throw notFound();
@@ -741,8 +1155,91 @@ export async function startFakePagerDuty(
     });
   }
 
+  /**
+   * An Events API request against its published description; a refused one
+   * is answered 400 as PagerDuty's Events API does and recorded in
+   * `violations`. Answers whether it may go on.
+   */
+  function eventConforms(req: RecordedRequest, res: http.ServerResponse) {
+    if (!eventsContract) return true;
+    const problems = eventsContract.check({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body,
+    });
+    if (problems.length === 0) return true;
+    stats.violations += 1;
+    violations.push({ method: req.method, url: req.url, problems });
+    sendJson(res, 400, {
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: problems,
+    });
+    return false;
+  }
+
+  /**
+   * Events API v2 change event: recorded, and kept as a change event of the
+   * service whose integration key is the routing key (unknown keys are
+   * accepted and recorded, as PagerDuty accepts them).
+   */
+  function changeEnqueue(req: RecordedRequest, res: http.ServerResponse) {
+    if (!eventConforms(req, res)) return;
+    let event: any;
+    try {
+      event = JSON.parse(req.body);
+    } catch {
+      sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Body is not JSON'],
+      });
+      return;
+    }
+    const errors: string[] = [];
+    if (
+      typeof event.routing_key !== 'string' ||
+      event.routing_key.length !== 32
+    ) {
+      errors.push("'routing_key' must be a 32 character integration key");
+    }
+    if (String(event.payload?.summary ?? '').length > 1024) {
+      errors.push("'payload.summary' is longer than 1024 characters");
+    }
+    if (errors.length > 0) {
+      sendJson(res, 400, {
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors,
+      });
+      return;
+    }
+    receivedChangeEvents.push(event);
+    const service = servicesByKey.get(event.routing_key);
+    if (service) {
+      const at = event.payload.timestamp
+        ? Date.parse(event.payload.timestamp)
+        : now();
+      changeEvents.push({
+        id: `01CHG${String(receivedChangeEvents.length).padStart(21, '0')}`,
+        summary: event.payload.summary,
+        timestamp: Number.isNaN(at) ? now() : at,
+        source: event.payload.source ?? 'unknown',
+        serviceId: service.id,
+        customDetails: event.payload.custom_details,
+        links: event.links,
+      });
+    }
+    sendJson(res, 202, {
+      status: 'success',
+      message: 'Change event processed',
+    });
+  }
+
   /** Events API v2: a trigger needs a routing key, a summary, a source and a severity. */
   function enqueue(req: RecordedRequest, res: http.ServerResponse) {
+    if (!eventConforms(req, res)) return;
     let event: any;
     try {
       event = JSON.parse(req.body);
@@ -805,6 +1302,10 @@ export async function startFakePagerDuty(
     }
     if (req.method === 'POST' && url.pathname === '/v2/enqueue') {
       enqueue(req, res);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/v2/change/enqueue') {
+      changeEnqueue(req, res);
       return;
     }
     stats.requests += 1;
@@ -883,7 +1384,7 @@ export async function startFakePagerDuty(
         stats.throttled += 1;
         throw new ApiError(429, 2020, 'Rate Limit Exceeded');
       }
-      const body = route(req.method, url.pathname, url.searchParams);
+      const body = route(req.method, url.pathname, url.searchParams, req);
       sendJson(res, 200, body, headers);
     } catch (error) {
       const e =
@@ -914,12 +1415,19 @@ export async function startFakePagerDuty(
     stats,
     violations,
     events,
+    changeEvents: receivedChangeEvents,
+    writes,
     contractChecked: Boolean(contract),
     reset: () => {
       reset();
       faults.length = 0;
       violations.length = 0;
       events.length = 0;
+      receivedChangeEvents.length = 0;
+      writes.length = 0;
+      incidentStates.clear();
+      changeEvents.length = 0;
+      changeEvents.push(...(account.changeEvents ?? []));
       state.outage = undefined;
       stats.requests = 0;
       stats.byEndpoint = {};
