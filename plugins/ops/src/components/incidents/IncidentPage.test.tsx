@@ -294,6 +294,38 @@ describe('IncidentPage', () => {
     expect(text).toHaveValue('');
   });
 
+  it('adds a note to the timeline, and keeps the page when the reload fails', async () => {
+    const note = jest.fn(async () => ({
+      id: 'NT1',
+      at: new Date().toISOString(),
+    }));
+    const { api, state } = fakeApi(orderP1Detail(), { addIncidentNote: note });
+    const load = api.getIncident as jest.Mock;
+    await renderPage(api);
+    load.mockImplementationOnce(async () => {
+      state.loads += 1;
+      throw new Error('PagerDuty did not answer');
+    });
+
+    const form = screen.getByRole('form', { name: 'Add a note' });
+    await userEvent.type(
+      within(form).getByRole('textbox', { name: 'Note' }),
+      'Pool exhausted at 14:02',
+    );
+    await userEvent.click(
+      within(form).getByRole('button', { name: 'Add note' }),
+    );
+
+    await waitFor(() => expect(state.loads).toBe(2));
+    expect(note).toHaveBeenCalledWith('QOPENP1', {
+      content: 'Pool exhausted at 14:02',
+    });
+    expect(
+      await screen.findByText(/The incident could not be reloaded/),
+    ).toHaveTextContent('PagerDuty did not answer');
+    expect(screen.getByRole('list', { name: 'Timeline' })).toBeInTheDocument();
+  });
+
   it('turns the cadence red when the update is overdue', async () => {
     const detail = orderP1Detail();
     const { api } = fakeApi({

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Route, Routes, useParams } from 'react-router-dom';
 import {
   Content,
@@ -15,6 +15,7 @@ import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import {
   IncidentDetail,
   incidentStageLabels,
@@ -24,9 +25,11 @@ import { opsApiRef } from '../../api';
 import { formatWhen } from '../oncall/helpers';
 import { IncidentReviewPanel } from '../reviews';
 import { OpsCard, StaleNotice } from '../shared';
+import { errorText } from './cadence';
 import { IncidentRoles, RespondButton } from './IncidentRoles';
 import { IncidentStageStepper } from './IncidentStageStepper';
 import { IncidentTimeline } from './IncidentTimeline';
+import { NoteForm } from './NoteForm';
 import { responseText, SeverityChip, StatusText } from './IncidentViews';
 import { ResponderRequestDialog } from './ResponderRequestDialog';
 import { StatusUpdateForm, UpdateCadenceBanner } from './StatusUpdateForm';
@@ -234,6 +237,11 @@ export function IncidentDetailView(props: {
             <Grid item>
               <OpsCard title="Timeline" subheader="Oldest first">
                 <IncidentTimeline entries={detail.timeline} />
+                {detail.canRespond && (
+                  <Box mt={2}>
+                    <NoteForm incidentId={incidentId} onAdded={onChange} />
+                  </Box>
+                )}
               </OpsCard>
             </Grid>
           </Grid>
@@ -293,10 +301,18 @@ export function IncidentDetailView(props: {
 export function IncidentPage() {
   const { id = '' } = useParams();
   const api = useApi(opsApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getIncident(id),
-    [api, id],
-  );
+  const {
+    value: loaded,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(() => api.getIncident(id), [api, id]);
+  // A failed reload drops the value (react-use); keep showing the incident
+  // as last loaded, with a warning, rather than blanking the page mid-call.
+  const last = useRef<IncidentDetail>();
+  if (loaded) last.current = loaded;
+  const value =
+    loaded ?? (last.current?.incident.id === id ? last.current : undefined);
   const incident = value?.incident;
   const title = incident?.title ?? `Incident ${id}`;
   let body: JSX.Element;
@@ -315,7 +331,15 @@ export function IncidentPage() {
       );
   } else {
     body = (
-      <IncidentDetailView incidentId={id} detail={value!} onChange={retry} />
+      <>
+        {error && (
+          <Alert severity="warning" role="alert" style={{ marginBottom: 8 }}>
+            The incident could not be reloaded ({errorText(error)}); showing
+            what was loaded before.
+          </Alert>
+        )}
+        <IncidentDetailView incidentId={id} detail={value!} onChange={retry} />
+      </>
     );
   }
   return (

@@ -24,6 +24,7 @@ import {
 import { opsApiRef } from '../../api';
 import { formatWhen } from '../oncall/helpers';
 import { errorText, isConflict } from './cadence';
+import { srOnly } from './IncidentTimeline';
 import { PersonPicker } from './PersonPicker';
 
 /** Why a user cannot respond, on the disabled buttons' tooltips. */
@@ -197,9 +198,7 @@ export function IncidentRoles(props: {
             <TableCell>Held by</TableCell>
             <TableCell>Assigned</TableCell>
             <TableCell>
-              <span style={{ position: 'absolute', left: -10000 }}>
-                Actions
-              </span>
+              <span style={srOnly}>Actions</span>
             </TableCell>
           </TableRow>
         </TableHead>

@@ -46,7 +46,7 @@ const KIND_LABELS: Record<IncidentTimelineKind, string> = {
 };
 
 /** Visually hidden, read by screen readers. */
-const srOnly = {
+export const srOnly = {
   position: 'absolute',
   width: 1,
   height: 1,
