@@ -39,6 +39,7 @@ export {
   EntityChangesContent,
   EntityTeamOnCallContent,
   EntityTeamKpiContent,
+  EntityTeamReviewsContent,
 } from './plugin';
 
 // Pages.
@@ -65,6 +66,7 @@ export {
   isKpisAvailable,
   isTeamKpisAvailable,
 } from './components/availability';
+export { isTeamReviewsAvailable } from './components/reviews/availability';
 
 // Route refs of the pages.
 export {

@@ -311,6 +311,23 @@ export const EntityTeamKpiContent = opsPlugin.provide(
 );
 
 /**
+ * Group tab content: the post-incident reviews of the services the team
+ * owns and of its members, open ones overdue first, overdue action items and
+ * the reviews completed in the last 90 days, each linked to its incident
+ * page. Mount it at `reviews` with `isTeamReviewsAvailable` as the condition.
+ * @public
+ */
+export const EntityTeamReviewsContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamReviewsContent',
+    component: {
+      lazy: () =>
+        import('./components/reviews').then(m => m.TeamReviewsContent),
+    },
+  }),
+);
+
+/**
  * Page: one incident (`/incidents/:id`) with its stage, roles, status
  * updates and their cadence, timeline, responders, what changed before it
  * and its post-incident review. Mount it at `/incidents`; the incident

@@ -8,6 +8,7 @@ import {
   isTeamKpisAvailable,
   isTeamOnCallAvailable,
 } from '../components/availability';
+import { isTeamReviewsAvailable } from '../components/reviews/availability';
 
 /*
  * Entity tabs, each shown only where its feature is set up (the
@@ -94,6 +95,23 @@ export const entityTeamKpiContent = EntityContentBlueprint.make({
     loader: () =>
       import('../components/kpis').then(m =>
         compatWrapper(<m.TeamKpiContent />),
+      ),
+  },
+});
+
+/**
+ * Group tab: the post-incident reviews of the team's services and members,
+ * open ones overdue first, overdue action items, recently completed.
+ */
+export const entityTeamReviewsContent = EntityContentBlueprint.make({
+  name: 'reviews',
+  params: {
+    path: 'reviews',
+    title: 'Reviews',
+    filter: isTeamReviewsAvailable,
+    loader: () =>
+      import('../components/reviews').then(m =>
+        compatWrapper(<m.TeamReviewsContent />),
       ),
   },
 });

@@ -16,6 +16,7 @@ import {
   entitySloContent,
   entityTeamKpiContent,
   entityTeamOnCallContent,
+  entityTeamReviewsContent,
 } from './entityContent';
 import {
   capacityPage,
@@ -49,6 +50,7 @@ export const opsPlugin = createFrontendPlugin({
     entityOnCallCard,
     entityIncidentsCard,
     incidentsPage,
+    entityTeamReviewsContent,
     entityTeamOnCallContent,
     onCallPage,
     entityRunbooksCard,

@@ -4,6 +4,7 @@ import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { opsApiRef } from '../../api';
+import { OverviewReviewsSection } from '../reviews/OverviewReviewsSection';
 import { OpsCard } from '../shared';
 import { KpiPeriodValue } from './KpiPeriodPicker';
 import { KpiTable } from './KpiTable';
@@ -20,7 +21,8 @@ import { reportFreshness, useKpiReport } from './useKpis';
 /**
  * The landing page of the ops portal: the platform's KPIs as the seed's two
  * tables, the SLO summary, open P1/P2 incidents, who is on call, upcoming
- * changes and maintenance windows, and services at capacity risk.
+ * changes and maintenance windows, open and overdue post-incident reviews,
+ * and services at capacity risk.
  */
 export function OpsOverviewPage() {
   const api = useApi(opsApiRef);
@@ -89,6 +91,9 @@ export function OpsOverviewPage() {
           </Grid>
           <Grid item xs={12} lg={6}>
             <UpcomingChangesSection {...loaded} />
+          </Grid>
+          <Grid item xs={12}>
+            <OverviewReviewsSection />
           </Grid>
           <Grid item xs={12}>
             <CapacityRiskSection

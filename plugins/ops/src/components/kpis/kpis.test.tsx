@@ -292,6 +292,12 @@ describe('OpsOverviewPage', () => {
             {
               getKpis: async (q: KpiQuery) => report(q),
               getOverview: async () => overview,
+              listReviews: async () => ({
+                open: [],
+                overdueCount: 0,
+                overdueActionItems: [],
+                recentlyCompleted: [],
+              }),
               getCapacityReview: async () => ({
                 generatedAt: now.toISOString(),
                 rows: [],
@@ -344,6 +350,11 @@ describe('OpsOverviewPage', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText('No service reaches a capacity limit within 90 days.'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'No review is open and no action item is overdue.',
+      ),
     ).toBeInTheDocument();
   });
 });

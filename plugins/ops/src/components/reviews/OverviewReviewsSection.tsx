@@ -16,7 +16,7 @@ export function OverviewReviewsSection() {
     value: report,
     loading,
     error,
-  } = useAsync(() => opsApi.listReviews({}), [opsApi]);
+  } = useAsync(async () => opsApi.listReviews({}), [opsApi]);
   const empty =
     report &&
     report.open.length === 0 &&

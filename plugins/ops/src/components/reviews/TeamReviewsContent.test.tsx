@@ -7,6 +7,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ReviewsReport } from '@opsportal/plugin-ops-common';
 import { OpsApi, opsApiRef, ReviewsQuery } from '../../api';
+import { incidentsRouteRef } from '../../routes';
 import { OverviewReviewsSection, TeamReviewsContent } from './index';
 import {
   inDays,
@@ -70,7 +71,12 @@ async function renderTeam(listReviews: OpsApi['listReviews']) {
         <TeamReviewsContent />
       </EntityProvider>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/incidents': incidentsRouteRef,
+      },
+    },
   );
   return asked;
 }
@@ -167,6 +173,8 @@ describe('OverviewReviewsSection', () => {
     );
     const table = await screen.findByRole('table', { name: 'Open reviews' });
     expect(within(table).getAllByRole('row')[1]).toHaveTextContent('PIR-4');
+    // Without the incident pages mounted, reviews are named without a link.
+    expect(within(table).queryByRole('link', { name: /PIR-4/ })).toBeNull();
     expect(
       screen.getByRole('table', { name: 'Overdue action items' }),
     ).toHaveTextContent('Size the connection pool');

@@ -33,7 +33,10 @@ export function TeamReviewsContent() {
     value: report,
     loading,
     error,
-  } = useAsync(() => opsApi.listReviews({ groupRef }), [opsApi, groupRef]);
+  } = useAsync(
+    async () => opsApi.listReviews({ groupRef }),
+    [opsApi, groupRef],
+  );
 
   const empty = isEmpty(report) ? (
     <Typography variant="body2">
