@@ -17,6 +17,7 @@ import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { createOverviewFeature } from './overview';
+import { createReviewsFeature } from './reviews';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
 import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
@@ -82,6 +83,18 @@ export const opsPlugin = createBackendPlugin({
         // the caller may see (implemented()).
         const changes = createChangesFeature({ ...featureDeps, database: db });
 
+        // Post-incident reviews: required after the incidents of the
+        // configured severities (read from the incidents feature when its
+        // task runs) and after emergency changes (a transition listener).
+        const reviews = createReviewsFeature({
+          ...featureDeps,
+          database: db,
+          changes: changes.service,
+          incidents: {
+            listAllIncidents: () => incidents.service.listAllIncidents(),
+          },
+        });
+
         // On-call; `oncall.service` tells the incidents feature a team's
         // services and gives the KPIs the teams and who is on call.
         const oncall = createOnCallFeature({
@@ -97,6 +110,11 @@ export const opsPlugin = createBackendPlugin({
           snapshots,
           oncall: oncall.service,
           incidents: providers.incidentProvider(),
+          // The incident page: roles stored in `db`, "what changed?" and
+          // PagerDuty change events from the change requests.
+          database: db,
+          incidentResponse: providers.incidentResponseProvider(),
+          changes: changes.service,
         });
 
         // SLOs from CloudWatch; `slo.service` is the uptime source
@@ -145,6 +163,7 @@ export const opsPlugin = createBackendPlugin({
           capacity,
           kpis,
           overview,
+          reviews,
         ];
         readiness.start();
         await scheduleFeatureTasks(

@@ -893,6 +893,61 @@ export class ChangeRequestService {
       throw error;
     }
   }
+
+  /**
+   * Changes of these entities whose implementation started or finished in
+   * [from, to), newest activity first, that the caller may see: what an
+   * incident's "what changed?" lists. Read only (no workflow step): the list
+   * is paged by last update down to `from`, since a change that started or
+   * finished then was updated then or later.
+   */
+  async startedOrFinishedBetween(
+    query: { entityRefs: string[]; from: Date; to: Date },
+    ctx: { credentials: BackstageCredentials },
+  ): Promise<ChangeRequest[]> {
+    if (query.entityRefs.length === 0) return [];
+    const filter = await this.readFilter(ctx);
+    const from = query.from.getTime();
+    const to = query.to.getTime();
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    // At most 1,000 candidates: a bound for entities changed very often.
+    for (let page = 0; page < 5; page++) {
+      const list = await this.deps.store.list(
+        {
+          entityRef: query.entityRefs.map(r => r.toLocaleLowerCase('en-US')),
+          status: [
+            'in-progress',
+            'completed',
+            'failed',
+            'rolled-back',
+            'review-pending',
+            'reviewed',
+          ],
+          sort: 'updatedAt',
+          order: 'desc',
+          limit: 200,
+          cursor,
+        },
+        filter,
+      );
+      const recent = list.items.filter(c => Date.parse(c.updatedAt) >= from);
+      ids.push(...recent.map(c => c.id));
+      if (recent.length < list.items.length || !list.nextCursor) break;
+      cursor = list.nextCursor;
+    }
+    const within = (iso?: string) => {
+      const t = iso ? Date.parse(iso) : NaN;
+      return t >= from && t < to;
+    };
+    const changes = await Promise.all(
+      ids.map(id => this.deps.store.get(parseChangeId(id)!)),
+    );
+    return changes.filter(
+      (c): c is ChangeRequest =>
+        !!c && (within(c.startedAt) || within(c.finishedAt)),
+    );
+  }
 }
 
 /** Approver groups as the detail shows them, from the catalog's answer. */

@@ -7,7 +7,13 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { IncidentProvider } from '@opsportal/plugin-ops-node';
+import {
+  IncidentProvider,
+  IncidentResponseProvider,
+} from '@opsportal/plugin-ops-node';
+import Router from 'express-promise-router';
+import { Knex } from 'knex';
+import { ChangeRequestService } from '../changes';
 import { Clock } from '../lib/clock';
 import { OnCallService } from '../oncall';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
@@ -15,6 +21,7 @@ import { readIncidentsConfig } from './config';
 import { IncidentsService } from './IncidentsService';
 import { createIncidentsRouter } from './router';
 import { OpsFeature, OpsTask } from '../lib/feature';
+import { createIncidentResponse, IncidentReviews } from './response';
 
 export { IncidentsService, INCIDENTS_KIND } from './IncidentsService';
 export type { IncidentsReader } from './IncidentsService';
@@ -33,6 +40,14 @@ export interface IncidentsFeatureOptions {
   /** The on-call feature's service: a team's services come from its on-call view. */
   oncall: OnCallService;
   incidents?: IncidentProvider;
+  /** The plugin's database (incident roles); without it, no incident page routes. */
+  database?: Knex;
+  /** Incident page reads and writes (`/incidents/:id`). */
+  incidentResponse?: IncidentResponseProvider;
+  /** "What changed?" and PagerDuty change events of change requests. */
+  changes?: ChangeRequestService;
+  /** Post-incident reviews (the reviews feature), when wired. */
+  reviews?: IncidentReviews;
   clock?: Clock;
 }
 
@@ -72,13 +87,26 @@ export function createIncidentsFeature(
     });
   }
 
-  return {
-    router: createIncidentsRouter({
+  // The incident page's routes come after `/incidents/entity` and
+  // `/incidents/trigger`, which `/incidents/:id` would otherwise match.
+  const router = Router();
+  router.use(
+    createIncidentsRouter({
       service,
       httpAuth: options.httpAuth,
       auditor: options.auditor,
     }),
-    service,
-    tasks,
-  };
+  );
+  if (options.database) {
+    router.use(
+      createIncidentResponse({
+        ...options,
+        database: options.database,
+        provider: options.incidentResponse,
+        policy: config.policy,
+      }).router,
+    );
+  }
+
+  return { router, service, tasks };
 }

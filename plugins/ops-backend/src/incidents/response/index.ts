@@ -1,0 +1,93 @@
+import {
+  AuditorService,
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { IncidentPolicy } from '@opsportal/plugin-ops-common';
+import { IncidentResponseProvider } from '@opsportal/plugin-ops-node';
+import express from 'express';
+import { Knex } from 'knex';
+import { ChangeRequestService } from '../../changes';
+import { Clock } from '../../lib/clock';
+import { OnCallService } from '../../oncall';
+import { ChangeEventSender } from './ChangeEvents';
+import { readIncidentResponseConfig } from './config';
+import { DatabaseIncidentRoleStore } from './IncidentRoleStore';
+import { IncidentResponseService } from './IncidentResponseService';
+import { IncidentReviews } from './reviews';
+import { createIncidentResponseRouter } from './router';
+
+export { IncidentResponseService } from './IncidentResponseService';
+export { readIncidentResponseConfig } from './config';
+export type { IncidentReviews } from './reviews';
+
+/** What the incident page's backend is built from. */
+export interface IncidentResponseOptions {
+  config: RootConfigService;
+  logger: LoggerService;
+  catalog: CatalogService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  /** The plugin's database, migrated (role assignments). */
+  database: Knex;
+  provider?: IncidentResponseProvider;
+  /** The incidents feature's severity policy. */
+  policy: IncidentPolicy;
+  oncall?: Pick<OnCallService, 'getEntityOnCall'>;
+  changes?: Pick<
+    ChangeRequestService,
+    'startedOrFinishedBetween' | 'onTransition'
+  >;
+  reviews?: IncidentReviews;
+  clock?: Clock;
+}
+
+/**
+ * The incident page's service and routes; with a provider, change requests'
+ * starts and completions are also sent to PagerDuty as change events
+ * (unless `ops.incidents.response.changeEvents.enabled` is false).
+ */
+export function createIncidentResponse(options: IncidentResponseOptions): {
+  service: IncidentResponseService;
+  router: express.Router;
+} {
+  const config = readIncidentResponseConfig(options.config);
+  const service = new IncidentResponseService({
+    provider: options.provider,
+    store: new DatabaseIncidentRoleStore(options.database),
+    catalog: options.catalog,
+    auth: options.auth,
+    permissions: options.permissions,
+    oncall: options.oncall,
+    changes: options.changes,
+    reviews: options.reviews,
+    policy: options.policy,
+    config,
+    logger: options.logger,
+    clock: options.clock,
+  });
+  if (options.provider && options.changes && config.changeEvents.enabled) {
+    const sender = new ChangeEventSender({
+      provider: options.provider,
+      catalog: options.catalog,
+      auth: options.auth,
+      config,
+      logger: options.logger,
+    });
+    options.changes.onTransition(sender.onTransition);
+  }
+  return {
+    service,
+    router: createIncidentResponseRouter({
+      service,
+      httpAuth: options.httpAuth,
+      auditor: options.auditor,
+    }),
+  };
+}
