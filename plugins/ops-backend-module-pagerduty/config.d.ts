@@ -5,7 +5,10 @@ export interface Config {
       /** Base URL of the REST API. Default `https://api.pagerduty.com` (EU accounts: `https://api.eu.pagerduty.com`). */
       apiBaseUrl?: string;
       /**
-       * REST API token (read-only is enough). Either this or `oauth`.
+       * REST API token. Either this or `oauth`. A read-only key is enough
+       * for on-call and incidents; incident response (notes, status updates,
+       * responder requests) needs a key with write access: a read-only key
+       * gets 403 on those.
        * @visibility secret
        */
       token?: string;
@@ -22,14 +25,24 @@ export interface Config {
         subdomain: string;
         /** Service region of the account: `us` (default) or `eu`. */
         region?: string;
-        /** Scopes to ask for. Default: read access to services, escalation policies, schedules, on-calls, incidents and users. */
+        /**
+         * Scopes to ask for. Default: read access to services, escalation
+         * policies, schedules, on-calls, incidents and users. Add
+         * `incidents.write` for incident response (notes, status updates,
+         * responder requests).
+         */
         scopes?: string[];
         /** Token endpoint. Default `https://identity.pagerduty.com/oauth/token`. */
         tokenUrl?: string;
       };
       /** Time allowed for one request, in milliseconds. Default 10000. */
       requestTimeoutMs?: number;
-      /** Attempts per request, the first included; 429, 5xx and timeouts are retried. Default 4. */
+      /**
+       * Attempts per request, the first included; 429, 5xx and timeouts are
+       * retried, except that writes (POST) are retried on 429 only: after a
+       * 5xx or a timeout the write may have been stored. Events API requests
+       * (change events) are retried on 429 and 5xx. Default 4.
+       */
       maxAttempts?: number;
       /** First retry delay in milliseconds, doubled per retry. Default 500. */
       retryBaseDelayMs?: number;
@@ -51,7 +64,7 @@ export interface Config {
       refreshShare?: number;
       /** Parallel requests where PagerDuty cannot filter by many ids. Default 4. */
       concurrency?: number;
-      /** Events API v2 base URL, used only to trigger incidents. Default `https://events.pagerduty.com`. */
+      /** Events API v2 base URL, to trigger incidents and send change events. Default `https://events.pagerduty.com`. */
       eventsBaseUrl?: string;
     };
   };
