@@ -383,13 +383,13 @@ describe('PagerDuty writes and the published contract', () => {
   it('says a read-only token cannot write (403)', async () => {
     const path = `/incidents/${incidentId()}/status_updates`;
     fake.faults.push({ kind: 'forbidden', path });
-    const error = await client
-      .post(path, { message: 'x' }, { from: ALICE })
-      .catch((e: PagerDutyError) => e);
-    expect(error).toBeInstanceOf(PagerDutyError);
-    expect(error.status).toBe(403);
-    expect(error.message).toContain(
-      `lack permission to write to ${path}: a read-only REST API key`,
-    );
+    const write = client.post(path, { message: 'x' }, { from: ALICE });
+    await expect(write).rejects.toBeInstanceOf(PagerDutyError);
+    await expect(write).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining(
+        `lack permission to write to ${path}: a read-only REST API key`,
+      ),
+    });
   });
 });
