@@ -74,6 +74,46 @@ export interface Config {
         /** Offer "Trigger incident" (needs the ops.incident.trigger permission). Default false. */
         enabled?: boolean;
       };
+      /** The incident page `/incidents/:id` and its writes (docs/incidents.md). */
+      response?: {
+        /**
+         * Minutes between status updates per severity (`P1`–`P4`); 0 for none.
+         * Default P1 15, P2 30, none for P3 and P4.
+         */
+        updateCadenceMinutes?: { [severity: string]: number };
+        /** The incident's chat channel. */
+        chatChannel?: {
+          /** Name template; `{number}` is the incident's number, `{id}` its id. Default `#inc-{number}`. */
+          name?: string;
+          /** Link template (same placeholders), e.g. `https://chat.example.com/channels/inc-{number}`. */
+          url?: string;
+        };
+        /** The status page post of an incident. */
+        statusPage?: {
+          /** Link template (`{number}`, `{id}`); no link when unset. */
+          url?: string;
+        };
+        /**
+         * `From` of PagerDuty writes (notes, status updates, responder
+         * requests) when the acting user's catalog entity has no
+         * `spec.profile.email`; without either the write is refused (400).
+         */
+        fromEmail?: string;
+        /** Seconds an incident's PagerDuty reads are reused by page views. Default 30. */
+        cacheSeconds?: number;
+        /** PagerDuty change events when change requests start and finish. */
+        changeEvents?: {
+          /** Send them (when a PagerDuty provider is installed). Default true. */
+          enabled?: boolean;
+          /**
+           * Routing (integration) key per entity ref, for entities without a
+           * `pagerduty.com/integration-key` annotation, e.g.
+           * `"component:default/order-service": "<32-character key>"`.
+           * @visibility secret
+           */
+          routingKeys?: { [entityRef: string]: string };
+        };
+      };
     };
     /**
      * Capacity trends, scaling triggers and time-to-limit forecasts

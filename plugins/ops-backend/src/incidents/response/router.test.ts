@@ -494,6 +494,32 @@ describe('incident page routes', () => {
     ).toHaveLength(1);
   });
 
+  it('reads PagerDuty once for concurrent and repeated views, and again after a write', async () => {
+    const { as } = await startBackend();
+    const p1 = orderP1();
+    const reads = () =>
+      pagerduty.stats.byEndpoint['GET /incidents/{id}/notes'] ?? 0;
+    const before = reads();
+    const views = await Promise.all([
+      as(ALICE).get(`/incidents/${p1.id}`),
+      as(BRUNO).get(`/incidents/${p1.id}`),
+    ]);
+    expect(views.map(v => v.status)).toEqual([200, 200]);
+    expect((await as(ALICE).get(`/incidents/${p1.id}`)).status).toBe(200);
+    expect(reads() - before).toBe(1);
+
+    const note = await as(ALICE).post(`/incidents/${p1.id}/notes`, {
+      content: 'Cache check: this note must show at once.',
+    });
+    expect(note.status).toBe(201);
+    const after: IncidentDetail = (await as(ALICE).get(`/incidents/${p1.id}`))
+      .body;
+    expect(reads() - before).toBe(2);
+    expect(after.timeline.map(e => e.detail)).toContain(
+      'Cache check: this note must show at once.',
+    );
+  });
+
   it('serves the last good answer with its age when PagerDuty fails', async () => {
     const { as } = await startBackend({ response: { cacheSeconds: 0 } });
     const p1 = orderP1();
