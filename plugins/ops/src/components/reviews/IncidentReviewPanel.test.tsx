@@ -302,6 +302,60 @@ describe('IncidentReviewPanel', () => {
     ]);
   });
 
+  it('will not move the due date into the past', async () => {
+    const backend = await renderPanel(orderReview());
+    await userEvent.click(screen.getByRole('button', { name: 'Edit review' }));
+    const due = screen.getByLabelText('Due date');
+    await userEvent.clear(due);
+    await userEvent.type(due, inDays(-1));
+    expect(
+      screen.getByText('Due date must be today or later'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
+    expect(backend.requests).toEqual([]);
+  });
+
+  it('keeps the action item dialog open with the input on a 409, and saves after a reload', async () => {
+    const backend = await renderPanel(orderReview());
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Edit action item: Size the connection pool for the peak',
+      }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Edit action item' });
+    const url = within(dialog).getByRole('textbox', { name: 'Issue URL' });
+    await userEvent.clear(url);
+    await userEvent.type(url, 'https://issues.example.test/OPS-99');
+
+    // Someone else marks it in progress meanwhile.
+    const items = backend.review!.actionItems;
+    backend.changeBehindTheUsersBack({
+      actionItems: [{ ...items[0], status: 'in-progress', version: 2 }],
+    });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('Someone changed this review; reload');
+    expect(url).toHaveValue('https://issues.example.test/OPS-99');
+
+    await userEvent.click(
+      within(alert).getByRole('button', { name: 'Reload' }),
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    const row = screen.getByRole('row', { name: /Size the connection pool/ });
+    expect(row).toHaveTextContent('In progress');
+    expect(within(row).getByRole('link', { name: /^Issue/ })).toHaveAttribute(
+      'href',
+      'https://issues.example.test/OPS-99',
+    );
+    expect(backend.requests.map(r => r.body)).toEqual([
+      { version: 1, url: 'https://issues.example.test/OPS-99' },
+      { version: 2, url: 'https://issues.example.test/OPS-99' },
+    ]);
+  });
+
   it('starts a review when there is none', async () => {
     const backend = await renderPanel(undefined);
     expect(

@@ -5,6 +5,9 @@ import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
 import { ReviewsList, reportSummary } from './ReviewsList';
 
+/** Rows per table on the overview: the most urgent; teams' tabs list all. */
+const OVERVIEW_ROWS = 10;
+
 /**
  * The operations overview's reviews card: every open post-incident review
  * (overdue first) and every overdue action item, linked to the incident
@@ -33,7 +36,7 @@ export function OverviewReviewsSection() {
       error={error}
       empty={empty}
     >
-      {report && <ReviewsList report={report} />}
+      {report && <ReviewsList report={report} limit={OVERVIEW_ROWS} />}
     </OpsCard>
   );
 }

@@ -36,10 +36,23 @@ function itemsSummary(review: PostIncidentReview): string {
   }`;
 }
 
+/** "… and 4 more", when a list is cut at its limit. */
+function More(props: { shown: number; total: number; what: string }) {
+  if (props.total <= props.shown) return null;
+  return (
+    <Typography variant="body2" color="textSecondary" style={{ marginTop: 8 }}>
+      {props.shown} of {props.total} {props.what} shown, the most urgent first;
+      each team's Reviews tab lists all of its own.
+    </Typography>
+  );
+}
+
 /** Open reviews, overdue first, each linked to its incident page. */
 export function OpenReviewsTable(props: {
   reviews: PostIncidentReview[];
   label: string;
+  /** At most this many rows (the most urgent). */
+  limit?: number;
 }) {
   const classes = useStyles();
   if (props.reviews.length === 0) {
@@ -62,25 +75,34 @@ export function OpenReviewsTable(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {overdueFirst(props.reviews).map(review => (
-            <TableRow key={review.id} data-overdue={review.overdue}>
-              <TableCell component="th" scope="row" role="rowheader">
-                <ReviewLink review={review} />
-              </TableCell>
-              <TableCell>
-                <PersonLink userRef={review.owner} name={review.ownerName} />
-              </TableCell>
-              <TableCell>
-                <DueDate date={review.dueDate} overdue={review.overdue} />
-              </TableCell>
-              <TableCell>
-                <ReviewStatusChips review={review} />
-              </TableCell>
-              <TableCell>{itemsSummary(review)}</TableCell>
-            </TableRow>
-          ))}
+          {overdueFirst(props.reviews)
+            .slice(0, props.limit)
+            .map(review => (
+              <TableRow key={review.id} data-overdue={review.overdue}>
+                <TableCell component="th" scope="row" role="rowheader">
+                  <ReviewLink review={review} />
+                </TableCell>
+                <TableCell>
+                  <PersonLink userRef={review.owner} name={review.ownerName} />
+                </TableCell>
+                <TableCell>
+                  <DueDate date={review.dueDate} overdue={review.overdue} />
+                </TableCell>
+                <TableCell>
+                  <ReviewStatusChips review={review} />
+                </TableCell>
+                <TableCell>{itemsSummary(review)}</TableCell>
+              </TableRow>
+            ))}
         </TableBody>
       </Table>
+      {props.limit !== undefined && (
+        <More
+          shown={props.limit}
+          total={props.reviews.length}
+          what="open reviews"
+        />
+      )}
     </div>
   );
 }
@@ -89,6 +111,8 @@ export function OpenReviewsTable(props: {
 export function OverdueActionItemsTable(props: {
   report: ReviewsReport;
   label: string;
+  /** At most this many rows (the longest overdue). */
+  limit?: number;
 }) {
   const classes = useStyles();
   const reviews = new Map(
@@ -116,7 +140,7 @@ export function OverdueActionItemsTable(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {items.map(item => {
+          {items.slice(0, props.limit).map(item => {
             const review = reviews.get(item.reviewId);
             return (
               <TableRow key={`${item.reviewId}/${item.id}`}>
@@ -150,6 +174,13 @@ export function OverdueActionItemsTable(props: {
           })}
         </TableBody>
       </Table>
+      {props.limit !== undefined && (
+        <More
+          shown={props.limit}
+          total={items.length}
+          what="overdue action items"
+        />
+      )}
     </div>
   );
 }
@@ -163,6 +194,8 @@ export function ReviewsList(props: {
   report: ReviewsReport;
   /** Whose reviews, for the tables' accessible names ("of SRE Team"). */
   of?: string;
+  /** At most this many rows per table (the overview's card). */
+  limit?: number;
 }) {
   const suffix = props.of ? ` of ${props.of}` : '';
   return (
@@ -173,6 +206,7 @@ export function ReviewsList(props: {
       <OpenReviewsTable
         reviews={props.report.open}
         label={`Open reviews${suffix}`}
+        limit={props.limit}
       />
       <Box mt={3}>
         <Typography variant="h6" component="h3" gutterBottom>
@@ -181,6 +215,7 @@ export function ReviewsList(props: {
         <OverdueActionItemsTable
           report={props.report}
           label={`Overdue action items${suffix}`}
+          limit={props.limit}
         />
       </Box>
     </>

@@ -180,4 +180,37 @@ describe('OverviewReviewsSection', () => {
     ).toHaveTextContent('Size the connection pool');
     expect(asked).toEqual([{}]);
   });
+
+  it('shows the ten most urgent open reviews and says how many there are', async () => {
+    const many = Array.from({ length: 12 }, (_, i) =>
+      orderReview({
+        id: `PIR-${100 + i}`,
+        dueDate: inDays(i - 3),
+        overdue: i < 3,
+        actionItems: [],
+      }),
+    );
+    const api = {
+      listReviews: async () => reportOf(many),
+    } as unknown as OpsApi;
+    await renderInTestApp(
+      <TestApiProvider apis={[[opsApiRef, api]]}>
+        <OverviewReviewsSection />
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    const table = await screen.findByRole('table', { name: 'Open reviews' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toHaveTextContent('PIR-100');
+    expect(rows[0]).toHaveTextContent('Overdue');
+    expect(
+      screen.getByText(/10 of 12 open reviews shown, the most urgent first/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('12 open, 3 overdue · 0 action items overdue'),
+    ).toBeInTheDocument();
+  });
 });
