@@ -115,6 +115,8 @@ export const opsPlugin = createBackendPlugin({
           database: db,
           incidentResponse: providers.incidentResponseProvider(),
           changes: changes.service,
+          // The incident page's review (IncidentReviews).
+          reviews: reviews.service,
         });
 
         // SLOs from CloudWatch; `slo.service` is the uptime source

@@ -520,6 +520,31 @@ describe('incident page routes', () => {
     );
   });
 
+  it('starts the review of a P1 once (201, then 200 with the same review) and shows it on the page', async () => {
+    const { as } = await startBackend();
+    const p1 = orderP1();
+    const denied = await as(VIEWER).post(`/incidents/${p1.id}/review`, {});
+    expect(denied.status).toBe(403);
+
+    const started = await as(ALICE).post(`/incidents/${p1.id}/review`, {});
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      id: expect.stringMatching(/^PIR-\d+$/),
+      subject: { kind: 'incident', incidentId: p1.id, severity: 'P1' },
+      entityRefs: [ORDER],
+      status: 'open',
+    });
+    const again = await as(BRUNO).post(`/incidents/${p1.id}/review`, {});
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(started.body.id);
+
+    const detail: IncidentDetail = (await as(ALICE).get(`/incidents/${p1.id}`))
+      .body;
+    expect(detail.reviewRequired).toBe(true);
+    expect(detail.review?.id).toBe(started.body.id);
+    expect(detail.stages.find(s => s.stage === 'review')?.reached).toBe(false);
+  });
+
   it('serves the last good answer with its age when PagerDuty fails', async () => {
     const { as } = await startBackend({ response: { cacheSeconds: 0 } });
     const p1 = orderP1();
