@@ -15,9 +15,10 @@ import {
 import { FormEvent, useState } from 'react';
 import { opsApiRef } from '../../api';
 import { SaveFailure } from './RequestAlerts';
-import { UserPicker } from './UserPicker';
+import { PersonPicker } from '../incidents/PersonPicker';
 import {
   actionItemStatusLabels,
+  namesOf,
   RequestFailure,
   requestFailure,
   today,
@@ -164,15 +165,11 @@ export function ActionItemDialog(props: {
             error={Boolean(shown.title)}
             helperText={shown.title}
           />
-          <UserPicker
+          <PersonPicker
             id={`${titleId}-owner`}
             label="Owner"
             value={draft.owner}
-            valueName={
-              draft.owner && draft.owner === item?.owner
-                ? item.ownerName
-                : undefined
-            }
+            knownNames={namesOf(item?.owner, item?.ownerName)}
             onChange={owner => set({ owner })}
             required
             error={shown.owner}

@@ -11,8 +11,8 @@ import {
 import { FormEvent, useState } from 'react';
 import { opsApiRef } from '../../api';
 import { SaveFailure } from './RequestAlerts';
-import { UserPicker } from './UserPicker';
-import { RequestFailure, requestFailure, today } from './helpers';
+import { PersonPicker } from '../incidents/PersonPicker';
+import { namesOf, RequestFailure, requestFailure, today } from './helpers';
 
 /** What the form holds: the review's editable fields as typed. */
 interface ReviewDraft {
@@ -108,11 +108,11 @@ export function ReviewEditForm(props: {
 
   return (
     <form onSubmit={submit} aria-label={`Edit review ${review.id}`} noValidate>
-      <UserPicker
+      <PersonPicker
         id={`review-${review.id}-owner`}
         label="Owner"
         value={draft.owner}
-        valueName={draft.owner === review.owner ? review.ownerName : undefined}
+        knownNames={namesOf(review.owner, review.ownerName)}
         onChange={owner => set({ owner })}
         helperText="Who runs the review and writes it up"
       />

@@ -63,6 +63,14 @@ export function personName(ref?: string, name?: string): string | undefined {
   return ref.replace(/^user:/, '').replace(/^default\//, '');
 }
 
+/** A person's name for the picker, when the catalog may not list them. */
+export function namesOf(
+  ref?: string,
+  name?: string,
+): Record<string, string> | undefined {
+  return ref && name ? { [ref]: name } : undefined;
+}
+
 /** What a review is about, in a few words ("Incident Q1ABC: DB outage"). */
 export function subjectTitle(review: PostIncidentReview): string {
   const s = review.subject;
