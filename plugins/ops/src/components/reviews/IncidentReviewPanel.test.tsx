@@ -131,6 +131,14 @@ describe('IncidentReviewPanel', () => {
     expect(backend.review?.version).toBe(4);
   });
 
+  it('moves focus into the form and back to the Edit button', async () => {
+    await renderPanel(orderReview());
+    await userEvent.click(screen.getByRole('button', { name: 'Edit review' }));
+    expect(screen.getByRole('textbox', { name: 'Owner' })).toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.getByRole('button', { name: 'Edit review' })).toHaveFocus();
+  });
+
   it('marks the review completed', async () => {
     const backend = await renderPanel(orderReview());
     await userEvent.click(screen.getByRole('button', { name: 'Edit review' }));

@@ -7,7 +7,7 @@ import {
   IncidentDetail,
   PostIncidentReview,
 } from '@opsportal/plugin-ops-common';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { opsApiRef } from '../../api';
 import { OpsCard } from '../shared';
 import { ActionItemDialog } from './ActionItemDialog';
@@ -66,6 +66,13 @@ function ReviewView(props: {
 }) {
   const { review, canEdit, onChange } = props;
   const [editing, setEditing] = useState(false);
+  // Back from the form, focus returns to the button that opened it.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
   // `undefined`: no dialog; `null`: adding; an id: editing that item.
   const [itemDialog, setItemDialog] = useState<string | null>();
   const editedItem =
@@ -90,7 +97,11 @@ function ReviewView(props: {
           <ReviewDetails review={review} />
           {canEdit ? (
             <Box mt={2}>
-              <Button variant="outlined" onClick={() => setEditing(true)}>
+              <Button
+                variant="outlined"
+                onClick={() => setEditing(true)}
+                ref={editButton}
+              >
                 Edit review
               </Button>
             </Box>

@@ -8,7 +8,7 @@ import {
   ReviewStatus,
   ReviewUpdateRequest,
 } from '@opsportal/plugin-ops-common';
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import { opsApiRef } from '../../api';
 import { SaveFailure } from './RequestAlerts';
 import { PersonPicker } from '../incidents/PersonPicker';
@@ -76,6 +76,10 @@ export function ReviewEditForm(props: {
   const draft: ReviewDraft = { ...draftOf(review), ...edits };
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<RequestFailure>();
+  // The Edit button that opened the form is gone: keyboard and screen
+  // reader users continue at the form's first field.
+  const ownerInput = useRef<HTMLInputElement>(null);
+  useEffect(() => ownerInput.current?.focus(), []);
 
   const set = (patch: Partial<ReviewDraft>) =>
     setEdits(previous => ({ ...previous, ...patch }));
@@ -113,6 +117,7 @@ export function ReviewEditForm(props: {
         label="Owner"
         value={draft.owner}
         knownNames={namesOf(review.owner, review.ownerName)}
+        inputRef={ownerInput}
         onChange={owner => set({ owner })}
         helperText="Who runs the review and writes it up"
       />
