@@ -3,17 +3,27 @@
  * network, running pods, request rate, latency p50/p95/p99 of an EKS service
  * behind an ALB), refreshed by the real CapacityService through the real
  * CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP,
- * snapshots in SQLite.
+ * snapshots and stored series in SQLite (a file, as a database server would
+ * hold them outside the refreshing process).
  *
- *   corepack yarn bench:capacity [--services 1000] [--runs 1] [--batch 10]
+ *   corepack yarn bench:capacity [--services 1000] [--runs 2] [--batch 10]
+ *     [--incremental 1] [--profile warm.cpuprofile]
  *
- * Prints GetMetricData calls, metrics requested, datapoints, wall and CPU
- * time, peak memory, snapshot size and read times. The fake CloudWatch runs
- * in a child process (fake.ts) on the same cores, so its work competes with
- * the refresh.
+ * Run 1 is cold (nothing stored); each further run is an hour later (the
+ * fake's clock and the refresh's move on together), so it reads only the
+ * time since the previous run and continues from the stored series
+ * (`--incremental 0`: every run reads every window in full, as before).
+ * Prints per run GetMetricData calls, metrics requested, datapoints, wall
+ * and CPU time of both processes, peak RSS and heap; then snapshot and
+ * series sizes and read times. The fake CloudWatch runs in a child process
+ * (fake.ts) on the same cores, so its work competes with the refresh.
+ * `--profile <file>` writes a CPU profile of the runs after the first
+ * (summarise it with bench/views/profile.ts).
  */
+import { Session } from 'node:inspector';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -30,12 +40,36 @@ import {
 } from '../../plugins/ops-backend/src/capacity/CapacityService';
 import { readCapacityConfig } from '../../plugins/ops-backend/src/capacity/config';
 import { capacityTarget } from '../../plugins/ops-backend/src/capacity/targets';
+import { CapacitySeriesStore } from '../../plugins/ops-backend/src/capacity/seriesStore';
 import { CLUSTER, LB, NAMESPACE, targetGroup } from './store';
 import { quietLogger, startFakeProcess } from '../lib';
 
 const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
 const PRICE_PER_METRIC = 0.01 / 1000;
+
+/** A CPU profiler of this process (node:inspector), for the warm runs. */
+function profiler() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  return {
+    start: async () => {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    stop: async (file: string) => {
+      const { profile } = await post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,8 +95,12 @@ function entities(services: number): Entity[] {
 
 async function main() {
   const services = arg('services', 1000);
-  const runs = arg('runs', 1);
+  const runs = arg('runs', 2);
   const batch = arg('batch', 10);
+  const incremental = arg('incremental', 1) !== 0;
+  const profileAt = process.argv.indexOf('--profile');
+  const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+  const profile = profileFile ? profiler() : undefined;
   const anchor = Math.floor(Date.now() / 60_000) * 60_000;
   const { url: fakeUrl, child } = await startFakeProcess(
     path.join(__dirname, 'fake.ts'),
@@ -70,14 +108,28 @@ async function main() {
     ['--max-old-space-size=4096'],
   );
 
+  // An hour on for each run after the first, with the fake's clock.
+  let fakeNow = anchor;
+  child.stdout!.on('data', chunk => {
+    const match = /now (\d+)/.exec(String(chunk));
+    if (match) fakeNow = Number(match[1]);
+  });
+  const nextHour = async () => {
+    const want = fakeNow + 3_600_000;
+    child.kill('SIGUSR2');
+    while (fakeNow < want) await new Promise(r => setTimeout(r, 10));
+  };
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-capacity-'));
+  const dbFile = path.join(dir, 'ops.sqlite');
   const knex = knexFactory({
     client: 'better-sqlite3',
-    connection: ':memory:',
+    connection: { filename: dbFile },
     useNullAsDefault: true,
   });
   await applyDatabaseMigrations(knex);
   const logger = quietLogger();
-  const clock = { now: () => new Date(anchor) };
+  const clock = { now: () => new Date(fakeNow) };
   const config = readCapacityConfig(
     new ConfigReader({ ops: { capacity: { servicesPerBatch: batch } } }),
   );
@@ -100,6 +152,7 @@ async function main() {
     metrics: provider,
     logger,
     clock,
+    series: incremental ? new CapacitySeriesStore(async () => knex) : undefined,
   });
   const targets = all.map(e => capacityTarget(e, config)!);
   const metricsPerService = targets[0].metrics.length;
@@ -133,8 +186,17 @@ async function main() {
     metrics: number;
     datapoints: number;
     failed: number;
+    full: number;
+    continued: number;
+    rss: number;
+    heap: number;
   }[] = [];
   for (let run = 1; run <= runs; run++) {
+    if (run > 1) await nextHour();
+    if (run === 2) await profile?.start();
+    peakRss = 0;
+    peakHeap = 0;
+    const windowsBefore = { ...service.windows };
     const before = provider.stats();
     const cpuBefore = process.cpuUsage();
     const fakeBefore = fakeCpu();
@@ -153,10 +215,15 @@ async function main() {
       metrics: after.metricsRequested - before.metricsRequested,
       datapoints: after.datapoints - before.datapoints,
       failed: result.failed,
+      full: service.windows.full - windowsBefore.full,
+      continued: service.windows.continued - windowsBefore.continued,
+      rss: peakRss,
+      heap: peakHeap,
     });
     process.stderr.write(`run ${run}: ${(ms / 1000).toFixed(1)} s\n`);
   }
   clearInterval(sampler);
+  if (profileFile) await profile?.stop(profileFile);
   child.kill();
 
   // Reads: what a page view costs once snapshots exist.
@@ -184,14 +251,21 @@ async function main() {
     .select('kind')
     .sum({ bytes: knex.raw('length(data)') })
     .groupBy('kind');
+  const seriesSize = await knex('ops_capacity_series')
+    .select('series_window')
+    .count({ rows: '*' })
+    .sum({ bytes: knex.raw('length(data)') })
+    .groupBy('series_window');
   await knex.destroy();
+  const dbBytes = statSync(dbFile).size;
+  rmSync(dir, { recursive: true, force: true });
 
   const statuses = new Map<string, number>();
   for (const row of review.rows) {
     const status = row.binding?.forecast.status ?? 'none';
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   }
-  const last = rows[rows.length - 1];
+  const last = rows[0];
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -210,22 +284,26 @@ async function main() {
       os.cpus()[0]?.model ?? 'unknown'
     }), Node.js ${process.version}, load average ${load1.toFixed(
       1,
-    )} at the end (other work shared the machine). ${services} services x ${metricsPerService} metrics x 90 days: the real CapacityService and CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP in its own process, ${batch} services per provider request, snapshots in SQLite (in memory). \`corepack yarn bench:capacity\`.`,
+    )} at the end (other work shared the machine). ${services} services x ${metricsPerService} metrics x 90 days: the real CapacityService and CloudWatchProvider (AWS SDK v3) against the fake CloudWatch over HTTP in its own process, ${batch} services per provider request, snapshots${
+      incremental ? ' and stored series' : ''
+    } in SQLite (a file). Runs after the first are an hour later each. \`corepack yarn bench:capacity --services ${services} --runs ${runs} --batch ${batch} --incremental ${
+      incremental ? 1 : 0
+    }\`.`,
     '',
-    '| Refresh | Wall time | CPU, refreshing process | CPU, fake CloudWatch | GetMetricData calls | Metrics requested | Datapoints | Failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Refresh | Wall time | CPU, refreshing process | CPU, fake CloudWatch | GetMetricData calls | Metrics requested | Datapoints | Windows read in full / continued | Peak RSS | Peak heap | Failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       r =>
-        `| ${r.run}${r.run === 1 ? ' (cold)' : ''} | ${s(r.ms)} | ${s(
-          r.cpuMs,
-        )} | ${s(r.fakeCpuMs)} | ${n(r.calls)} | ${n(r.metrics)} | ${n(
-          r.datapoints,
-        )} | ${r.failed} |`,
+        `| ${r.run}${
+          r.run === 1 ? ' (cold)' : incremental ? ' (warm, +1 h)' : ' (+1 h)'
+        } | ${s(r.ms)} | ${s(r.cpuMs)} | ${s(r.fakeCpuMs)} | ${n(
+          r.calls,
+        )} | ${n(r.metrics)} | ${n(r.datapoints)} | ${n(r.full)} / ${n(
+          r.continued,
+        )} | ${mib(r.rss)} | ${mib(r.heap)} | ${r.failed} |`,
     ),
     '',
-    `Peak memory of the refreshing process: ${mib(peakRss)} RSS, ${mib(
-      peakHeap,
-    )} heap (SQLite included). Lower bound of calls set by CloudWatch's limits (${n(
+    `Peak memory is the refreshing process's (the SQLite file's page cache included, its data not). Lower bound of the cold refresh's calls set by CloudWatch's limits (${n(
       last.datapoints,
     )} datapoints / 100,800 a call, ${n(
       last.metrics,
@@ -238,7 +316,16 @@ async function main() {
       bytesOf(CAPACITY_KIND) / services,
     )} bytes a service), ${mib(
       bytesOf(CAPACITY_REVIEW_KIND),
-    )} of review rows. Reads from snapshots (median): an entity's capacity ${entityMs.toFixed(
+    )} of review rows; stored series ${seriesSize
+      .map(
+        r =>
+          `${r.series_window} ${mib(Number(r.bytes))} (${n(
+            Number(r.rows),
+          )} chunks)`,
+      )
+      .join(', ')}; database file ${mib(
+      dbBytes,
+    )}. Reads from snapshots (median): an entity's capacity ${entityMs.toFixed(
       1,
     )} ms, the review of all ${services} services ${reviewMs.toFixed(0)} ms.`,
     '',

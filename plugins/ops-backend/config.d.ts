@@ -134,6 +134,12 @@ export interface Config {
       /** Services fetched together in one metrics request (bounds the refresh's memory). Default 10. */
       servicesPerBatch?: number;
       /**
+       * Minutes before the last refresh that a refresh reads again from
+       * CloudWatch, for datapoints received late; the rest comes from the
+       * stored series. Default 15.
+       */
+      lateDataMinutes?: number;
+      /**
        * Rule overrides per metric id (cpu, memory, diskIo, network,
        * requestRate, latencyP50, latencyP95, latencyP99, queueDepth,
        * replicas, or a custom metric's id).

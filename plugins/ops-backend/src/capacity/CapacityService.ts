@@ -26,7 +26,8 @@ import { Clock } from '../lib/clock';
 import { ALL_KEYS, RefreshShard, inShard } from '../lib/shards';
 import { SingleFlight } from '../lib/singleFlight';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { CollectedMetric, collectCapacityData } from './collect';
+import { CollectStats, CollectedMetric, collectCapacityData } from './collect';
+import { CapacitySeriesStore } from './seriesStore';
 import { CapacityConfig } from './config';
 import {
   CAPACITY_ANNOTATIONS,
@@ -79,6 +80,12 @@ export interface CapacityServiceOptions {
   metrics: MetricsProvider | undefined;
   logger: LoggerService;
   clock: Clock;
+  /**
+   * Where each metric's datapoints are kept between refreshes, so that a
+   * refresh reads only the time since the last one. Without it, every
+   * refresh reads every window in full.
+   */
+  series?: CapacitySeriesStore;
 }
 
 /** Outcome of a refresh run. */
@@ -95,6 +102,11 @@ export interface CapacityRefreshResult {
  */
 export class CapacityService {
   private readonly inFlight = new SingleFlight<void>();
+  /**
+   * Metric windows read in full and continued from stored datapoints,
+   * counted since the service started (for logs and benchmarks).
+   */
+  readonly windows: CollectStats = { full: 0, continued: 0 };
 
   constructor(private readonly options: CapacityServiceOptions) {}
 
@@ -117,17 +129,21 @@ export class CapacityService {
       .filter(entity => inShard(stringifyEntityRef(entity), shard))
       .map(entity => capacityTarget(entity, this.options.config))
       .filter((t): t is CapacityTarget => t !== undefined);
+    const before = { ...this.windows };
     const result = await this.refreshTargets(targets, signal);
     const keys = targets.map(t => t.entityRef);
     const mine = (key: string) => inShard(key, shard);
     await snapshots.retain(CAPACITY_KIND, keys, mine);
     await snapshots.retain(CAPACITY_REVIEW_KIND, keys, mine);
+    await this.options.series?.retain(keys, mine);
     logger.info(
       `capacity refresh${
         shard.count > 1 ? ` (shard ${shard.index + 1} of ${shard.count})` : ''
       }: ${result.services} services, ${result.failed} failed, ${
-        Date.now() - started
-      } ms`,
+        this.windows.continued - before.continued
+      } metric windows continued from stored datapoints, ${
+        this.windows.full - before.full
+      } read in full, ${Date.now() - started} ms`,
     );
     return result;
   }
@@ -157,11 +173,18 @@ export class CapacityService {
               'No metrics provider is installed: add @opsportal/plugin-ops-backend-module-cloudwatch to the backend',
             );
           }
-          const data = await collectCapacityData(provider, batch, {
-            now,
-            region,
-            signal,
-          });
+          const data = await collectCapacityData(
+            provider,
+            batch,
+            {
+              now,
+              region,
+              signal,
+              store: this.options.series,
+              lateDataMinutes: config.lateDataMinutes,
+            },
+            this.windows,
+          );
           for (const target of batch) {
             const { detail, summary } = analyseTarget(
               target,

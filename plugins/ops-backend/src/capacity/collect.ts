@@ -9,6 +9,13 @@ import {
   MetricSeries,
   MetricsProvider,
 } from '@opsportal/plugin-ops-node';
+import { createHash } from 'node:crypto';
+import {
+  CHUNK_SLOTS,
+  CapacitySeriesStore,
+  SeriesChunk,
+  seriesKey,
+} from './seriesStore';
 import { CapacityTarget } from './targets';
 
 const DAY = 86_400_000;
@@ -106,78 +113,125 @@ function periodValues(
   return { timestamps, values };
 }
 
+const SUFFIX: Record<WindowName, string> = {
+  hourly: 'h',
+  fine: 'f',
+  minute: 'm',
+};
+
+/** Options of {@link collectCapacityData}. */
+export interface CollectOptions {
+  now: number;
+  region?: string;
+  signal?: AbortSignal;
+  /**
+   * Where each metric's datapoints are kept between refreshes. With it,
+   * CloudWatch is asked only for what the store does not hold yet (the
+   * time since the last refresh, and `lateDataMinutes` before it); without
+   * it, every window is read in full.
+   */
+  store?: CapacitySeriesStore;
+  /** Minutes before the last refresh read again for late datapoints. Default 15. */
+  lateDataMinutes?: number;
+}
+
+interface Window {
+  name: WindowName;
+  period: number;
+  start: number;
+  end: number;
+}
+
+/** One metric window of one target, and what the store holds of it. */
+interface Item extends Wanted {
+  target: number;
+  metric: number;
+  resultId: string;
+  queries: MetricQuery[];
+  fingerprint: string;
+  /** Where the read from CloudWatch starts; before it, stored values serve. */
+  fetchFrom: number;
+  /** The stored chunks that hold the window's values before `fetchFrom`. */
+  stored: SeriesChunk[];
+}
+
+/** Counts of a collection, for logs and benchmarks. */
+export interface CollectStats {
+  /** Metric windows read in full (nothing usable stored). */
+  full: number;
+  /** Metric windows continued from stored values. */
+  continued: number;
+}
+
 /**
  * Fetches the capacity data of many targets of one region: one provider
  * request for the 90-day hourly window (trends, forecasts, 90-day chart);
  * for the metrics with triggers, one for the last 15 days at 1 minute and
  * one for the rest of the 30-day trigger window at 5 minutes (CloudWatch
  * keeps no older 1-minute data). The provider packs each into as few
- * upstream calls as its limits allow.
+ * upstream calls as its limits allow. With a store, each window is read
+ * only from where the stored values end (see {@link CollectOptions.store}),
+ * and what was read is stored for the next refresh.
  */
 export async function collectCapacityData(
   provider: MetricsProvider,
   targets: CapacityTarget[],
-  options: { now: number; region?: string; signal?: AbortSignal },
+  options: CollectOptions,
+  stats: CollectStats = { full: 0, continued: 0 },
 ): Promise<Map<string, Map<string, CollectedMetric>>> {
-  const { now } = options;
-  const hourlyPeriod = periodFor(TREND_DAYS, 3600);
-  const finePeriod = periodFor(
-    CAPACITY_TRIGGER_WINDOW_DAYS,
-    TRIGGER_RESOLUTION_SECONDS,
-  );
-  const triggerStart =
-    floorTo(now, finePeriod) - CAPACITY_TRIGGER_WINDOW_DAYS * DAY;
-  // 1-minute data from where CloudWatch still keeps it, on a 5-minute
-  // boundary so that the two windows meet without overlapping.
-  const minuteStart = Math.max(
-    triggerStart,
-    ceilTo(now - MINUTE_DATA_DAYS * DAY, finePeriod),
-  );
-  const windows: Record<
-    WindowName,
-    { period: number; start: number; end: number; queries: MetricQuery[] }
-  > = {
-    hourly: {
-      period: hourlyPeriod,
-      start: floorTo(now, hourlyPeriod) - TREND_DAYS * DAY,
-      end: now,
-      queries: [],
-    },
-    fine: {
-      period: finePeriod,
-      start: triggerStart,
-      end: minuteStart,
-      queries: [],
-    },
-    minute: {
-      period: periodFor(MINUTE_DATA_DAYS, TRIGGER_RESOLUTION_SECONDS),
-      start: minuteStart,
-      end: now,
-      queries: [],
-    },
-  };
-  const wanted = new Map<string, Wanted>();
-  const suffix: Record<WindowName, string> = {
-    hourly: 'h',
-    fine: 'f',
-    minute: 'm',
-  };
+  const { now, store } = options;
+  const windows = capacityWindows(now);
+  const overlapMs = (options.lateDataMinutes ?? 15) * 60_000;
+  const stored = store
+    ? await store.load(targets.map(t => t.entityRef))
+    : new Map<string, SeriesChunk[]>();
+  const replace: { entityRef: string; metricId: string; window: WindowName }[] =
+    [];
 
+  const items: Item[] = [];
   targets.forEach((target, t) => {
     target.metrics.forEach((plan, m) => {
-      for (const window of ['hourly', 'fine', 'minute'] as const) {
-        const w = windows[window];
-        if (window !== 'hourly' && !plan.fine) continue;
+      for (const w of windows) {
+        if (w.name !== 'hourly' && !plan.fine) continue;
         if (w.end <= w.start) continue;
         const { queries, resultId } = plan.source.build(
-          `t${t}m${m}${suffix[window]}`,
+          `t${t}m${m}${SUFFIX[w.name]}`,
           w.period,
         );
-        w.queries.push(...queries);
-        wanted.set(resultId, {
+        const fingerprint = fingerprintOf(plan.definition.id, w, queries);
+        const key = seriesKey(target.entityRef, plan.definition.id, w.name);
+        const chunks = stored.get(key) ?? [];
+        const usable = chunks.filter(
+          c => c.fingerprint === fingerprint && c.periodSeconds === w.period,
+        );
+        if (usable.length < chunks.length) {
+          replace.push({
+            entityRef: target.entityRef,
+            metricId: plan.definition.id,
+            window: w.name,
+          });
+        }
+        const covered = coveredUntil(usable, w.start);
+        const fetchFrom =
+          covered === undefined
+            ? w.start
+            : Math.max(
+                w.start,
+                floorTo(Math.min(covered, w.end) - overlapMs, w.period),
+              );
+        if (covered === undefined) stats.full++;
+        else stats.continued++;
+        items.push({
+          target: t,
+          metric: m,
+          resultId,
+          queries,
+          fingerprint,
+          fetchFrom,
+          stored: fetchFrom > w.start ? usable : [],
           entityRef: target.entityRef,
           metricId: plan.definition.id,
-          window,
+          window: w.name,
           period: w.period,
           statistic: plan.source.statistic,
           transform: plan.source.transform,
@@ -185,6 +239,7 @@ export async function collectCapacityData(
       }
     });
   });
+  stored.clear();
 
   const result = new Map<string, Map<string, CollectedMetric>>();
   for (const target of targets) {
@@ -198,52 +253,272 @@ export async function collectCapacityData(
     }
     result.set(target.entityRef, metrics);
   }
-  // One window at a time: its answer is turned into the analysis' series
-  // (exactly sized arrays) and dropped before the next window is asked for,
-  // so that at most one window's raw answer is held at once.
-  for (const w of Object.values(windows)) {
-    if (w.queries.length === 0) continue;
-    let answers: MetricSeries[] | undefined = await provider.getMetricData({
-      queries: w.queries,
-      start: new Date(w.start),
-      end: new Date(w.end),
-      region: options.region,
-      signal: options.signal,
-    });
-    w.queries = [];
-    for (let i = 0; i < answers.length; i++) {
-      const series = answers[i];
-      const want = wanted.get(series.id);
-      if (!want) continue;
-      const collected = result.get(want.entityRef)!.get(want.metricId)!;
-      const data = periodValues(series, want, now);
-      // The raw series is not needed any more.
-      series.timestamps = [];
-      series.values = [];
-      if (want.window === 'hourly') collected.hourly = data;
-      else {
-        const fw = windows[want.window];
-        collected.fine = [
-          ...(collected.fine ?? []),
-          {
-            series: data,
-            periodSeconds: want.period,
-            from: fw.start,
-            to: fw.end,
-          },
-        ].sort((a, b) => a.from! - b.from!);
+
+  // One window (and start) at a time: its answer is turned into the
+  // analysis' series (exactly sized arrays), stored, and dropped before the
+  // next is asked for, so that at most one window's raw answer is held.
+  for (const w of windows) {
+    const groups = new Map<number, Item[]>();
+    for (const item of items) {
+      if (item.window !== w.name) continue;
+      const group = groups.get(item.fetchFrom);
+      if (group) group.push(item);
+      else groups.set(item.fetchFrom, [item]);
+    }
+    for (const [fetchFrom, group] of groups) {
+      const chunks: SeriesChunk[] = [];
+      const byId = new Map(group.map(item => [item.resultId, item]));
+      let answers: MetricSeries[] | undefined =
+        fetchFrom < w.end
+          ? await provider.getMetricData({
+              queries: group.flatMap(item => item.queries),
+              start: new Date(fetchFrom),
+              end: new Date(w.end),
+              region: options.region,
+              signal: options.signal,
+            })
+          : // Everything is stored (a refresh within the same period).
+            group.map(item => ({
+              id: item.resultId,
+              timestamps: [],
+              values: [],
+              status: 'Complete' as const,
+            }));
+      for (const item of group) item.queries = [];
+      for (let i = 0; i < answers.length; i++) {
+        const series = answers[i];
+        const item = byId.get(series.id);
+        if (!item) continue;
+        byId.delete(series.id);
+        const collected = result.get(item.entityRef)!.get(item.metricId)!;
+        const fetched = periodValues(series, item, now);
+        // The raw series is not needed any more.
+        series.timestamps = [];
+        series.values = [];
+        const data = withStored(item, w.start, fetched);
+        item.stored = [];
+        if (item.window === 'hourly') collected.hourly = data;
+        else {
+          collected.fine = [
+            ...(collected.fine ?? []),
+            {
+              series: data,
+              periodSeconds: item.period,
+              from: w.start,
+              to: w.end,
+            },
+          ].sort((a, b) => a.from! - b.from!);
+        }
+        const failed =
+          series.status === 'Forbidden' || series.status === 'InternalError';
+        if (failed) {
+          collected.problems.push(
+            `the ${item.window} data could not be read (${series.status}${
+              series.messages?.length ? `: ${series.messages.join('; ')}` : ''
+            })`,
+          );
+        } else if (store && series.status === 'Complete') {
+          chunks.push(...chunksToStore(item, w, data));
+        }
       }
-      if (series.status === 'Forbidden' || series.status === 'InternalError') {
-        collected.problems.push(
-          `the ${want.window} data could not be read (${series.status}${
-            series.messages?.length ? `: ${series.messages.join('; ')}` : ''
-          })`,
-        );
+      answers = undefined;
+      if (store) {
+        const replaced = replace.filter(r => r.window === w.name);
+        await store.save(chunks, replaced, new Date(now));
       }
     }
-    answers = undefined;
+    if (store && groups.size > 0) {
+      await store.prune(
+        targets.map(t => t.entityRef),
+        w.name,
+        w.period,
+        w.start,
+      );
+    }
   }
   return result;
+}
+
+/**
+ * The windows a refresh at `now` analyses: 90 days hourly; the trigger
+ * window's older part at 5 minutes and its last 15 days at 1 minute, on a
+ * 5-minute boundary so that the two meet without overlapping.
+ */
+function capacityWindows(now: number): Window[] {
+  const hourlyPeriod = periodFor(TREND_DAYS, 3600);
+  const finePeriod = periodFor(
+    CAPACITY_TRIGGER_WINDOW_DAYS,
+    TRIGGER_RESOLUTION_SECONDS,
+  );
+  const triggerStart =
+    floorTo(now, finePeriod) - CAPACITY_TRIGGER_WINDOW_DAYS * DAY;
+  const minuteStart = Math.max(
+    triggerStart,
+    ceilTo(now - MINUTE_DATA_DAYS * DAY, finePeriod),
+  );
+  return [
+    {
+      name: 'hourly',
+      period: hourlyPeriod,
+      start: floorTo(now, hourlyPeriod) - TREND_DAYS * DAY,
+      end: now,
+    },
+    { name: 'fine', period: finePeriod, start: triggerStart, end: minuteStart },
+    {
+      name: 'minute',
+      period: periodFor(MINUTE_DATA_DAYS, TRIGGER_RESOLUTION_SECONDS),
+      start: minuteStart,
+      end: now,
+    },
+  ];
+}
+
+/**
+ * What the stored values answer: the metric, window, period and queries
+ * (without their ids, which depend on the batch). Any change (another
+ * statistic, dimension or expression) makes the stored values unusable.
+ */
+function fingerprintOf(
+  metricId: string,
+  w: Window,
+  queries: MetricQuery[],
+): string {
+  const ids = new Map(queries.map((q, i) => [q.id, `q${i}`]));
+  const rename = (text: string) =>
+    text.replace(/\b[a-z][a-zA-Z0-9_]*\b/g, id => ids.get(id) ?? id);
+  const shape = queries.map(q => ({
+    ...q,
+    id: ids.get(q.id),
+    group: q.group ? rename(q.group) : undefined,
+    expression: q.expression ? rename(q.expression) : undefined,
+  }));
+  return createHash('sha1')
+    .update(
+      JSON.stringify({
+        v: 1,
+        metricId,
+        window: w.name,
+        period: w.period,
+        shape,
+      }),
+    )
+    .digest('hex');
+}
+
+/**
+ * Where the stored chunks stop holding the window without a hole: the end
+ * of the run of chunks that starts at or before the window's start.
+ * Undefined when the stored values do not reach back to the window's
+ * start (nothing stored, or missed refreshes longer than the window).
+ */
+function coveredUntil(
+  chunks: SeriesChunk[],
+  windowStart: number,
+): number | undefined {
+  let covered: number | undefined;
+  for (const chunk of chunks) {
+    if (chunk.to <= windowStart) continue;
+    if (covered === undefined) {
+      if (chunk.from > windowStart) return undefined;
+      covered = chunk.to;
+    } else if (chunk.from > covered) {
+      break;
+    } else {
+      covered = Math.max(covered, chunk.to);
+    }
+  }
+  return covered;
+}
+
+/** The stored values in [windowStart, fetchFrom), then the fetched ones. */
+function withStored(
+  item: Item,
+  windowStart: number,
+  fetched: CapacitySeries,
+): CapacitySeries {
+  if (item.stored.length === 0) return fetched;
+  const periodMs = item.period * 1000;
+  // The slots of each chunk that lie in [windowStart, fetchFrom).
+  const spans = item.stored.map(chunk => ({
+    chunk,
+    first: Math.max(0, Math.ceil((windowStart - chunk.start) / periodMs)),
+    last: Math.min(
+      chunk.values.length,
+      Math.ceil((item.fetchFrom - chunk.start) / periodMs),
+    ),
+  }));
+  let n = 0;
+  for (const { chunk, first, last } of spans) {
+    const values = chunk.values;
+    for (let i = first; i < last; i++) if (!Number.isNaN(values[i])) n++;
+  }
+  let tailFrom = 0;
+  while (
+    tailFrom < fetched.timestamps.length &&
+    fetched.timestamps[tailFrom] < item.fetchFrom
+  ) {
+    tailFrom++;
+  }
+  const size = n + fetched.timestamps.length - tailFrom;
+  const timestamps: number[] = new Array(size);
+  const values: number[] = new Array(size);
+  let k = 0;
+  for (const { chunk, first, last } of spans) {
+    const stored = chunk.values;
+    for (let i = first; i < last; i++) {
+      const v = stored[i];
+      if (Number.isNaN(v)) continue;
+      timestamps[k] = chunk.start + i * periodMs;
+      values[k] = v;
+      k++;
+    }
+  }
+  for (let i = tailFrom; i < fetched.timestamps.length; i++, k++) {
+    timestamps[k] = fetched.timestamps[i];
+    values[k] = fetched.values[i];
+  }
+  return { timestamps, values };
+}
+
+/**
+ * The chunks a read touched, to be stored: each holds the window's values
+ * on the period's grid, and says which part of it CloudWatch was asked for.
+ * A series whose timestamps are off the grid is not stored (the next
+ * refresh reads it in full).
+ */
+function chunksToStore(
+  item: Item,
+  w: Window,
+  data: CapacitySeries,
+): SeriesChunk[] {
+  const periodMs = item.period * 1000;
+  const chunkMs = periodMs * CHUNK_SLOTS;
+  const chunks: SeriesChunk[] = [];
+  // Only the chunks from the read's start are rewritten.
+  const firstChunk = Math.floor(item.fetchFrom / chunkMs) * chunkMs;
+  for (let start = firstChunk; start < w.end; start += chunkMs) {
+    chunks.push({
+      entityRef: item.entityRef,
+      metricId: item.metricId,
+      window: item.window,
+      start,
+      fingerprint: item.fingerprint,
+      periodSeconds: item.period,
+      from: Math.max(start, w.start),
+      to: Math.min(start + chunkMs, w.end),
+      values: new Float64Array(CHUNK_SLOTS).fill(NaN),
+    });
+  }
+  const { timestamps, values } = data;
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i];
+    if (t < firstChunk) continue;
+    // NaN marks a slot without a datapoint, so a NaN value cannot be kept.
+    if (t % periodMs !== 0 || t >= w.end || Number.isNaN(values[i])) return [];
+    const c = Math.floor((t - firstChunk) / chunkMs);
+    chunks[c].values[(t - chunks[c].start) / periodMs] = values[i];
+  }
+  return chunks;
 }
 
 function floorTo(t: number, periodSeconds: number): number {

@@ -41,6 +41,12 @@ export interface CapacityConfig {
    * cost a few more calls, not more metrics.
    */
   servicesPerBatch: number;
+  /**
+   * Minutes before the last refresh that a refresh reads again, for
+   * datapoints CloudWatch received late; the rest comes from the stored
+   * series (`ops_capacity_series`).
+   */
+  lateDataMinutes: number;
   /** Rule overrides per metric id; `enabled: false` switches a metric off. */
   rules: Record<string, Partial<CapacityRule> & { enabled?: boolean }>;
   customMetrics: CustomMetricConfig[];
@@ -145,6 +151,7 @@ export function readCapacityConfig(root: Config): CapacityConfig {
     schedule,
     horizonDays: config?.getOptionalNumber('forecastHorizonDays') ?? 180,
     servicesPerBatch: config?.getOptionalNumber('servicesPerBatch') ?? 10,
+    lateDataMinutes: config?.getOptionalNumber('lateDataMinutes') ?? 15,
     rules,
     customMetrics,
     autoscaling,

@@ -1,5 +1,6 @@
 import {
   AuthService,
+  DatabaseService,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -13,6 +14,7 @@ import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { CapacityService } from './CapacityService';
 import { readCapacityConfig } from './config';
 import { createCapacityRouter } from './router';
+import { CapacitySeriesStore } from './seriesStore';
 
 export { CapacityService } from './CapacityService';
 export { readCapacityConfig } from './config';
@@ -31,6 +33,11 @@ export function createCapacityFeature(options: {
   snapshots: SnapshotStore;
   metrics: MetricsProvider | undefined;
   clock?: Clock;
+  /**
+   * The plugin's database, for the stored series (`ops_capacity_series`):
+   * without it, every refresh reads every window in full.
+   */
+  database?: DatabaseService;
 }): OpsFeature<CapacityService> {
   const config = readCapacityConfig(options.config);
   const logger = options.logger.child({ feature: 'capacity' });
@@ -42,6 +49,9 @@ export function createCapacityFeature(options: {
     metrics: options.metrics,
     logger,
     clock: options.clock ?? systemClock,
+    series: options.database
+      ? new CapacitySeriesStore(() => options.database!.getClient())
+      : undefined,
   });
   return {
     router: createCapacityRouter({ service, httpAuth: options.httpAuth }),

@@ -162,14 +162,16 @@ export function analyseCapacityMetric(
   }
 
   const charts = {} as CapacityMetricAnalysis['charts'];
+  // The fine parts as one series, made once for the ranges that show it.
+  const fineSeries = fine.length > 0 ? concatParts(fine) : undefined;
   for (const range of CAPACITY_RANGES) {
     const stepMs = CAPACITY_RANGE_STEP_MS[range];
     const to = Math.ceil(now / stepMs) * stepMs;
     const from = to - CAPACITY_RANGE_DAYS[range] * DAY_MS;
     // Fine data shows short peaks in the maxima where it covers the range.
     const source =
-      fine.length > 0 && range !== '90d'
-        ? mergeFine(hourly, concatParts(fine), from)
+      fineSeries && range !== '90d'
+        ? mergeFine(hourly, fineSeries, from)
         : hourly;
     const buckets = bucketize(source, stepMs, from, to);
     const slots = Math.round((to - from) / stepMs);
@@ -293,11 +295,19 @@ function fineParts(fine: CapacityMetricInput['fine']): CapacityFineSeries[] {
 
 /** The parts' datapoints as one series, in time order (parts do not overlap). */
 function concatParts(parts: CapacityFineSeries[]): TimeSeries {
-  const timestamps: number[] = [];
-  const values: number[] = [];
+  if (parts.length === 1) return parts[0].series;
+  let n = 0;
+  for (const part of parts) n += part.series.timestamps.length;
+  // Exactly sized: 1-minute series are long, and a spread of them is slow.
+  const timestamps: number[] = new Array(n);
+  const values: number[] = new Array(n);
+  let k = 0;
   for (const part of parts) {
-    timestamps.push(...part.series.timestamps);
-    values.push(...part.series.values);
+    const { timestamps: ts, values: vs } = part.series;
+    for (let i = 0; i < ts.length; i++, k++) {
+      timestamps[k] = ts[i];
+      values[k] = vs[i];
+    }
   }
   return { timestamps, values };
 }
@@ -352,6 +362,19 @@ function valuesSince(series: TimeSeries, since: number): number[] {
 }
 
 function clip(series: TimeSeries, since: number): TimeSeries {
+  // Ascending timestamps (the usual case): one slice from the first kept.
+  const ts = series.timestamps;
+  let first = 0;
+  while (first < ts.length && ts[first] < since) first++;
+  let ascending = first === ts.length || ts[first] >= since;
+  for (let i = first + 1; i < ts.length && ascending; i++) {
+    ascending = ts[i] >= ts[i - 1];
+  }
+  if (ascending) {
+    return first === 0
+      ? series
+      : { timestamps: ts.slice(first), values: series.values.slice(first) };
+  }
   const timestamps: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < series.timestamps.length; i++) {

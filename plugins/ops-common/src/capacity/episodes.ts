@@ -93,19 +93,6 @@ export function findBreachEpisodesIn(
   parts: BreachSeries[],
   rule: BreachRule,
 ): BreachEpisode[] {
-  const points: { t: number; value: number; periodMs: number }[] = [];
-  for (const part of parts) {
-    const periodMs = part.periodSeconds * 1000;
-    for (let i = 0; i < part.series.timestamps.length; i++) {
-      points.push({
-        t: part.series.timestamps[i],
-        value: part.series.values[i],
-        periodMs,
-      });
-    }
-  }
-  points.sort((a, b) => a.t - b.t);
-
   const episodes: BreachEpisode[] = [];
   let start: number | undefined;
   let end = 0;
@@ -132,7 +119,7 @@ export function findBreachEpisodesIn(
     coarsestMs = 0;
   };
 
-  for (const { t, value, periodMs } of points) {
+  const visit = (t: number, value: number, periodMs: number) => {
     const breaching = Number.isFinite(value) && value > rule.threshold;
     if (start !== undefined && (!breaching || t > end)) close();
     if (breaching) {
@@ -143,9 +130,50 @@ export function findBreachEpisodesIn(
       peak = Math.max(peak, value);
       coarsestMs = Math.max(coarsestMs, periodMs);
     }
+  };
+
+  if (inTimeOrder(parts)) {
+    // The usual case (parts in order, each ascending): no copy, no sort.
+    for (const part of parts) {
+      const periodMs = part.periodSeconds * 1000;
+      const { timestamps, values } = part.series;
+      for (let i = 0; i < timestamps.length; i++) {
+        visit(timestamps[i], values[i], periodMs);
+      }
+    }
+  } else {
+    const points: { t: number; value: number; periodMs: number }[] = [];
+    for (const part of parts) {
+      const periodMs = part.periodSeconds * 1000;
+      for (let i = 0; i < part.series.timestamps.length; i++) {
+        points.push({
+          t: part.series.timestamps[i],
+          value: part.series.values[i],
+          periodMs,
+        });
+      }
+    }
+    points.sort((a, b) => a.t - b.t);
+    for (const { t, value, periodMs } of points) visit(t, value, periodMs);
   }
   close();
   return episodes;
+}
+
+/**
+ * Whether the parts' datapoints, taken part by part, are already in strictly
+ * ascending time order (then sorting them would not change their order).
+ */
+function inTimeOrder(parts: BreachSeries[]): boolean {
+  let last = -Infinity;
+  for (const part of parts) {
+    const ts = part.series.timestamps;
+    for (let i = 0; i < ts.length; i++) {
+      if (!(ts[i] > last)) return false;
+      last = ts[i];
+    }
+  }
+  return true;
 }
 
 /** The sustained episodes only: the scaling triggers. @public */
