@@ -306,6 +306,14 @@ export function createPlatformAccount(
     email: p.email,
     timeZone: 'UTC',
   }));
+  // The account's integration user: what the portal writes as for people
+  // without a PagerDuty login of their own (ops.incidents.response.fromEmail).
+  users.push({
+    id: 'PUOPSPT',
+    name: 'Ops Portal',
+    email: 'ops-portal@ecommerce-platform.com',
+    timeZone: 'UTC',
+  });
   const membersOf = (team: string) =>
     people.filter(p => p.team === team).map(p => p.pagerDutyId);
   const sre = membersOf('sre-team');

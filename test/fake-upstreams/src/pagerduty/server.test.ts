@@ -147,6 +147,40 @@ describe('fake PagerDuty', () => {
     }
   });
 
+  it('opens an incident on the service of a trigger event, once per dedup key, and forgets it on reset', async () => {
+    const send = (dedupKey: string) =>
+      fetch(`${fake.url}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          routing_key: integrationKeyOf('PSVORDR'),
+          event_action: 'trigger',
+          dedup_key: dedupKey,
+          payload: {
+            summary: 'Order API down',
+            source: 'order-api',
+            severity: 'critical',
+          },
+        }),
+      });
+    expect((await send('outage-1')).status).toBe(202);
+    expect((await send('outage-1')).status).toBe(202);
+    const open = await get(
+      '/incidents?service_ids[]=PSVORDR&statuses[]=triggered&limit=100',
+    );
+    const mine = open.body.incidents.filter(
+      (i: any) => i.title === 'Order API down',
+    );
+    expect(mine).toHaveLength(1);
+    expect(mine[0].priority.summary).toBe('P1');
+    expect(Date.parse(mine[0].created_at)).toBe(NOW);
+    expect(['Alice Chen', 'Bruno Silva', 'Chloe Martin']).toContain(
+      mine[0].assignments[0].assignee.summary,
+    );
+    fake.reset();
+    expect((await get(`/incidents/${mine[0].id}`)).status).toBe(404);
+  });
+
   describe('incident response', () => {
     const ALICE = 'alice.chen@ecommerce-platform.com';
     const openP1 = () =>

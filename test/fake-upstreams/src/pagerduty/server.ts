@@ -6,6 +6,7 @@ import {
   serve,
   ServeOptions,
 } from '../http';
+import { hash } from '../random';
 import { PagerDutyContract } from './contract';
 import {
   createPlatformAccount,
@@ -14,6 +15,7 @@ import {
   PdChangeEvent,
   PdEscalationPolicy,
   PdIncident,
+  PdPriority,
   PdSchedule,
   PdService,
   PdUser,
@@ -884,6 +886,64 @@ export async function startFakePagerDuty(
     return { responder_request: created };
   }
 
+  /**
+   * A trigger event on a service's integration opens an incident on that
+   * service, as PagerDuty does; a second trigger with the same dedup key
+   * while it is open adds nothing. The account's event rule sets the
+   * priority from the event's severity (critical P1, error P2, warning P3,
+   * info P4); the incident is assigned to whoever is on call at the first
+   * level of the service's escalation policy.
+   */
+  /** Who a first escalation level's target pages at `t`. */
+  function assigneeAt(
+    target: { type: string; id: string } | undefined,
+    t: number,
+  ): string {
+    if (!target) return account.users[0].id;
+    return target.type === 'user' ? target.id : onCallAtSchedule(target.id, t);
+  }
+
+  /** Incidents opened by trigger events (dropped again by `reset`). */
+  const opened: PdIncident[] = [];
+
+  function openIncidentFromEvent(
+    routingKey: string,
+    dedupKey: string,
+    payload: { summary: string; severity: string },
+  ) {
+    const service = servicesByKey.get(routingKey);
+    if (!service) return;
+    const id = `Q${hash(`event:${routingKey}:${dedupKey}`)
+      .toString(36)
+      .toUpperCase()
+      .padStart(7, '0')}`;
+    const open = incidents.get(id);
+    if (open && open.status !== 'resolved') return;
+    const level = policies.get(service.escalationPolicyId)?.rules[0];
+    const target = level?.targets[0];
+    const t = now();
+    const priorities: Record<string, PdPriority> = {
+      critical: 'P1',
+      error: 'P2',
+      warning: 'P3',
+      info: 'P4',
+    };
+    const incident: PdIncident = {
+      id,
+      number: Math.max(1000, ...account.incidents.map(i => i.number)) + 1,
+      title: String(payload.summary),
+      status: 'triggered',
+      urgency: payload.severity === 'info' ? 'low' : 'high',
+      priority: priorities[payload.severity],
+      serviceId: service.id,
+      createdAt: t,
+      responderId: assigneeAt(target, t),
+    };
+    account.incidents.push(incident);
+    incidents.set(id, incident);
+    opened.push(incident);
+  }
+
   function onCallAtSchedule(scheduleId: string, t: number): string {
     const s = schedules.get(scheduleId)!;
     return renderFinal(s, t, t + 1)[0]?.userId ?? s.members[0];
@@ -1283,6 +1343,9 @@ export async function startFakePagerDuty(
     }
     const dedupKey = event.dedup_key ?? `dedup-${events.length + 1}`;
     events.push({ ...event, dedup_key: dedupKey });
+    if (event.event_action === 'trigger') {
+      openIncidentFromEvent(event.routing_key, dedupKey, payload);
+    }
     sendJson(res, 202, {
       status: 'success',
       message: 'Event processed',
@@ -1426,6 +1489,10 @@ export async function startFakePagerDuty(
       receivedChangeEvents.length = 0;
       writes.length = 0;
       incidentStates.clear();
+      for (const incident of opened.splice(0)) {
+        incidents.delete(incident.id);
+        account.incidents.splice(account.incidents.indexOf(incident), 1);
+      }
       changeEvents.length = 0;
       changeEvents.push(...(account.changeEvents ?? []));
       state.outage = undefined;
