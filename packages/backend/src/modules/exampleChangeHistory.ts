@@ -114,6 +114,18 @@ function history(now: number): PastChange[] {
     minutes: 35,
     outcome: 'successful',
   });
+  // The release that preceded order-service's open P1 incident (the fake
+  // PagerDuty opens it 12 minutes before it starts and holds the deploy's
+  // change event): what the incident page's "What changed?" shows.
+  changes.push({
+    title: 'Deploy order-service 2.14.0',
+    category: 'standard',
+    standardType: 'routine-deployment',
+    service: 'component:default/order-service',
+    start: new Date(now - 40 * 60_000),
+    minutes: 20,
+    outcome: 'successful',
+  });
   return changes;
 }
 
