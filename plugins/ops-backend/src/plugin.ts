@@ -12,7 +12,10 @@ import { createRouter } from './service/router';
 import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
 import { createOnCallFeature } from './oncall';
-import { createIncidentsFeature } from './incidents';
+import {
+  createIncidentResponseFeature,
+  createIncidentsFeature,
+} from './incidents';
 import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
@@ -83,18 +86,6 @@ export const opsPlugin = createBackendPlugin({
         // the caller may see (implemented()).
         const changes = createChangesFeature({ ...featureDeps, database: db });
 
-        // Post-incident reviews: required after the incidents of the
-        // configured severities (read from the incidents feature when its
-        // task runs) and after emergency changes (a transition listener).
-        const reviews = createReviewsFeature({
-          ...featureDeps,
-          database: db,
-          changes: changes.service,
-          incidents: {
-            listAllIncidents: () => incidents.service.listAllIncidents(),
-          },
-        });
-
         // On-call; `oncall.service` tells the incidents feature a team's
         // services and gives the KPIs the teams and who is on call.
         const oncall = createOnCallFeature({
@@ -110,12 +101,28 @@ export const opsPlugin = createBackendPlugin({
           snapshots,
           oncall: oncall.service,
           incidents: providers.incidentProvider(),
-          // The incident page: roles stored in `db`, "what changed?" and
-          // PagerDuty change events from the change requests.
+        });
+
+        // Post-incident reviews: required after the incidents of the
+        // configured severities (read from the incidents feature when its
+        // task runs) and after emergency changes (a transition listener).
+        const reviews = createReviewsFeature({
+          ...featureDeps,
           database: db,
-          incidentResponse: providers.incidentResponseProvider(),
           changes: changes.service,
-          // The incident page's review (IncidentReviews).
+          incidents: incidents.service,
+        });
+
+        // The incident page (/incidents/:id): roles stored in `db`, the
+        // incidents' severity policy, "what changed?" and PagerDuty change
+        // events from the change requests, the review from `reviews`.
+        const incidentResponse = createIncidentResponseFeature({
+          ...featureDeps,
+          database: db,
+          provider: providers.incidentResponseProvider(),
+          policy: incidents.service.policy,
+          oncall: oncall.service,
+          changes: changes.service,
           reviews: reviews.service,
         });
 
@@ -135,13 +142,14 @@ export const opsPlugin = createBackendPlugin({
         });
 
         // Operational KPIs and the operations overview, computed from the
-        // on-call, incidents, SLO and change services above.
+        // on-call, incidents, SLO, change and review services above.
         const kpis = createKpisFeature({
           ...featureDeps,
           oncall: oncall.service,
           incidents: incidents.service,
           slo: slo.service,
           changes: changes.service,
+          reviews: reviews.service,
         });
 
         // An entity page's overview tab in one request, read through the
@@ -161,6 +169,8 @@ export const opsPlugin = createBackendPlugin({
           changes,
           oncall,
           incidents,
+          // After `incidents`: its /incidents/entity before /incidents/:id.
+          incidentResponse,
           slo,
           capacity,
           kpis,

@@ -7,13 +7,7 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  IncidentProvider,
-  IncidentResponseProvider,
-} from '@opsportal/plugin-ops-node';
-import Router from 'express-promise-router';
-import { Knex } from 'knex';
-import { ChangeRequestService } from '../changes';
+import { IncidentProvider } from '@opsportal/plugin-ops-node';
 import { Clock } from '../lib/clock';
 import { OnCallService } from '../oncall';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
@@ -21,11 +15,11 @@ import { readIncidentsConfig } from './config';
 import { IncidentsService } from './IncidentsService';
 import { createIncidentsRouter } from './router';
 import { OpsFeature, OpsTask } from '../lib/feature';
-import { createIncidentResponse, IncidentReviews } from './response';
 
 export { IncidentsService, INCIDENTS_KIND } from './IncidentsService';
 export type { IncidentsReader } from './IncidentsService';
 export { readIncidentsConfig } from './config';
+export { createIncidentResponseFeature } from './response';
 
 /** What the incidents feature is built from. */
 export interface IncidentsFeatureOptions {
@@ -40,14 +34,6 @@ export interface IncidentsFeatureOptions {
   /** The on-call feature's service: a team's services come from its on-call view. */
   oncall: OnCallService;
   incidents?: IncidentProvider;
-  /** The plugin's database (incident roles); without it, no incident page routes. */
-  database?: Knex;
-  /** Incident page reads and writes (`/incidents/:id`). */
-  incidentResponse?: IncidentResponseProvider;
-  /** "What changed?" and PagerDuty change events of change requests. */
-  changes?: ChangeRequestService;
-  /** Post-incident reviews (the reviews feature), when wired. */
-  reviews?: IncidentReviews;
   clock?: Clock;
 }
 
@@ -87,26 +73,13 @@ export function createIncidentsFeature(
     });
   }
 
-  // The incident page's routes come after `/incidents/entity` and
-  // `/incidents/trigger`, which `/incidents/:id` would otherwise match.
-  const router = Router();
-  router.use(
-    createIncidentsRouter({
+  return {
+    router: createIncidentsRouter({
       service,
       httpAuth: options.httpAuth,
       auditor: options.auditor,
     }),
-  );
-  if (options.database) {
-    router.use(
-      createIncidentResponse({
-        ...options,
-        database: options.database,
-        provider: options.incidentResponse,
-        policy: config.policy,
-      }).router,
-    );
-  }
-
-  return { router, service, tasks };
+    service,
+    tasks,
+  };
 }

@@ -249,7 +249,6 @@ export class IncidentResponseService {
       now: this.clock.now(),
       expectedVersion: request.version,
     });
-    this.cache?.invalidate(incidentId);
 
     const actor = (await this.people.byRefs([actorRef], credentials)).get(
       normalizeUserRef(actorRef) ?? actorRef,
@@ -267,6 +266,8 @@ export class IncidentResponseService {
         )}`,
       );
     }
+    // After the note, so that no view keeps the log from before it.
+    this.cache?.invalidate(incidentId);
     return {
       role,
       userRef: saved.userRef,

@@ -9,10 +9,10 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IncidentPolicy } from '@opsportal/plugin-ops-common';
 import { IncidentResponseProvider } from '@opsportal/plugin-ops-node';
-import express from 'express';
 import { Knex } from 'knex';
 import { ChangeRequestService } from '../../changes';
 import { Clock } from '../../lib/clock';
+import { OpsFeature } from '../../lib/feature';
 import { OnCallService } from '../../oncall';
 import { ChangeEventSender } from './ChangeEvents';
 import { readIncidentResponseConfig } from './config';
@@ -49,14 +49,16 @@ export interface IncidentResponseOptions {
 }
 
 /**
- * The incident page's service and routes; with a provider, change requests'
- * starts and completions are also sent to PagerDuty as change events
- * (unless `ops.incidents.response.changeEvents.enabled` is false).
+ * The incident page (`/incidents/:id`): its service and routes, mounted
+ * after the incidents feature's (whose `/incidents/entity` and
+ * `/incidents/trigger` the `:id` route would otherwise match). With a
+ * provider, change requests' starts and completions are also sent to
+ * PagerDuty as change events (unless
+ * `ops.incidents.response.changeEvents.enabled` is false).
  */
-export function createIncidentResponse(options: IncidentResponseOptions): {
-  service: IncidentResponseService;
-  router: express.Router;
-} {
+export function createIncidentResponseFeature(
+  options: IncidentResponseOptions,
+): OpsFeature<IncidentResponseService> {
   const config = readIncidentResponseConfig(options.config);
   const service = new IncidentResponseService({
     provider: options.provider,
@@ -89,5 +91,6 @@ export function createIncidentResponse(options: IncidentResponseOptions): {
       httpAuth: options.httpAuth,
       auditor: options.auditor,
     }),
+    tasks: [],
   };
 }
