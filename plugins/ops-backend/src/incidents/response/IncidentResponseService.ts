@@ -186,6 +186,7 @@ export class IncidentResponseService {
       assignedAt: r.assignedAt,
       version: r.version,
     }));
+    const cadence = this.cadenceOf(incident, view, now);
     const commander = history.find(h => h.role === 'commander');
     const stages = incidentStageSteps({
       status: incident.status,
@@ -201,7 +202,9 @@ export class IncidentResponseService {
     });
 
     return {
-      incident,
+      incident: cadence
+        ? { ...incident, nextUpdateDue: cadence.nextUpdateDue }
+        : incident,
       entityRefs,
       stage: currentIncidentStage(stages),
       stages,
@@ -209,7 +212,7 @@ export class IncidentResponseService {
       roles,
       proposedCommander,
       responders: respondersOf(view),
-      cadence: this.cadenceOf(incident, view, now),
+      cadence,
       links: this.linksOf(incident),
       whatChanged,
       reviewRequired: this.reviewRequired(incident.severity),

@@ -234,6 +234,9 @@ describe('incident page routes', () => {
     expect(detail.timeline[0].at).toBe(new Date(p1.createdAt).toISOString());
 
     // P1: an update every 15 minutes from the start (no update yet).
+    expect(detail.incident.nextUpdateDue).toBe(
+      new Date(p1.createdAt + 15 * 60_000).toISOString(),
+    );
     expect(detail.cadence).toEqual({
       intervalMinutes: 15,
       lastUpdateAt: new Date(p1.createdAt).toISOString(),
