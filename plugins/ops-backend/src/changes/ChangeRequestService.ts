@@ -250,6 +250,8 @@ export class ChangeRequestService {
         steps,
       });
       await this.afterTransition(change, action);
+      // An emergency change filed and started at once is a start too.
+      if (action) await this.tellListeners(change, action);
       const history = steps.map((step, i) => ({
         version: i + 1,
         actor: requester,

@@ -706,6 +706,27 @@ describe('incident page routes', () => {
         text: `${change.id} in the ops portal`,
       },
     ]);
+
+    // An emergency change filed and started in one request starts too.
+    const before = pagerduty.changeEvents.length;
+    const filedStarted = await as(ALICE).post('/change-requests', {
+      ...fields('Roll back the order API'),
+      plannedStart: new Date(Date.now() - 60_000).toISOString(),
+      plannedEnd: new Date(Date.now() + 3600_000).toISOString(),
+      action: 'start',
+    });
+    expect(filedStarted.status).toBe(201);
+    expect(filedStarted.body.change.status).toBe('in-progress');
+    expect(
+      pagerduty.changeEvents
+        .slice(before)
+        .map(e => [e.routing_key, e.payload.summary]),
+    ).toEqual([
+      [
+        ORDER_KEY,
+        `${filedStarted.body.change.id} started: Roll back the order API`,
+      ],
+    ]);
   });
 
   it('sends no change events when they are turned off, and a failing send never fails the change', async () => {
