@@ -54,9 +54,16 @@ export function encodeValues(values: Float64Array): Buffer {
   return out;
 }
 
-/** The doubles of stored bytes (a copy, so that it is aligned). */
+/**
+ * The doubles of stored bytes: a view of them when they are aligned (the
+ * drivers answer each value in a buffer of its own), else a copy.
+ */
 export function decodeValues(bytes: Uint8Array): Float64Array {
-  const out = new Float64Array(Math.floor(bytes.byteLength / 8));
+  const length = Math.floor(bytes.byteLength / 8);
+  if (LITTLE_ENDIAN && bytes.byteOffset % 8 === 0) {
+    return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+  }
+  const out = new Float64Array(length);
   if (LITTLE_ENDIAN) {
     new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 8));
     return out;

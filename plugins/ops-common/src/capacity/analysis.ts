@@ -162,18 +162,15 @@ export function analyseCapacityMetric(
   }
 
   const charts = {} as CapacityMetricAnalysis['charts'];
-  // The fine parts as one series, made once for the ranges that show it.
-  const fineSeries = fine.length > 0 ? concatParts(fine) : undefined;
   for (const range of CAPACITY_RANGES) {
     const stepMs = CAPACITY_RANGE_STEP_MS[range];
     const to = Math.ceil(now / stepMs) * stepMs;
     const from = to - CAPACITY_RANGE_DAYS[range] * DAY_MS;
     // Fine data shows short peaks in the maxima where it covers the range.
-    const source =
-      fineSeries && range !== '90d'
-        ? mergeFine(hourly, fineSeries, from)
-        : hourly;
-    const buckets = bucketize(source, stepMs, from, to);
+    const buckets =
+      fine.length > 0 && range !== '90d'
+        ? bucketizeParts(withHourlyBefore(hourly, fine, from), stepMs, from, to)
+        : bucketize(hourly, stepMs, from, to);
     const slots = Math.round((to - from) / stepMs);
     const avg: (number | null)[] = new Array(slots).fill(null);
     const max: (number | null)[] = new Array(slots).fill(null);
@@ -293,23 +290,73 @@ function fineParts(fine: CapacityMetricInput['fine']): CapacityFineSeries[] {
   );
 }
 
-/** The parts' datapoints as one series, in time order (parts do not overlap). */
-function concatParts(parts: CapacityFineSeries[]): TimeSeries {
-  if (parts.length === 1) return parts[0].series;
-  let n = 0;
-  for (const part of parts) n += part.series.timestamps.length;
-  // Exactly sized: 1-minute series are long, and a spread of them is slow.
-  const timestamps: number[] = new Array(n);
-  const values: number[] = new Array(n);
-  let k = 0;
-  for (const part of parts) {
-    const { timestamps: ts, values: vs } = part.series;
-    for (let i = 0; i < ts.length; i++, k++) {
-      timestamps[k] = ts[i];
-      values[k] = vs[i];
+/**
+ * The series a chart of fine data is bucketed from, in order: the hourly
+ * data before the fine data starts (unless that is before `from`), then
+ * the fine parts. Taken part by part rather than concatenated, as 1-minute
+ * series are long.
+ */
+function withHourlyBefore(
+  hourly: TimeSeries,
+  parts: CapacityFineSeries[],
+  from: number,
+): TimeSeries[] {
+  const fine = parts.map(p => p.series);
+  let fineStart = Infinity;
+  for (const series of fine) {
+    if (series.timestamps.length > 0) {
+      fineStart = series.timestamps[0];
+      break;
     }
   }
-  return { timestamps, values };
+  if (fineStart <= from) return fine;
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < hourly.timestamps.length; i++) {
+    if (hourly.timestamps[i] < fineStart) {
+      timestamps.push(hourly.timestamps[i]);
+      values.push(hourly.values[i]);
+    }
+  }
+  return [{ timestamps, values }, ...fine];
+}
+
+/**
+ * {@link bucketize} over several series taken one after another, as if
+ * concatenated (the same sums in the same order, so the same buckets).
+ */
+function bucketizeParts(
+  parts: TimeSeries[],
+  stepMs: number,
+  from: number,
+  to: number,
+): Bucket[] {
+  if (parts.length === 1) return bucketize(parts[0], stepMs, from, to);
+  const length = Math.max(0, Math.ceil((to - from) / stepMs));
+  const sums = new Float64Array(length);
+  const maxes = new Float64Array(length).fill(-Infinity);
+  const counts = new Uint32Array(length);
+  for (const series of parts) {
+    for (let i = 0; i < series.timestamps.length; i++) {
+      const value = series.values[i];
+      if (!Number.isFinite(value)) continue;
+      const slot = Math.floor((series.timestamps[i] - from) / stepMs);
+      if (slot < 0 || slot >= length) continue;
+      sums[slot] += value;
+      counts[slot] += 1;
+      if (value > maxes[slot]) maxes[slot] = value;
+    }
+  }
+  const buckets: Bucket[] = [];
+  for (let i = 0; i < length; i++) {
+    if (counts[i] === 0) continue;
+    buckets.push({
+      t: from + i * stepMs,
+      avg: sums[i] / counts[i],
+      max: maxes[i],
+    });
+  }
+  return buckets;
 }
 
 /** What the triggers count, in which data. */
@@ -384,26 +431,4 @@ function clip(series: TimeSeries, since: number): TimeSeries {
     }
   }
   return { timestamps, values };
-}
-
-/** Hourly data before the fine series starts, then the fine series. */
-function mergeFine(
-  hourly: TimeSeries,
-  fine: TimeSeries,
-  from: number,
-): TimeSeries {
-  const fineStart = fine.timestamps.length > 0 ? fine.timestamps[0] : Infinity;
-  if (fineStart <= from) return fine;
-  const timestamps: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < hourly.timestamps.length; i++) {
-    if (hourly.timestamps[i] < fineStart) {
-      timestamps.push(hourly.timestamps[i]);
-      values.push(hourly.values[i]);
-    }
-  }
-  return {
-    timestamps: timestamps.concat(fine.timestamps),
-    values: values.concat(fine.values),
-  };
 }

@@ -110,11 +110,18 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 function finiteSorted(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
+  // Straight into a typed array (no intermediate list): called per slot of
+  // every forecast.
+  let n = 0;
   for (let i = 0; i < values.length; i++) {
-    if (Number.isFinite(values[i])) out.push(values[i]);
+    if (Number.isFinite(values[i])) n++;
   }
-  return Float64Array.from(out).sort();
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) out[k++] = values[i];
+  }
+  return out.sort();
 }
 
 /** Mean of the finite values; NaN when there are none. @public */
