@@ -151,7 +151,10 @@ export function readCapacityConfig(root: Config): CapacityConfig {
     schedule,
     horizonDays: config?.getOptionalNumber('forecastHorizonDays') ?? 180,
     servicesPerBatch: config?.getOptionalNumber('servicesPerBatch') ?? 10,
-    lateDataMinutes: config?.getOptionalNumber('lateDataMinutes') ?? 15,
+    lateDataMinutes: Math.max(
+      0,
+      config?.getOptionalNumber('lateDataMinutes') ?? 15,
+    ),
     rules,
     customMetrics,
     autoscaling,

@@ -275,6 +275,20 @@ describe.each(databases.eachSupportedId())(
       expect(Math.min(...ends('minute'))).toBeGreaterThan(later - 15 * DAY);
     });
 
+    it('removes the series of entities the refreshing shard no longer has', async () => {
+      await refreshAt(T0, store);
+      const count = async () =>
+        Number((await knex('ops_capacity_series').count({ n: '*' }))[0].n);
+      expect(await count()).toBeGreaterThan(0);
+      // Another shard's entity: kept.
+      await store.retain([], () => false);
+      expect(await count()).toBeGreaterThan(0);
+      await store.retain([target.entityRef], () => true);
+      expect(await count()).toBeGreaterThan(0);
+      await store.retain([], () => true);
+      expect(await count()).toBe(0);
+    });
+
     it('reads a metric in full again when its queries change', async () => {
       await refreshAt(T0, store);
       const p99 = readCapacityConfig(
