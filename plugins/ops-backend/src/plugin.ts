@@ -95,12 +95,14 @@ export const opsPlugin = createBackendPlugin({
         });
 
         // Incidents; `incidents.service` is the incidents reader
-        // (listIncidents) the KPIs use.
+        // (listIncidents) the KPIs use. The response provider tells the
+        // cards the last status update of open P1/P2 incidents.
         const incidents = createIncidentsFeature({
           ...featureDeps,
           snapshots,
           oncall: oncall.service,
           incidents: providers.incidentProvider(),
+          response: providers.incidentResponseProvider(),
         });
 
         // Post-incident reviews: required after the incidents of the
@@ -115,12 +117,15 @@ export const opsPlugin = createBackendPlugin({
 
         // The incident page (/incidents/:id): roles stored in `db`, the
         // incidents' severity policy, "what changed?" and PagerDuty change
-        // events from the change requests, the review from `reviews`.
+        // events from the change requests, the review from `reviews`; the
+        // update cadence is the cards' and posted updates refresh them.
         const incidentResponse = createIncidentResponseFeature({
           ...featureDeps,
           database: db,
           provider: providers.incidentResponseProvider(),
           policy: incidents.service.policy,
+          updateCadenceMinutes: incidents.service.updateCadenceMinutes,
+          statusUpdates: incidents.service,
           oncall: oncall.service,
           changes: changes.service,
           reviews: reviews.service,

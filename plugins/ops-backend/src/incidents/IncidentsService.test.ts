@@ -41,6 +41,8 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
       deny?: boolean;
       /** Reuse the database of an earlier setup. */
       knex?: Knex;
+      /** Read the last status update of open P1/P2 incidents (the page's provider). */
+      response?: boolean;
     } = {},
   ) {
     const knex = options.knex ?? (await databases.init(id));
@@ -64,6 +66,7 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
       snapshots: context.snapshots,
       oncall,
       incidents: context.provider,
+      response: options.response ? context.provider : undefined,
       config: readIncidentsConfig(context.config),
       logger: context.logger,
       clock: context.clock,
@@ -71,6 +74,7 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
     return {
       service,
       oncall,
+      provider: context.provider,
       snapshots: context.snapshots,
       knex,
       advance: context.advance,
@@ -159,20 +163,19 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
 
   it('triggers an incident only when enabled, permitted and the entity has an integration key', async () => {
     const key = 'a'.repeat(32);
-    const entities = examples().map(e =>
-      e.metadata.name === 'order-service'
-        ? {
-            ...e,
-            metadata: {
-              ...e.metadata,
-              annotations: {
-                ...e.metadata.annotations,
-                'pagerduty.com/integration-key': key,
-              },
-            },
-          }
-        : e,
-    );
+    // order-service with a key of the test's; payment-service without one
+    // (the examples give every service its fake integration key).
+    const withKey = (e: Entity, value?: string): Entity => {
+      const annotations = { ...e.metadata.annotations };
+      if (value) annotations['pagerduty.com/integration-key'] = value;
+      else delete annotations['pagerduty.com/integration-key'];
+      return { ...e, metadata: { ...e.metadata, annotations } };
+    };
+    const entities = examples().map(e => {
+      if (e.metadata.name === 'order-service') return withKey(e, key);
+      if (e.metadata.name === 'payment-service') return withKey(e);
+      return e;
+    });
     const request = {
       entityRef: ORDER,
       summary: 'Checkout fails for every customer',
@@ -229,5 +232,62 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
     });
     expect(freshness.has('component:default/not-in-pagerduty')).toBe(false);
     expect(service.windowDays).toBe(30);
+  });
+
+  it('keeps the last status update of the open P1 for its card: notes do not count, a failed read keeps it', async () => {
+    const { service, oncall, provider, advance } = await setup({
+      response: true,
+    });
+    await oncall.refreshOnCall();
+    await service.refreshIncidents();
+    const p1 = pagerduty.account.incidents.find(
+      i => i.serviceId === 'PSVORDR' && i.status === 'acknowledged',
+    )!;
+    const due = async () =>
+      (await service.getEntityIncidents(ORDER, user)).data.incidents.find(
+        i => i.id === p1.id,
+      )?.nextUpdateDue;
+    const iso = (t: number) => new Date(t).toISOString();
+    expect(await due()).toBe(iso(p1.createdAt + 15 * 60_000));
+
+    // Only the open P1/P2 incidents' logs are read, not the resolved ones'.
+    const logs = () =>
+      pagerduty.stats.byEndpoint['GET /incidents/{id}/log_entries'] ?? 0;
+    const before = logs();
+    advance(60_000);
+    await service.refreshIncidents();
+    const open = pagerduty.account.incidents.filter(
+      i =>
+        i.status !== 'resolved' && (i.priority === 'P1' || i.priority === 'P2'),
+    );
+    expect(logs() - before).toBeLessThanOrEqual(open.length);
+
+    const fromEmail = pagerduty.account.users[0].email;
+    await provider.addNote(p1.id, {
+      content: 'Looking at the connection pool.',
+      fromEmail,
+    });
+    advance(60_000);
+    await service.refreshIncidents([ORDER]);
+    expect(await due()).toBe(iso(p1.createdAt + 15 * 60_000));
+
+    const update = await provider.postStatusUpdate(p1.id, {
+      message: 'Connection pool raised; errors falling.',
+      fromEmail,
+    });
+    advance(60_000);
+    await service.refreshIncidents([ORDER]);
+    const expected = iso(Date.parse(update.at) + 15 * 60_000);
+    expect(await due()).toBe(expected);
+
+    // PagerDuty's log fails: the refresh keeps what it knew.
+    pagerduty.outage = {
+      kind: 'server-error',
+      path: `/incidents/${p1.id}/log_entries`,
+    };
+    advance(60_000);
+    await service.refreshIncidents([ORDER]);
+    pagerduty.outage = undefined;
+    expect(await due()).toBe(expected);
   });
 });

@@ -19,10 +19,12 @@ import {
   IncidentRecord,
   incidentTriggerPermission,
   pagerDutyIdsOf,
+  severityOf,
   summarizeIncidents,
 } from '@opsportal/plugin-ops-common';
 import {
   IncidentProvider,
+  IncidentResponseProvider,
   UpstreamIncident,
   UpstreamPriority,
 } from '@opsportal/plugin-ops-node';
@@ -42,16 +44,38 @@ import {
 } from '../oncall/pagerDutyEntities';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { IncidentsConfig } from './config';
+import {
+  DEFAULT_UPDATE_CADENCE_MINUTES,
+  hasUpdateCadence,
+  lastStatusUpdateAt,
+  laterOf,
+  StatusUpdateListener,
+  UpdateCadenceMinutes,
+  updateCadenceOf,
+} from './response/cadence';
 
 /** Snapshot kind of this feature. */
 export const INCIDENTS_KIND = 'incidents.entity';
 
 const DAY = 86_400_000;
 
+/**
+ * Open incidents whose status updates one refresh reads at most (newest
+ * first): those of severities with a cadence (P1, P2), which are few.
+ */
+const MAX_STATUS_UPDATE_LOOKUPS = 20;
+/** Status updates posted here that the cards keep as a floor, at most. */
+const MAX_POSTED_UPDATES = 500;
+
 /** An incident as stored: the record, and whether its first acknowledgement was looked up. */
 export interface StoredIncident extends IncidentRecord {
   /** True once the log was read (resolved incidents keep their first acknowledgement). */
   ackChecked?: boolean;
+  /**
+   * The last status update (ISO 8601) of an open incident whose severity
+   * has an update cadence, as its log last told (kept when a read fails).
+   */
+  lastStatusUpdateAt?: string;
 }
 
 /** What an incidents refresh stores per entity. */
@@ -88,6 +112,13 @@ export interface IncidentsServiceOptions {
   /** Where a team's services come from: the on-call views. */
   oncall: Pick<OnCallService, 'pagerDutyServicesOf'>;
   incidents?: IncidentProvider;
+  /**
+   * Reads the logs of open incidents that owe status updates (the incident
+   * page's provider); without it the cards count from the incident's start.
+   */
+  response?: Pick<IncidentResponseProvider, 'listLogEntries' | 'listNotes'>;
+  /** Minutes between status updates per severity (the incident page's). */
+  updateCadenceMinutes?: UpdateCadenceMinutes;
   config: IncidentsConfig;
   logger: LoggerService;
   clock?: Clock;
@@ -102,8 +133,13 @@ export interface IncidentsServiceOptions {
  * failed is not repeated by views for `failureBackoffSeconds`. A failed
  * refresh leaves the last good data in place with its age and the error.
  */
-export class IncidentsService implements IncidentsReader {
+export class IncidentsService implements IncidentsReader, StatusUpdateListener {
   private readonly clock: Clock;
+  /**
+   * Status updates posted through this server, by incident: a floor for
+   * the stored last update while PagerDuty's log may not list them yet.
+   */
+  private readonly posted = new Map<string, string>();
   private readonly misses: MissBatcher<true>;
   /** Full refreshes in flight (the scheduled task). */
   private readonly fullRefreshes = new SingleFlight<Map<string, true>>();
@@ -128,6 +164,35 @@ export class IncidentsService implements IncidentsReader {
 
   get windowDays(): number {
     return this.options.config.windowDays;
+  }
+
+  /** Minutes between status updates per severity (shared with the incident page). */
+  get updateCadenceMinutes(): UpdateCadenceMinutes {
+    return this.options.updateCadenceMinutes ?? DEFAULT_UPDATE_CADENCE_MINUTES;
+  }
+
+  /**
+   * The portal posted a status update: the snapshots that hold the
+   * incident are refreshed at once (as a view's miss is), so that their
+   * cards show the next due time without waiting for the scheduled refresh.
+   */
+  async statusUpdatePosted(update: {
+    incidentId: string;
+    at: string;
+  }): Promise<void> {
+    const last = laterOf(this.posted.get(update.incidentId), update.at)!;
+    // Newest last: the map keeps insertion order, the oldest go first.
+    this.posted.delete(update.incidentId);
+    this.posted.set(update.incidentId, last);
+    while (this.posted.size > MAX_POSTED_UPDATES) {
+      this.posted.delete(this.posted.keys().next().value as string);
+    }
+    const keys = (
+      await this.options.snapshots.list<IncidentsSnapshotData>(INCIDENTS_KIND)
+    )
+      .filter(s => s.data?.incidents.some(i => i.id === update.incidentId))
+      .map(s => s.key);
+    if (keys.length > 0) await this.refreshIncidents(keys);
   }
 
   /**
@@ -376,10 +441,23 @@ export class IncidentsService implements IncidentsReader {
     });
   }
 
+  /**
+   * The incident against its targets, with when its next status update is
+   * due (from the stored last update, else from its start).
+   */
   private assess(incident: StoredIncident, now: Date): AssessedIncident {
-    const { ackChecked, ...record } = incident;
+    const { ackChecked, lastStatusUpdateAt: lastUpdate, ...record } = incident;
     void ackChecked;
-    return assessIncident(record, now, this.options.config.policy);
+    const assessed = assessIncident(record, now, this.options.config.policy);
+    const cadence = updateCadenceOf(
+      assessed,
+      lastUpdate,
+      this.updateCadenceMinutes,
+      now,
+    );
+    return cadence
+      ? { ...assessed, nextUpdateDue: cadence.nextUpdateDue }
+      : assessed;
   }
 
   /**
@@ -412,11 +490,15 @@ export class IncidentsService implements IncidentsReader {
     for (const i of [...recent, ...open]) byId.set(i.id, toStored(i));
 
     const known = new Map<string, StoredIncident>();
+    /** The last status update each incident's snapshots hold (the latest). */
+    const lastUpdates = new Map<string, string>();
     for (const s of await this.options.snapshots.list<IncidentsSnapshotData>(
       INCIDENTS_KIND,
     )) {
       for (const i of s.data?.incidents ?? []) {
         if (i.ackChecked) known.set(i.id, i);
+        const last = laterOf(lastUpdates.get(i.id), i.lastStatusUpdateAt);
+        if (last) lastUpdates.set(i.id, last);
       }
     }
     const lookups: string[] = [];
@@ -439,9 +521,61 @@ export class IncidentsService implements IncidentsReader {
       incident.acknowledgedAt = at ?? undefined;
       incident.ackChecked = true;
     }
-    return [...byId.values()].sort(
+    const sorted = [...byId.values()].sort(
       (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
     );
+    await this.readStatusUpdates(sorted, lastUpdates, priority);
+    return sorted;
+  }
+
+  /**
+   * The last status update of each open incident that owes updates, read
+   * from its log with the incident page's rules (a note is not an update).
+   * Its notes are read only when the log has annotations to tell apart. A
+   * failed read, or an incident beyond the bound, keeps the stored value;
+   * the value never moves back (see `laterOf`).
+   */
+  private async readStatusUpdates(
+    incidents: StoredIncident[],
+    stored: Map<string, string>,
+    priority: UpstreamPriority,
+  ): Promise<void> {
+    const minutes = this.updateCadenceMinutes;
+    const owing = incidents.filter(i =>
+      hasUpdateCadence(
+        { status: i.status, severity: severityOf(i, this.policy) },
+        minutes,
+      ),
+    );
+    const response = this.options.response;
+    const lookups = response ? owing.slice(0, MAX_STATUS_UPDATE_LOOKUPS) : [];
+    const read = new Map<string, string | undefined>();
+    await Promise.all(
+      lookups.map(async incident => {
+        try {
+          const logEntries = await response!.listLogEntries(incident.id, {
+            priority,
+          });
+          const notes = logEntries.some(e => e.kind === 'annotate')
+            ? await response!.listNotes(incident.id, { priority })
+            : [];
+          read.set(incident.id, lastStatusUpdateAt({ logEntries, notes }));
+        } catch (error) {
+          this.options.logger.warn(
+            `The status updates of incident ${
+              incident.id
+            } could not be read; the last known stays: ${message(error)}`,
+          );
+        }
+      }),
+    );
+    for (const incident of owing) {
+      const last = laterOf(
+        laterOf(stored.get(incident.id), read.get(incident.id)),
+        this.posted.get(incident.id),
+      );
+      if (last) incident.lastStatusUpdateAt = last;
+    }
   }
 
   /**

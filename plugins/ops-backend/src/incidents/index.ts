@@ -7,13 +7,17 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { IncidentProvider } from '@opsportal/plugin-ops-node';
+import {
+  IncidentProvider,
+  IncidentResponseProvider,
+} from '@opsportal/plugin-ops-node';
 import { Clock } from '../lib/clock';
 import { OnCallService } from '../oncall';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { readIncidentsConfig } from './config';
 import { IncidentsService } from './IncidentsService';
 import { createIncidentsRouter } from './router';
+import { readUpdateCadenceMinutes } from './response/config';
 import { OpsFeature, OpsTask } from '../lib/feature';
 
 export { IncidentsService, INCIDENTS_KIND } from './IncidentsService';
@@ -34,6 +38,11 @@ export interface IncidentsFeatureOptions {
   /** The on-call feature's service: a team's services come from its on-call view. */
   oncall: OnCallService;
   incidents?: IncidentProvider;
+  /**
+   * The incident page's provider: the refresh reads the last status update
+   * of open incidents that owe updates, for the cards' due time.
+   */
+  response?: IncidentResponseProvider;
   clock?: Clock;
 }
 
@@ -52,6 +61,9 @@ export function createIncidentsFeature(
     snapshots: options.snapshots,
     oncall: options.oncall,
     incidents: options.incidents,
+    response: options.response,
+    // Read once here; the incident page takes it from the service.
+    updateCadenceMinutes: readUpdateCadenceMinutes(options.config),
     config,
     logger: options.logger,
     clock: options.clock,

@@ -25,7 +25,6 @@ import {
   incidentReviewUpdatePermission,
   incidentRoles,
   incidentStageSteps,
-  IncidentUpdateCadence,
   isMitigationText,
   PostIncidentReview,
   Severity,
@@ -46,10 +45,14 @@ import { IncidentReadCache, UpstreamIncidentView } from './IncidentReadCache';
 import { IncidentRoleStore } from './IncidentRoleStore';
 import { IncidentReviews } from './reviews';
 import {
+  lastStatusUpdateAt,
+  StatusUpdateListener,
+  updateCadenceOf,
+} from './cadence';
+import {
   mitigatedAt,
   respondersOf,
   roleMirrorNote,
-  statusUpdatesOf,
   timelineOf,
 } from './timeline';
 
@@ -71,6 +74,8 @@ export interface IncidentResponseServiceOptions {
   changes?: Pick<ChangeRequestService, 'startedOrFinishedBetween'>;
   /** Post-incident reviews (the reviews feature), when wired. */
   reviews?: IncidentReviews;
+  /** Told of status updates posted here: the incident cards' snapshots. */
+  statusUpdates?: StatusUpdateListener;
   policy: IncidentPolicy;
   config: IncidentResponseConfig;
   logger: LoggerService;
@@ -186,7 +191,12 @@ export class IncidentResponseService {
       assignedAt: r.assignedAt,
       version: r.version,
     }));
-    const cadence = this.cadenceOf(incident, view, now);
+    const cadence = updateCadenceOf(
+      incident,
+      lastStatusUpdateAt(view),
+      this.options.config.updateCadenceMinutes,
+      now,
+    );
     const commander = history.find(h => h.role === 'commander');
     const stages = incidentStageSteps({
       status: incident.status,
@@ -303,6 +313,7 @@ export class IncidentResponseService {
       fromEmail,
     });
     this.cache?.invalidate(incidentId);
+    await this.tellStatusUpdate(incidentId, update.at);
     return { id: update.id, at: update.at };
   }
 
@@ -573,30 +584,20 @@ export class IncidentResponseService {
   }
 
   /**
-   * When the next status update is due: the severity's interval after the
-   * last status update (or the incident's start); none once resolved.
+   * Lets the incident cards show the new due time at once. The update is
+   * posted either way: a failure here is logged, and the next incidents
+   * refresh reads the update from PagerDuty's log.
    */
-  private cadenceOf(
-    incident: AssessedIncident,
-    view: UpstreamIncidentView,
-    now: Date,
-  ): IncidentUpdateCadence | undefined {
-    const interval =
-      this.options.config.updateCadenceMinutes[incident.severity];
-    if (!interval || incident.status === 'resolved') return undefined;
-    const updates = statusUpdatesOf(view)
-      .map(e => Date.parse(e.at))
-      .filter(t => !Number.isNaN(t));
-    const last = updates.length
-      ? Math.max(...updates)
-      : Date.parse(incident.createdAt);
-    const due = last + interval * 60_000;
-    return {
-      intervalMinutes: interval,
-      lastUpdateAt: new Date(last).toISOString(),
-      nextUpdateDue: new Date(due).toISOString(),
-      overdue: now.getTime() > due,
-    };
+  private async tellStatusUpdate(incidentId: string, at: string) {
+    try {
+      await this.options.statusUpdates?.statusUpdatePosted({ incidentId, at });
+    } catch (error) {
+      this.options.logger.warn(
+        `The incident cards of ${incidentId} do not show its status update yet: ${message(
+          error,
+        )}`,
+      );
+    }
   }
 
   private linksOf(incident: AssessedIncident): IncidentDetail['links'] {

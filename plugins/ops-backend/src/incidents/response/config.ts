@@ -1,13 +1,17 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { Severity, SEVERITIES } from '@opsportal/plugin-ops-common';
+import { SEVERITIES } from '@opsportal/plugin-ops-common';
+import {
+  DEFAULT_UPDATE_CADENCE_MINUTES,
+  UpdateCadenceMinutes,
+} from './cadence';
 
 const PREFIX = 'ops.incidents.response';
 
 /** Settings of the incident page and its writes (`ops.incidents.response`). */
 export interface IncidentResponseConfig {
   /** Minutes between status updates per severity; absent: no cadence. */
-  updateCadenceMinutes: Partial<Record<Severity, number>>;
+  updateCadenceMinutes: UpdateCadenceMinutes;
   /** The incident's chat channel: a name template and an optional link template. */
   chatChannel: { name?: string; url?: string };
   /** Link template of the incident's status page post. */
@@ -28,11 +32,9 @@ export interface IncidentResponseConfig {
   portalBaseUrl?: string;
 }
 
-const DEFAULT_CADENCE: Partial<Record<Severity, number>> = { P1: 15, P2: 30 };
+const DEFAULT_CADENCE = DEFAULT_UPDATE_CADENCE_MINUTES;
 
-function cadence(
-  response: Config | undefined,
-): Partial<Record<Severity, number>> {
+function cadence(response: Config | undefined): UpdateCadenceMinutes {
   const given = response?.getOptionalConfig('updateCadenceMinutes');
   if (!given) return DEFAULT_CADENCE;
   for (const key of given.keys()) {
@@ -42,7 +44,7 @@ function cadence(
       );
     }
   }
-  const result: Partial<Record<Severity, number>> = {};
+  const result: UpdateCadenceMinutes = {};
   for (const s of SEVERITIES) {
     const value = given.has(s) ? given.getNumber(s) : DEFAULT_CADENCE[s];
     if (value === undefined || value === 0) continue;
@@ -88,9 +90,22 @@ function template(
   return value ? value : undefined;
 }
 
-/** Reads `ops.incidents.response`; wrong values fail startup with the key named. */
+/**
+ * Reads `ops.incidents.response.updateCadenceMinutes`: the one reading of
+ * the cadence, shared by the incident page and the incident cards.
+ */
+export function readUpdateCadenceMinutes(root: Config): UpdateCadenceMinutes {
+  return cadence(root.getOptionalConfig(PREFIX));
+}
+
+/**
+ * Reads `ops.incidents.response`; wrong values fail startup with the key
+ * named. `updateCadenceMinutes`, when given, is the cadence already read
+ * (by the incidents feature), used as it is.
+ */
 export function readIncidentResponseConfig(
   root: Config,
+  updateCadenceMinutes?: UpdateCadenceMinutes,
 ): IncidentResponseConfig {
   const response = root.getOptionalConfig(PREFIX);
   const fromEmail = template(response, 'fromEmail');
@@ -102,7 +117,7 @@ export function readIncidentResponseConfig(
     throw new InputError(`${PREFIX}.cacheSeconds must be 0 or more`);
   }
   return {
-    updateCadenceMinutes: cadence(response),
+    updateCadenceMinutes: updateCadenceMinutes ?? cadence(response),
     chatChannel: {
       name: template(response, 'chatChannel.name') ?? '#inc-{number}',
       url: template(response, 'chatChannel.url'),

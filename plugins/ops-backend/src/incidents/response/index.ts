@@ -14,6 +14,7 @@ import { ChangeRequestService } from '../../changes';
 import { Clock } from '../../lib/clock';
 import { OpsFeature } from '../../lib/feature';
 import { OnCallService } from '../../oncall';
+import { StatusUpdateListener, UpdateCadenceMinutes } from './cadence';
 import { ChangeEventSender } from './ChangeEvents';
 import { readIncidentResponseConfig } from './config';
 import { DatabaseIncidentRoleStore } from './IncidentRoleStore';
@@ -22,7 +23,8 @@ import { IncidentReviews } from './reviews';
 import { createIncidentResponseRouter } from './router';
 
 export { IncidentResponseService } from './IncidentResponseService';
-export { readIncidentResponseConfig } from './config';
+export { readIncidentResponseConfig, readUpdateCadenceMinutes } from './config';
+export type { StatusUpdateListener, UpdateCadenceMinutes } from './cadence';
 export type { IncidentReviews } from './reviews';
 
 /** What the incident page's backend is built from. */
@@ -39,6 +41,13 @@ export interface IncidentResponseOptions {
   provider?: IncidentResponseProvider;
   /** The incidents feature's severity policy. */
   policy: IncidentPolicy;
+  /**
+   * The incidents feature's status update cadence (read once, for the page
+   * and the cards); read from config here when not given.
+   */
+  updateCadenceMinutes?: UpdateCadenceMinutes;
+  /** Told of status updates posted from the page: the incidents feature. */
+  statusUpdates?: StatusUpdateListener;
   oncall?: Pick<OnCallService, 'getEntityOnCall'>;
   changes?: Pick<
     ChangeRequestService,
@@ -59,7 +68,10 @@ export interface IncidentResponseOptions {
 export function createIncidentResponseFeature(
   options: IncidentResponseOptions,
 ): OpsFeature<IncidentResponseService> {
-  const config = readIncidentResponseConfig(options.config);
+  const config = readIncidentResponseConfig(
+    options.config,
+    options.updateCadenceMinutes,
+  );
   const service = new IncidentResponseService({
     provider: options.provider,
     store: new DatabaseIncidentRoleStore(options.database),
@@ -69,6 +81,7 @@ export function createIncidentResponseFeature(
     oncall: options.oncall,
     changes: options.changes,
     reviews: options.reviews,
+    statusUpdates: options.statusUpdates,
     policy: options.policy,
     config,
     logger: options.logger,

@@ -58,11 +58,17 @@ const MIRROR_NOTE = new RegExp(
 );
 
 /**
+ * What the status-update rules read of an incident: its log and its notes
+ * (the incident page's whole read, or the incidents refresh's smaller one).
+ */
+export type IncidentLog = Pick<UpstreamIncidentView, 'logEntries' | 'notes'>;
+
+/**
  * Whether a log entry is one of the incident's notes: PagerDuty logs a note
  * as an `annotate` entry whose text is the note's (or, without text, at the
  * note's time).
  */
-function noteMatcher(view: UpstreamIncidentView) {
+function noteMatcher(view: IncidentLog) {
   const texts = new Set(view.notes.map(n => n.content.trim()));
   const times = view.notes.map(n => Date.parse(n.at));
   return (e: UpstreamLogEntry) =>
@@ -77,9 +83,7 @@ function noteMatcher(view: UpstreamIncidentView) {
  * `annotate` entries that are not notes (PagerDuty's published log entry
  * types have none for status updates, which it logs as annotations).
  */
-export function statusUpdatesOf(
-  view: UpstreamIncidentView,
-): UpstreamLogEntry[] {
+export function statusUpdatesOf(view: IncidentLog): UpstreamLogEntry[] {
   const isNote = noteMatcher(view);
   return view.logEntries.filter(
     e =>
@@ -89,7 +93,7 @@ export function statusUpdatesOf(
 }
 
 /** The first note or update that says the mitigation is in place. */
-export function mitigatedAt(view: UpstreamIncidentView): string | undefined {
+export function mitigatedAt(view: IncidentLog): string | undefined {
   const times = [
     ...view.notes.filter(n => isMitigationText(n.content)).map(n => n.at),
     ...statusUpdatesOf(view)

@@ -39,9 +39,10 @@ export function describeUpdateDue(
 
 /**
  * When the next status update of an open P1/P2 incident is due, for the
- * entity card. The backend's `nextUpdateDue` knows the last status update;
- * without it the first update is counted from the incident's start, which
- * is right until someone posts one.
+ * entity card. The backend's `nextUpdateDue` knows the configured cadence
+ * and the last status update (kept by its incidents refresh). Only an answer
+ * without it (a backend from before it was filled) falls back to the
+ * default cadence counted from the incident's start.
  */
 export function nextUpdateDueOf(
   incident: AssessedIncident,
