@@ -39,6 +39,7 @@ import {
   KpiChangeRecord,
   KpiChangeSource,
   KpiIncidentSource,
+  KpiReviewSource,
   KpiTeamSource,
   OverviewSources,
 } from './sources';
@@ -62,6 +63,8 @@ export interface KpiServiceOptions {
   incidents?: KpiIncidentSource;
   availability?: KpiAvailabilitySource;
   changes?: KpiChangeSource;
+  /** Post-incident reviews (KPIs "reviews completed on time", "action items overdue"). */
+  reviews?: KpiReviewSource;
   teams?: KpiTeamSource;
   overview?: OverviewSources;
   clock: Clock;
@@ -329,6 +332,23 @@ export class KpiService {
           note: error.message,
         });
       }
+    }
+
+    // Post-incident reviews: those of the scope's entities (all of them for
+    // the platform, whose reviews may name Groups or Systems too).
+    if (this.options.reviews) {
+      const { reviews, actionItems } = await this.options.reviews.records(from);
+      const refs = new Set(
+        [
+          ...scope.entities.map(refOf),
+          ...(scope.entityRef ? [scope.entityRef] : []),
+        ].map(r => r.toLocaleLowerCase('en-US')),
+      );
+      const inScope = (x: { entityRefs: string[] }) =>
+        request.scope === 'platform' ||
+        x.entityRefs.some(r => refs.has(r.toLocaleLowerCase('en-US')));
+      inputs.reviews = reviews.filter(inScope);
+      inputs.actionItems = actionItems.filter(inScope);
     }
 
     return {

@@ -31,7 +31,7 @@ const HOUR = 60 * MINUTE;
 
 /**
  * Config keys of the targets, in the units people write them: percentages,
- * hours, minutes, a count per month, deployments per day.
+ * hours, minutes, a count per month, deployments per day, a count.
  */
 const TARGET_KEYS: Record<
   KpiId,
@@ -53,6 +53,8 @@ const TARGET_KEYS: Record<
     key: 'incidentResolutionHours',
     toValue: n => n * HOUR,
   },
+  reviewsOnTime: { key: 'reviewsOnTimePercent', toValue: n => n / 100 },
+  actionItemsOverdue: { key: 'actionItemsOverdue', toValue: n => n },
 };
 
 function severities(

@@ -8,6 +8,7 @@ import { ChangeRequestService } from '../changes';
 import { Clock, systemClock } from '../lib/clock';
 import { OpsFeature } from '../lib/feature';
 import { IncidentsService } from '../incidents';
+import { ReviewsService } from '../reviews';
 import { OnCallService } from '../oncall';
 import { SloService } from '../slo';
 import { readKpisConfig } from './config';
@@ -17,6 +18,7 @@ import {
   availabilitySourceFromSlo,
   changeSourceFromService,
   incidentSourceFromService,
+  reviewSourceFromService,
 } from './sources';
 
 export { KpiService } from './KpiService';
@@ -31,6 +33,8 @@ export interface KpisFeatureOptions {
   incidents?: IncidentsService;
   slo?: SloService;
   changes?: ChangeRequestService;
+  /** Post-incident reviews: the KPIs ask its service, never its tables. */
+  reviews?: Pick<ReviewsService, 'kpiRecords'>;
   clock?: Clock;
 }
 
@@ -43,7 +47,7 @@ export function createKpisFeature(
   options: KpisFeatureOptions,
 ): OpsFeature<KpiService> {
   const clock = options.clock ?? systemClock;
-  const { oncall, incidents, slo, changes } = options;
+  const { oncall, incidents, slo, changes, reviews } = options;
   const service = new KpiService({
     catalog: options.catalog,
     config: readKpisConfig(options.config),
@@ -51,6 +55,7 @@ export function createKpisFeature(
     incidents: incidents ? incidentSourceFromService(incidents) : undefined,
     availability: slo ? availabilitySourceFromSlo({ uptime: slo }) : undefined,
     changes: changes ? changeSourceFromService(changes) : undefined,
+    reviews: reviews ? reviewSourceFromService(reviews) : undefined,
     teams: oncall
       ? {
           async servicesOf(groupRef, credentials) {

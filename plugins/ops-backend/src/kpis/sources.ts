@@ -8,7 +8,9 @@ import {
   ChangeMeasureRecord,
   ChangeRequestSummary,
   Freshness,
+  KpiActionItemRecord,
   KpiAvailabilityPoint,
+  KpiReviewRecord,
   MaintenanceCalendar,
   PlatformOnCallResponse,
   PlatformSlosResponse,
@@ -191,6 +193,25 @@ export function changeSourceFromService(changes: {
     implemented: (range, credentials) =>
       changes.implemented(range, { credentials }),
   };
+}
+
+/** Post-incident reviews and their action items (the reviews feature). */
+export interface KpiReviewSource {
+  /** Reviews due since `since`; action items not done, or done since then. */
+  records(since: Date): Promise<{
+    reviews: KpiReviewRecord[];
+    actionItems: KpiActionItemRecord[];
+  }>;
+}
+
+/** Reviews from the reviews feature's service (never its tables). */
+export function reviewSourceFromService(reviews: {
+  kpiRecords(since: Date): Promise<{
+    reviews: KpiReviewRecord[];
+    actionItems: KpiActionItemRecord[];
+  }>;
+}): KpiReviewSource {
+  return { records: since => reviews.kpiRecords(since) };
 }
 
 /** The services a team answers for besides those it owns (its on-call). */

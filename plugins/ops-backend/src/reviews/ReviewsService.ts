@@ -21,12 +21,15 @@ import {
   AssessedIncident,
   calendarDate,
   ChangeAction,
+  dueDateSpan,
   ChangeRequest,
   formatActionItemId,
   formatReviewId,
   incidentReviewUpdatePermission,
   isActionItemOverdue,
   isReviewOverdue,
+  KpiActionItemRecord,
+  KpiReviewRecord,
   parseActionItemId,
   parseReviewId,
   PostIncidentReview,
@@ -91,26 +94,6 @@ export interface ReviewIncidentSource {
 export interface ReviewCallContext {
   credentials: BackstageCredentials<BackstageUserPrincipal>;
   request?: Request;
-}
-
-/** A review the KPIs count: due in their period, with when it was completed. */
-export interface ReviewKpiRecord {
-  id: string;
-  entityRefs: string[];
-  dueDate: string;
-  completedAt?: string;
-  /** Completed on or before the due date; undefined while open. */
-  completedOnTime?: boolean;
-  /** Open and past its due date. */
-  overdue: boolean;
-}
-
-/** An open action item past its due date, with its review's entities. */
-export interface OverdueActionItemRecord {
-  id: string;
-  reviewId: string;
-  entityRefs: string[];
-  dueDate: string;
 }
 
 /** What {@link ReviewsService} is built from. */
@@ -501,6 +484,7 @@ export class ReviewsService implements IncidentReviews {
           itemDbId: item.dbId,
           expectedVersion: body.version,
           patch,
+          now: this.clock.now(),
         });
         return (await this.present([stored], ctx.credentials))[0];
       },
@@ -508,53 +492,41 @@ export class ReviewsService implements IncidentReviews {
   }
 
   /**
-   * Reviews due on the calendar dates of [from, to) (in the calendar's time
-   * zone), for the KPI "reviews completed on time".
+   * What the review KPIs count from (see `KpiReviewRecord` and
+   * `KpiActionItemRecord` in ops-common): the reviews due since `since`, and
+   * the action items not done or done since then, each with the entities of
+   * its review so that the KPIs can take a scope's share.
    */
-  async kpiRecords(range: {
-    from: Date;
-    to: Date;
-  }): Promise<ReviewKpiRecord[]> {
-    const now = this.clock.now();
-    const first = calendarDate(range.from, this.zone);
-    // The range's end is exclusive: the last date is the one before it.
-    const last = calendarDate(new Date(range.to.getTime() - 1), this.zone);
-    if (last < first) return [];
-    const reviews = await this.options.store.listDueBetween(first, last);
-    return reviews.map(r => ({
-      id: formatReviewId(r.dbId),
-      entityRefs: r.entityRefs,
-      dueDate: r.dueDate,
-      ...(r.completedAt ? { completedAt: r.completedAt } : {}),
-      completedOnTime: reviewCompletedOnTime(r, this.zone),
-      overdue: isReviewOverdue(r, now, this.zone),
-    }));
-  }
-
-  /** Open action items past their due date now, for the KPI "action items overdue". */
-  async overdueActionItems(): Promise<OverdueActionItemRecord[]> {
-    const now = this.clock.now();
-    const today = calendarDate(now, this.zone);
-    const items = (
-      await this.options.store.listOpenActionItems({ dueOnOrBefore: today })
-    ).filter(i => isActionItemOverdue(i, now, this.zone));
-    const reviews = new Map<number, StoredReview | undefined>();
-    const result: OverdueActionItemRecord[] = [];
-    for (const item of items) {
-      if (!reviews.has(item.reviewDbId)) {
-        reviews.set(
-          item.reviewDbId,
-          await this.options.store.get(item.reviewDbId),
-        );
-      }
-      result.push({
-        id: formatActionItemId(item.dbId),
-        reviewId: formatReviewId(item.reviewDbId),
-        entityRefs: reviews.get(item.reviewDbId)?.entityRefs ?? [],
-        dueDate: item.dueDate,
-      });
-    }
-    return result;
+  async kpiRecords(since: Date): Promise<{
+    reviews: KpiReviewRecord[];
+    actionItems: KpiActionItemRecord[];
+  }> {
+    const { store } = this.options;
+    const [reviews, items] = await Promise.all([
+      store.listDueBetween(calendarDate(since, this.zone), '9999-12-31'),
+      store.listActionItemsForKpis(since),
+    ]);
+    return {
+      reviews: reviews.map(r => {
+        const span = dueDateSpan(r.dueDate, this.zone);
+        const onTime = reviewCompletedOnTime(r, this.zone);
+        return {
+          id: formatReviewId(r.dbId),
+          entityRefs: r.entityRefs,
+          dueStart: span.start.toISOString(),
+          overdueFrom: span.end.toISOString(),
+          ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+          ...(onTime !== undefined ? { completedOnTime: onTime } : {}),
+        };
+      }),
+      actionItems: items.map(i => ({
+        id: formatActionItemId(i.dbId),
+        entityRefs: i.entityRefs,
+        createdAt: i.createdAt,
+        overdueFrom: dueDateSpan(i.dueDate, this.zone).end.toISOString(),
+        ...(i.doneAt ? { doneAt: i.doneAt } : {}),
+      })),
+    };
   }
 
   private dueDateAfter(at: string): string {

@@ -258,6 +258,7 @@ describe.each(databases.eachSupportedId())('DatabaseReviewsStore on %s', id => {
       itemDbId: item.dbId,
       expectedVersion: 1,
       patch: { status: 'in-progress', url: null },
+      now: later,
     });
     expect(moved.item).toMatchObject({ status: 'in-progress', version: 2 });
     expect(moved.item.url).toBeUndefined();
@@ -267,6 +268,7 @@ describe.each(databases.eachSupportedId())('DatabaseReviewsStore on %s', id => {
         itemDbId: item.dbId,
         expectedVersion: 1,
         patch: { status: 'done' },
+        now: later,
       }),
     ).rejects.toThrow(ConflictError);
     // An item of another review is not found through this one.
@@ -277,6 +279,7 @@ describe.each(databases.eachSupportedId())('DatabaseReviewsStore on %s', id => {
         itemDbId: item.dbId,
         expectedVersion: 2,
         patch: { status: 'done' },
+        now: later,
       }),
     ).rejects.toThrow(NotFoundError);
     await expect(
@@ -294,6 +297,48 @@ describe.each(databases.eachSupportedId())('DatabaseReviewsStore on %s', id => {
     });
     expect(open.map(i => i.dbId)).toContain(second.item.dbId);
     expect(open.map(i => i.dbId)).not.toContain(item.dbId);
+  });
+
+  it('remembers when an action item was done, for the KPIs', async () => {
+    const { review } = await store.ensure(
+      newReview({ entityRefs: ['component:default/search-service'] }),
+    );
+    const { item } = await store.addActionItem({
+      reviewDbId: review.dbId,
+      title: 'Tune the search cache',
+      owner: 'user:default/ana-silva',
+      dueDate: '2026-12-09',
+      now,
+    });
+    const done = await store.updateActionItem({
+      reviewDbId: review.dbId,
+      itemDbId: item.dbId,
+      expectedVersion: 1,
+      patch: { status: 'done' },
+      now: later,
+    });
+    expect(done.item.doneAt).toBe('2026-12-07T09:30:00.000Z');
+    const since = (d: string) =>
+      store
+        .listActionItemsForKpis(new Date(d))
+        .then(items => items.find(i => i.dbId === item.dbId));
+    expect(await since('2026-12-01T00:00:00Z')).toMatchObject({
+      doneAt: '2026-12-07T09:30:00.000Z',
+      entityRefs: ['component:default/search-service'],
+    });
+    expect(await since('2026-12-08T00:00:00Z')).toBeUndefined();
+    // Reopened: not done any more.
+    const reopened = await store.updateActionItem({
+      reviewDbId: review.dbId,
+      itemDbId: item.dbId,
+      expectedVersion: 2,
+      patch: { status: 'open' },
+      now: later,
+    });
+    expect(reopened.item.doneAt).toBeUndefined();
+    expect(await since('2026-12-08T00:00:00Z')).toMatchObject({
+      status: 'open',
+    });
   });
 
   it('lists open reviews and recently completed ones, soonest due first', async () => {
@@ -367,6 +412,9 @@ describe.each(databases.eachSupportedId())('DatabaseReviewsStore on %s', id => {
     await applyDatabaseMigrations(fresh);
     expect(await fresh.schema.hasTable('ops_incident_reviews')).toBe(true);
     expect(await fresh.schema.hasTable('ops_review_action_items')).toBe(true);
+    expect(
+      await fresh.schema.hasColumn('ops_review_action_items', 'done_at'),
+    ).toBe(true);
     await rollbackDatabaseMigrations(fresh);
     expect(await fresh.schema.hasTable('ops_incident_reviews')).toBe(false);
     expect(await fresh.schema.hasTable('ops_review_action_items')).toBe(false);

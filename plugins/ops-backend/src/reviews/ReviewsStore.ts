@@ -24,6 +24,13 @@ export interface StoredActionItem {
   url?: string;
   version: number;
   createdAt: string;
+  /** When it was marked done (absent while not done). */
+  doneAt?: string;
+}
+
+/** An action item with its review's entities, for the KPIs. */
+export interface ActionItemWithEntities extends StoredActionItem {
+  entityRefs: string[];
 }
 
 /** A review as stored, with its action items (oldest first). */
@@ -128,7 +135,13 @@ export interface ReviewsStore {
     itemDbId: number;
     expectedVersion: number;
     patch: ActionItemPatch;
+    now: Date;
   }): Promise<{ review: StoredReview; item: StoredActionItem }>;
+  /**
+   * Action items not done, or done since `doneSince`, with their review's
+   * entities: what the KPI of overdue action items counts from.
+   */
+  listActionItemsForKpis(doneSince: Date): Promise<ActionItemWithEntities[]>;
   /** Action items not done, due on or before `dueOnOrBefore` when given. */
   listOpenActionItems(options?: {
     dueOnOrBefore?: string;
@@ -178,6 +191,7 @@ type ItemRow = {
   url: string | null;
   version: number;
   created_at: Time;
+  done_at: Time | null;
 };
 
 /** A stored time as ISO 8601; SQLite hands back epoch ms, the others Dates. */
@@ -212,6 +226,7 @@ function toItem(row: ItemRow): StoredActionItem {
     ...(row.url ? { url: row.url } : {}),
     version: Number(row.version),
     createdAt: iso(row.created_at),
+    ...(row.done_at ? { doneAt: iso(row.done_at) } : {}),
   };
 }
 
@@ -459,8 +474,9 @@ export class DatabaseReviewsStore implements ReviewsStore {
     itemDbId: number;
     expectedVersion: number;
     patch: ActionItemPatch;
+    now: Date;
   }): Promise<{ review: StoredReview; item: StoredActionItem }> {
-    const { reviewDbId, itemDbId, expectedVersion, patch } = options;
+    const { reviewDbId, itemDbId, expectedVersion, patch, now } = options;
     return this.knex.transaction(async trx => {
       const current: ItemRow | undefined = await trx(ITEMS)
         .where({ id: itemDbId, review_id: reviewDbId })
@@ -478,7 +494,11 @@ export class DatabaseReviewsStore implements ReviewsStore {
       if (patch.title !== undefined) set.title = patch.title;
       if (patch.owner !== undefined) set.owner = patch.owner;
       if (patch.dueDate !== undefined) set.due_date = patch.dueDate;
-      if (patch.status !== undefined) set.status = patch.status;
+      if (patch.status !== undefined && patch.status !== current.status) {
+        set.status = patch.status;
+        if (patch.status === 'done') set.done_at = now;
+        else if (current.status === 'done') set.done_at = null;
+      }
       if (patch.url !== undefined) set.url = patch.url;
       const count = await trx(ITEMS)
         .where({ id: itemDbId, version: expectedVersion })
@@ -511,6 +531,26 @@ export class DatabaseReviewsStore implements ReviewsStore {
     }
     const rows: ItemRow[] = await qb;
     return rows.map(toItem);
+  }
+
+  async listActionItemsForKpis(
+    doneSince: Date,
+  ): Promise<ActionItemWithEntities[]> {
+    const rows: Array<ItemRow & { entity_refs: string }> = await this.knex(
+      ITEMS,
+    )
+      .join(REVIEWS, `${REVIEWS}.id`, `${ITEMS}.review_id`)
+      .select(`${ITEMS}.*`, `${REVIEWS}.entity_refs`)
+      .where(inner =>
+        inner
+          .whereNot(`${ITEMS}.status`, 'done')
+          .orWhere(`${ITEMS}.done_at`, '>=', doneSince),
+      )
+      .orderBy(`${ITEMS}.id`, 'asc');
+    return rows.map(row => ({
+      ...toItem(row),
+      entityRefs: parseRefs(row.entity_refs),
+    }));
   }
 
   async claimReminder(

@@ -21,10 +21,8 @@ import { createReviewsRouter } from './router';
 export { ReviewsService, REVIEWS_SYSTEM_ACTOR } from './ReviewsService';
 export type {
   IncidentReviews,
-  OverdueActionItemRecord,
   ReviewCallContext,
   ReviewIncidentSource,
-  ReviewKpiRecord,
 } from './ReviewsService';
 export { DatabaseReviewsStore } from './ReviewsStore';
 export type { ReviewsStore } from './ReviewsStore';

@@ -278,7 +278,7 @@ describe('post-incident reviews API', () => {
       ],
       [
         'a link that is not http',
-        { version: 1, documentUrl: 'javascript:alert(1)' },
+        { version: 1, documentUrl: 'ftp://files.example.com/pir.txt' },
         /documentUrl: must be an http or https URL/,
       ],
     ];

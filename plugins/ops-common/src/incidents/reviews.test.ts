@@ -1,6 +1,7 @@
 import {
   addBusinessDays,
   calendarDate,
+  dueDateSpan,
   formatActionItemId,
   formatReviewId,
   isActionItemOverdue,
@@ -135,6 +136,18 @@ describe('overdue and on time', () => {
     expect(
       isActionItemOverdue({ status: 'open', dueDate: '2026-12-10' }, now),
     ).toBe(false);
+  });
+
+  it('spans a due date in its zone, over a daylight saving change', () => {
+    expect(dueDateSpan('2026-12-07')).toEqual({
+      start: new Date('2026-12-07T00:00:00Z'),
+      end: new Date('2026-12-08T00:00:00Z'),
+    });
+    // Berlin moves to summer time on 2026-03-29: a 23-hour day.
+    expect(dueDateSpan('2026-03-29', 'Europe/Berlin')).toEqual({
+      start: new Date('2026-03-28T23:00:00Z'),
+      end: new Date('2026-03-29T22:00:00Z'),
+    });
   });
 
   it('reads instants as calendar dates', () => {

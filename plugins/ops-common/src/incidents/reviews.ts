@@ -180,6 +180,22 @@ export function isActionItemOverdue(
   return item.status !== 'done' && isPastDue(item.dueDate, now, timeZone);
 }
 
+/**
+ * The instants a due date (`YYYY-MM-DD`) spans in a time zone: from its
+ * start (the period it counts in) to its end (from then on it is overdue).
+ * @public
+ */
+export function dueDateSpan(
+  dueDate: string,
+  timeZone = 'UTC',
+): { start: Date; end: Date } {
+  const start = dayOf(dueDate, timeZone);
+  return {
+    start: start.toJSDate(),
+    end: start.plus({ days: 1 }).toJSDate(),
+  };
+}
+
 /** Formats a review's database id as `PIR-<n>`. @public */
 export function formatReviewId(dbId: number): string {
   return `PIR-${dbId}`;

@@ -16,16 +16,19 @@ export const kpiIds = [
   'rollbackRate',
   'alertResponseTime',
   'incidentResolutionTime',
+  'reviewsOnTime',
+  'actionItemsOverdue',
 ] as const;
 /** @public */
 export type KpiId = (typeof kpiIds)[number];
 
 /**
  * The unit a KPI's value is kept in: `ratio` 0–1 (shown as %), `duration`
- * milliseconds, `perMonth` incidents per month, `perDay` deployments a day.
+ * milliseconds, `perMonth` incidents per month, `perDay` deployments a day,
+ * `count` things at a time (action items overdue).
  * @public
  */
-export type KpiUnit = 'ratio' | 'duration' | 'perMonth' | 'perDay';
+export type KpiUnit = 'ratio' | 'duration' | 'perMonth' | 'perDay' | 'count';
 
 /** Which way the value should move. @public */
 export type KpiDirection = 'higher-is-better' | 'lower-is-better';
@@ -33,10 +36,10 @@ export type KpiDirection = 'higher-is-better' | 'lower-is-better';
 /**
  * How a value is held against its target: `at-least` (≥, uptime and
  * deployment frequency), `more-than` (>), `less-than` (<), as the seed
- * writes them.
+ * writes them; `at-most` (≤) for counts whose target is none at all.
  * @public
  */
-export type KpiComparison = 'at-least' | 'more-than' | 'less-than';
+export type KpiComparison = 'at-least' | 'more-than' | 'less-than' | 'at-most';
 
 /** The two tables of the seed. @public */
 export type KpiTable = 'reliability' | 'efficiency';
@@ -73,6 +76,8 @@ export const DEFAULT_KPI_TARGETS: KpiTargets = {
   rollbackRate: 0.05,
   alertResponseTime: 5 * MINUTE,
   incidentResolutionTime: 2 * HOUR,
+  reviewsOnTime: 0.9,
+  actionItemsOverdue: 0,
 };
 
 /** The KPIs in the order of the seed's tables. @public */
@@ -187,6 +192,28 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     definition:
       'Mean time from creation to resolution of the incidents of any severity created in the period and resolved.',
     source: 'PagerDuty incidents: created and resolved times',
+  },
+  {
+    id: 'reviewsOnTime',
+    name: 'Reviews Completed On Time',
+    table: 'efficiency',
+    unit: 'ratio',
+    direction: 'higher-is-better',
+    comparison: 'at-least',
+    definition:
+      'Share of the post-incident reviews due in the period (P1/P2 incidents and emergency changes, due 5 business days later by default) that were completed on or before their due date; reviews not yet due are left out.',
+    source: 'Post-incident reviews of the portal (reviews feature)',
+  },
+  {
+    id: 'actionItemsOverdue',
+    name: 'Action Items Overdue',
+    table: 'efficiency',
+    unit: 'count',
+    direction: 'lower-is-better',
+    comparison: 'at-most',
+    definition:
+      "Review action items not done and past their due date at the period's end (now for the current period).",
+    source: 'Action items of post-incident reviews (reviews feature)',
   },
 ];
 

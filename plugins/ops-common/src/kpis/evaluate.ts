@@ -40,6 +40,34 @@ export interface KpiDeploymentRecord {
 }
 
 /**
+ * A post-incident review as the KPIs count it: when it was due, and
+ * whether it was completed on time.
+ * @public
+ */
+export interface KpiReviewRecord {
+  id: string;
+  entityRefs: string[];
+  /** Start of its due date in the business calendar's zone (ISO 8601): the range it counts in. */
+  dueStart: string;
+  /** End of its due date (ISO 8601): from then on an open review is overdue. */
+  overdueFrom: string;
+  completedAt?: string;
+  /** Completed on or before its due date; absent while open. */
+  completedOnTime?: boolean;
+}
+
+/** An action item of a review as the KPIs count it. @public */
+export interface KpiActionItemRecord {
+  id: string;
+  entityRefs: string[];
+  createdAt: string;
+  /** End of its due date (ISO 8601): from then on it is overdue until done. */
+  overdueFrom: string;
+  /** When it was marked done (ISO 8601), if it is. */
+  doneAt?: string;
+}
+
+/**
  * What KPIs are computed from. A source left out (undefined) is not known
  * for the scope (e.g. no PagerDuty service), which is not the same as an
  * empty list (known, and nothing happened).
@@ -50,6 +78,10 @@ export interface KpiInputs {
   availability?: KpiAvailabilityPoint[];
   changes?: ChangeMeasureRecord[];
   deployments?: KpiDeploymentRecord[];
+  /** Post-incident reviews (absent: the reviews feature is not installed). */
+  reviews?: KpiReviewRecord[];
+  /** Action items of the reviews (absent with the reviews). */
+  actionItems?: KpiActionItemRecord[];
   /**
    * Since when a source holds data (ISO 8601). Ranges starting earlier are
    * computed over the part with data and marked partial.
@@ -180,6 +212,9 @@ interface PreparedInputs {
     ok: number;
   }>;
   since: NonNullable<KpiInputs['since']>;
+  reviews?: KpiReviewRecord[];
+  actionItems?: KpiActionItemRecord[];
+  now: number;
 }
 
 /** What the incident KPIs add up over the incidents of a window. */
@@ -360,6 +395,9 @@ function prepare(
         ok: d => flag(d.record.outcome === 'successful'),
       }),
     since: inputs.since ?? {},
+    reviews: inputs.reviews,
+    actionItems: inputs.actionItems,
+    now,
   };
 }
 
@@ -651,6 +689,71 @@ function changeMeasurements(
   return result;
 }
 
+/**
+ * The review KPIs of a range: the share of reviews due in it that were
+ * completed on time (those not yet due, open and within their date, are
+ * left out), and the action items overdue at its end (now, for a range
+ * that has not ended).
+ */
+function reviewMeasurements(
+  prepared: PreparedInputs,
+  r: KpiRange,
+): Pick<Record<KpiId, KpiMeasurement>, 'reviewsOnTime' | 'actionItemsOverdue'> {
+  const { reviews, actionItems, now } = prepared;
+  const start = Date.parse(r.start);
+  const end = Date.parse(r.end);
+  let reviewsOnTime: KpiMeasurement;
+  if (!reviews) {
+    reviewsOnTime = noData('post-incident reviews are not installed');
+  } else {
+    const due = reviews.filter(x => {
+      const t = Date.parse(x.dueStart);
+      return t >= start && t < end;
+    });
+    const decided = due.filter(
+      x => x.completedAt !== undefined || Date.parse(x.overdueFrom) <= now,
+    );
+    const onTime = decided.filter(x => x.completedOnTime === true).length;
+    const pending = due.length - decided.length;
+    const notYet = pending ? `, ${pending} not yet due` : '';
+    reviewsOnTime =
+      decided.length === 0
+        ? noData(
+            due.length === 0
+              ? 'no review due in the period'
+              : `${plural(due.length, 'review')} not yet due`,
+          )
+        : {
+            value: onTime / decided.length,
+            sample: decided.length,
+            basis: `${onTime} of ${plural(
+              decided.length,
+              'review',
+            )} completed on time${notYet}`,
+          };
+  }
+  let actionItemsOverdue: KpiMeasurement;
+  if (!actionItems) {
+    actionItemsOverdue = noData('post-incident reviews are not installed');
+  } else {
+    const at = Math.min(end, now);
+    const overdue = actionItems.filter(
+      i =>
+        Date.parse(i.createdAt) <= at &&
+        Date.parse(i.overdueFrom) <= at &&
+        !(i.doneAt !== undefined && Date.parse(i.doneAt) <= at),
+    ).length;
+    actionItemsOverdue = {
+      value: overdue,
+      sample: overdue,
+      basis: `${plural(overdue, 'open action item')} past due ${
+        at >= now ? 'now' : `on ${new Date(at).toISOString().slice(0, 10)}`
+      }`,
+    };
+  }
+  return { reviewsOnTime, actionItemsOverdue };
+}
+
 function measurePrepared(
   prepared: PreparedInputs,
   r: KpiRange,
@@ -660,6 +763,7 @@ function measurePrepared(
     uptime: uptimeMeasurement(prepared, r, prepared.since.availability),
     ...incidentMeasurements(prepared, r, options),
     ...changeMeasurements(prepared, r, prepared.since.changes),
+    ...reviewMeasurements(prepared, r),
   };
 }
 
@@ -686,6 +790,8 @@ export function kpiStatus(
       return m.value >= target ? 'met' : 'missed';
     case 'more-than':
       return m.value > target ? 'met' : 'missed';
+    case 'at-most':
+      return m.value <= target ? 'met' : 'missed';
     default:
       return m.value < target ? 'met' : 'missed';
   }

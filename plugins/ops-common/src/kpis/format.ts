@@ -36,6 +36,8 @@ export function formatKpiValue(
       return `${prefix}${duration(value)}`;
     case 'perMonth':
       return `${prefix}${trim(value, 1)} / month`;
+    case 'count':
+      return `${prefix}${Math.round(value).toLocaleString('en-US')}`;
     default:
       return `${prefix}${trim(value, 1)} / day`;
   }
@@ -51,6 +53,8 @@ export function formatKpiTarget(id: KpiId, target: number): string {
       return `≥ ${value}`;
     case 'more-than':
       return `> ${value}`;
+    case 'at-most':
+      return `≤ ${value}`;
     default:
       return `< ${value}`;
   }

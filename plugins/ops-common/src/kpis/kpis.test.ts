@@ -10,6 +10,7 @@ import {
   KpiDeploymentRecord,
   KpiInputs,
   KpiReport,
+  KPI_DEFINITIONS,
   KpiResult,
   measureKpis,
 } from '.';
@@ -461,7 +462,7 @@ describe('formatting and export', () => {
       sources: [],
     };
     const lines = kpiReportsToCsv([report]).trimEnd().split('\r\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(1 + KPI_DEFINITIONS.length);
     expect(lines[0]).toMatch(/^scope,entity,period,from,to,kpi,value,/);
     const mtbf = lines.find(l => l.includes('MTBF'))!;
     expect(mtbf).toContain(`${720 * HOUR},≥ 720 h,${720 * HOUR},> 720 h,met`);

@@ -326,6 +326,8 @@ describe('OpsOverviewPage', () => {
       'Rollback Rate',
       'Alert Response Time',
       'Incident Resolution Time',
+      'Reviews Completed On Time',
+      'Action Items Overdue',
     ]);
 
     const open = await screen.findByRole('table', {
