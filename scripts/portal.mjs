@@ -165,6 +165,7 @@ function stackEnv(p, extra = {}) {
     FAKE_PAGERDUTY_PORT: String(p.pagerduty),
     FAKE_CLOUDWATCH_PORT: String(p.cloudwatch),
     APP_CONFIG_ops_pagerduty_apiBaseUrl: `http://localhost:${p.pagerduty}`,
+    APP_CONFIG_ops_pagerduty_eventsBaseUrl: `http://localhost:${p.pagerduty}`,
     APP_CONFIG_ops_cloudwatch_endpoint: `http://localhost:${p.cloudwatch}`,
     ...extra,
   });
