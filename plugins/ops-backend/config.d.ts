@@ -369,6 +369,10 @@ export interface Config {
         alertResponseMinutes?: number;
         /** Incident resolution time less than this many hours. Default 2. */
         incidentResolutionHours?: number;
+        /** Post-incident reviews completed on time at least this, in percent. Default 90. */
+        reviewsOnTimePercent?: number;
+        /** Review action items overdue at most this many. Default 0. */
+        actionItemsOverdue?: number;
       };
       /** Severities whose incidents are failures (MTBF, MTTR). Default [P1, P2]. */
       failureSeverities?: string[];
@@ -386,6 +390,37 @@ export interface Config {
        * computes). Default 10.
        */
       reportCacheSeconds?: number;
+    };
+    /**
+     * Post-incident reviews (docs/reviews.md): which incidents and changes
+     * need one, and when it is due.
+     */
+    reviews?: {
+      /** Incidents of these severities get a review. Default [P1, P2]; [] for none. */
+      requiredSeverities?: string[];
+      /** Emergency change requests get a review once their implementation ends. Default true. */
+      emergencyChanges?: boolean;
+      /** Business days after the incident (or the change's end) a review is due (0–60). Default 5. */
+      dueBusinessDays?: number;
+      /** Minutes between two runs of the task that creates required reviews (one replica at a time). Default 10. */
+      createEveryMinutes?: number;
+      /** The business calendar due dates are counted in. */
+      calendar?: {
+        /** IANA time zone of the calendar dates. Default UTC. */
+        timeZone?: string;
+        /** Working days, as lower-case English weekday names. Default monday to friday. */
+        weekdays?: Array<
+          | 'monday'
+          | 'tuesday'
+          | 'wednesday'
+          | 'thursday'
+          | 'friday'
+          | 'saturday'
+          | 'sunday'
+        >;
+        /** Public holidays as YYYY-MM-DD: not counted as business days. Default none. */
+        holidays?: string[];
+      };
     };
     /** Runbooks and the alarms they cover (docs/runbooks.md). */
     runbooks?: {
