@@ -614,6 +614,22 @@ export async function startFakePagerDuty(
     return page(query, found.map(incidentFull), 'incidents');
   }
 
+  /** A log entry's one-line summary, in PagerDuty's words. */
+  function logSummary(type: string, agent: string, responder: string) {
+    switch (type) {
+      case 'trigger_log_entry':
+        return 'Triggered through the API';
+      case 'notify_log_entry':
+        return `Notified ${responder} by push notification`;
+      case 'acknowledge_log_entry':
+        return `Acknowledged by ${agent}`;
+      case 'resolve_log_entry':
+        return `Resolved by ${agent}`;
+      default:
+        return type.replace(/_log_entry$/, '').replace(/_/g, ' ');
+    }
+  }
+
   function logEntries(id: string, query: URLSearchParams) {
     const i = incidents.get(id);
     if (!i || i.createdAt > now()) throw notFound();
@@ -634,7 +650,11 @@ export async function startFakePagerDuty(
     ) => ({
       id: `R${i.id.slice(1)}${suffix}`,
       type,
-      summary: type.replace(/_log_entry$/, '').replace(/_/g, ' '),
+      summary: logSummary(
+        type,
+        (agent as { summary: string }).summary,
+        responder.summary,
+      ),
       self: `${selfUrl}/log_entries/R${i.id.slice(1)}${suffix}`,
       html_url: `${baseWeb}/incidents/${i.id}/log_entries/R${i.id.slice(
         1,
