@@ -247,6 +247,39 @@ describe.each(databases.eachSupportedId())('ReviewsService on %s', id => {
     ).toHaveLength(1);
   });
 
+  it("gives the task's review without an owner to the one the incident page names", async () => {
+    const { service } = await setup();
+    const input = {
+      incidentId: 'QTAKEN',
+      title: 'Checkout down',
+      severity: 'P1' as const,
+      entityRefs: [ORDER],
+      createdAt: '2026-03-18T11:48:00.000Z',
+      createdBy: 'plugin:ops',
+    };
+    // The scheduled task made it first, without an owner.
+    const made = await service.ensureForIncident(input);
+    expect(made.owner).toBeUndefined();
+    const taken = await service.ensureForIncident({
+      ...input,
+      owner: ALICE,
+      createdBy: ALICE,
+    });
+    expect(taken).toMatchObject({
+      id: made.id,
+      owner: ALICE,
+      ownerName: 'Alice Chen',
+      version: 2,
+    });
+    // Someone else's ownership is kept.
+    const again = await service.ensureForIncident({
+      ...input,
+      owner: 'user:default/jamal-reed',
+      createdBy: 'user:default/jamal-reed',
+    });
+    expect(again).toMatchObject({ owner: ALICE, version: 2 });
+  });
+
   it('requires a review when an emergency change finishes its implementation', async () => {
     const { service } = await setup();
     expect(

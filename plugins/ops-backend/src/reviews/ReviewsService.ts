@@ -11,7 +11,12 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -192,17 +197,35 @@ export class ReviewsService implements IncidentReviews {
     owner?: string;
     createdBy: string;
   }): Promise<PostIncidentReview> {
-    const { review } = await this.options.store.ensure({
+    const owner = input.owner ? userRefOf(input.owner, 'owner') : undefined;
+    const { review, created } = await this.options.store.ensure({
       subjectKind: 'incident',
       subjectId: input.incidentId,
       title: input.title,
       severity: input.severity,
       entityRefs: normalizeRefs(input.entityRefs),
-      owner: input.owner ? userRefOf(input.owner, 'owner') : undefined,
+      owner,
       dueDate: this.dueDateAfter(input.createdAt),
       createdBy: input.createdBy,
       now: this.clock.now(),
     });
+    // A review the scheduled task made has no owner yet: whoever the page
+    // names (its Incident Commander) takes it, unless someone else did.
+    if (!created && owner && !review.owner) {
+      try {
+        const taken = await this.options.store.update({
+          dbId: review.dbId,
+          expectedVersion: review.version,
+          patch: { owner },
+          now: this.clock.now(),
+        });
+        return (await this.present([taken]))[0];
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const now = await this.options.store.get(review.dbId);
+        return (await this.present([now ?? review]))[0];
+      }
+    }
     return (await this.present([review]))[0];
   }
 
