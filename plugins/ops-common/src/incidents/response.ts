@@ -96,6 +96,8 @@ export interface IncidentRoleAssignment {
   /** The holder's display name (catalog `spec.profile.displayName` or name). */
   displayName: string;
   assignedBy: string;
+  /** Display name of who assigned it. */
+  assignedByName?: string;
   assignedAt: string;
   /** Row version; send it back to replace the assignment (409 when stale). */
   version: number;

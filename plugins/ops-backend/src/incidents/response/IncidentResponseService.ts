@@ -188,6 +188,7 @@ export class IncidentResponseService {
       userRef: r.userRef,
       displayName: nameOf(r.userRef),
       assignedBy: r.assignedBy,
+      assignedByName: nameOf(r.assignedBy),
       assignedAt: r.assignedAt,
       version: r.version,
     }));
@@ -286,6 +287,7 @@ export class IncidentResponseService {
       userRef: saved.userRef,
       displayName: holder.name,
       assignedBy: saved.assignedBy,
+      assignedByName: actor?.name,
       assignedAt: saved.assignedAt,
       version: saved.version,
     };

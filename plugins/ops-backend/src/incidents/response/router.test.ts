@@ -282,6 +282,7 @@ describe('incident page routes', () => {
       userRef: BRUNO,
       displayName: 'Bruno Silva',
       assignedBy: ALICE,
+      assignedByName: 'Alice Chen',
       version: 1,
     });
 
@@ -308,6 +309,7 @@ describe('incident page routes', () => {
         userRef: BRUNO,
         displayName: 'Bruno Silva',
         assignedBy: ALICE,
+        assignedByName: 'Alice Chen',
       }),
     ]);
     expect(detail.stage).toBe('investigation');

@@ -196,7 +196,6 @@ export function IncidentRoles(props: {
           <TableRow>
             <TableCell>Role</TableCell>
             <TableCell>Held by</TableCell>
-            <TableCell>Assigned</TableCell>
             <TableCell>
               <span style={srOnly}>Actions</span>
             </TableCell>
@@ -211,32 +210,40 @@ export function IncidentRoles(props: {
                 : undefined;
             return (
               <TableRow key={role}>
-                <TableCell component="th" scope="row">
+                <TableCell
+                  component="th"
+                  scope="row"
+                  style={{ whiteSpace: 'nowrap' }}
+                >
                   {incidentRoleLabels[role]}
                 </TableCell>
                 <TableCell>
                   {held ? (
-                    <EntityRefLink
-                      entityRef={held.userRef}
-                      title={held.displayName}
-                    />
+                    <>
+                      <EntityRefLink
+                        entityRef={held.userRef}
+                        title={held.displayName}
+                        hideIcon
+                      />
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        component="div"
+                      >
+                        assigned by{' '}
+                        {held.assignedByName ??
+                          held.assignedBy.replace(/^user:(default\/)?/, '')}
+                        ,{' '}
+                        <time dateTime={held.assignedAt}>
+                          {formatWhen(held.assignedAt)}
+                        </time>
+                      </Typography>
+                    </>
                   ) : (
                     <Typography variant="body2" color="textSecondary">
                       unassigned
                       {proposed && ` (proposed: ${proposed.name}, on call)`}
                     </Typography>
-                  )}
-                </TableCell>
-                <TableCell>
-                  {held ? (
-                    <Typography variant="caption">
-                      by {held.assignedBy},{' '}
-                      <time dateTime={held.assignedAt}>
-                        {formatWhen(held.assignedAt)}
-                      </time>
-                    </Typography>
-                  ) : (
-                    '–'
                   )}
                 </TableCell>
                 <TableCell align="right">
