@@ -50,6 +50,7 @@ export function RespondButton(props: {
       disabled={!props.allowed}
       onClick={props.onClick}
       aria-label={props['aria-label']}
+      style={{ whiteSpace: 'nowrap' }}
     >
       {props.children}
     </Button>
