@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import { OpsCard } from '../shared';
+import { useOptionalIncidentLinks } from '../incidents/useIncidentLinks';
 
 const useStyles = makeStyles({
   // Column headers on one line; cells wrap.
@@ -92,6 +93,7 @@ type Loaded = { overview?: OpsOverview; loading: boolean; error?: Error };
 
 /** Open incidents of the overview's severities, most severe and oldest first. */
 export function OpenIncidentsSection(props: Loaded) {
+  const links = useOptionalIncidentLinks();
   const section = props.overview?.incidents;
   const severities = section?.data?.severities.join('/') ?? 'P1/P2';
   return (
@@ -122,14 +124,19 @@ export function OpenIncidentsSection(props: Loaded) {
                   <strong>{i.severity}</strong> {i.severityLabel}
                 </TableCell>
                 <TableCell component="th" scope="row" role="rowheader">
-                  {i.htmlUrl ? (
+                  {links && (
+                    <Link href={links.incident(i.id)}>
+                      {i.number ? `#${i.number} ` : ''}
+                      {i.title}
+                    </Link>
+                  )}
+                  {!links && i.htmlUrl && (
                     <Link href={i.htmlUrl} target="_blank" rel="noopener">
                       {i.number ? `#${i.number} ` : ''}
                       {i.title}
                     </Link>
-                  ) : (
-                    i.title
                   )}
+                  {!links && !i.htmlUrl && i.title}
                 </TableCell>
                 <TableCell>
                   <EntityRefLink
