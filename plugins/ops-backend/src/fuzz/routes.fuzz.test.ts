@@ -9,9 +9,20 @@ import { CatalogClient } from '@backstage/catalog-client';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { FakePagerDuty, startFakePagerDuty } from '@internal/fake-upstreams';
+import opsModulePagerDuty from '@opsportal/plugin-ops-backend-module-pagerduty';
 import {
+  actionItemCreateBody,
+  actionItemUpdateBody,
+  assignRoleBody,
   changeTransitionSchema,
   createChangeRequestSchema,
+  incidentNoteBody,
+  incidentRoles,
+  PostIncidentReview,
+  responderRequestBody,
+  reviewUpdateBody,
+  statusUpdateBody,
   updateChangeRequestSchema,
 } from '@opsportal/plugin-ops-common';
 import fc from 'fast-check';
@@ -47,12 +58,20 @@ import { opsPlugin } from '../plugin';
  * reads use the in-memory catalogServiceMock, which answers a NUL ref with
  * "not found" and would hide the defect.
  *
+ * The incident provider is the real PagerDuty module against the fake
+ * PagerDuty of `@internal/fake-upstreams` (without a provider the incident
+ * page's routes answer 503 by design), so the incident-response routes meet
+ * incidents that exist, ids the fake does not know (404) and malformed ids
+ * (400); the review routes meet reviews started through the API for the
+ * fake's open P1 and a resolved P2. An error body must not name the fake's
+ * address or its token either.
+ *
  * Each request is sent verbatim (node:http, no URL normalisation). Reads go
  * a few at a time; each write goes alone, between two fingerprints of the
- * change-request tables (row counts, sum and max of `version`, latest
- * `updated_at`). A failure lists each kind of problem once per route, status
- * and trait (id beyond int32, NUL, cursor), with its count and one request
- * and answer to replay.
+ * change-request, incident-role and review tables (row counts, sum and max
+ * of `version`, latest `updated_at`). A failure lists each kind of problem
+ * once per route, status and trait (id beyond int32, NUL, cursor, long
+ * text), with its count and one request and answer to replay.
  */
 
 jest.setTimeout(900_000);
@@ -83,6 +102,15 @@ const USER = 'user:default/guest';
 const CHANGES = 'ops_change_requests';
 const HISTORY = 'ops_change_request_history';
 const LINKS = 'ops_change_request_entities';
+const ROLES = 'ops_incident_roles';
+const ROLE_HISTORY = 'ops_incident_role_history';
+const REVIEWS = 'ops_incident_reviews';
+const ACTION_ITEMS = 'ops_review_action_items';
+const PAGERDUTY_TOKEN = 'fuzz-pagerduty-token';
+/** The fake PagerDuty's integration user: who the portal writes as for guest. */
+const FROM_EMAIL = 'ops-portal@ecommerce-platform.com';
+/** A catalog User with an email PagerDuty knows (responder requests). */
+const ALICE = 'user:default/alice-chen';
 
 const component = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -96,7 +124,15 @@ const component = (name: string): Entity => ({
 });
 const entities: Entity[] = [
   component('payment-service'),
-  component('order-service'),
+  {
+    // The service of the fake PagerDuty's open P1: its review names it.
+    ...component('order-service'),
+    metadata: {
+      name: 'order-service',
+      namespace: 'default',
+      annotations: { 'pagerduty.com/service-id': 'PSVORDR' },
+    },
+  },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
@@ -108,6 +144,18 @@ const entities: Entity[] = [
     kind: 'User',
     metadata: { name: 'guest', namespace: 'default' },
     spec: { memberOf: ['group:default/dev-team'] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice-chen', namespace: 'default' },
+    spec: {
+      profile: {
+        displayName: 'Alice Chen',
+        email: 'alice.chen@ecommerce-platform.com',
+      },
+      memberOf: ['group:default/dev-team'],
+    },
   },
 ];
 
@@ -276,7 +324,7 @@ type Auth = 'user' | 'none' | 'invalid' | 'service';
 interface FuzzRequest {
   /** The route as mounted, e.g. `PATCH /change-requests/:id`. */
   route: string;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Path under /api/ops as sent (percent-encoded). */
   path: string;
   /** Query string as sent, without `?`. */
@@ -286,7 +334,15 @@ interface FuzzRequest {
   auth: Auth;
   /** 'refuse': must be answered 4xx; 'any': any answer below 500. */
   expect: 'refuse' | 'any';
+  /**
+   * For writes meant to get past the version check: just before sending,
+   * `path` is read and the version `pick` finds there replaces the body's
+   * `"@current"` (null when there is none, as for a role not assigned).
+   */
+  current?: { path: string; pick: (answer: any) => number | null | undefined };
 }
+
+const CURRENT = '@current';
 
 const write = (r: FuzzRequest) => r.method !== 'GET';
 
@@ -685,6 +741,8 @@ const validTitle = validText(200).map(s => `Fix ${s}`.slice(0, 200));
 // Checks
 
 const ownRoute = /\/api\/ops\//;
+/** Addresses of the fakes and the PagerDuty token: no error body names them. */
+const upstreamSecrets: string[] = [PAGERDUTY_TOKEN];
 const leakChecks: Array<[string, (text: string) => boolean]> = [
   [
     'stack trace',
@@ -704,6 +762,7 @@ const leakChecks: Array<[string, (text: string) => boolean]> = [
       /\/api\/(?!ops\/)[\w-]+\//.test(t.replace(ownRoute, '')) ||
       /\/entities\/by-(?:refs|name|query)/.test(t),
   ],
+  ['upstream address or token', t => upstreamSecrets.some(u => t.includes(u))],
 ];
 
 /** Every string and key of a JSON value. */
@@ -737,28 +796,84 @@ function leaks(r: FuzzRequest, text: string): string[] {
   return found;
 }
 
-interface Fingerprint {
-  changes: number;
-  history: number;
-  links: number;
-  /** Sum of versions: every write of a change request bumps its version. */
-  versions: number;
-  maxVersion: number;
-  /** Latest updated_at, in ms. */
-  updatedAt: number;
+/**
+ * Whether an answer holds a due date (`dueDate`, `YYYY-MM-DD`) that no
+ * calendar has, such as 2031-02-30: a write accepted what it must refuse.
+ */
+function impossibleDates(text: string): boolean {
+  if (!text.includes('"dueDate"')) return false;
+  let found = false;
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'dueDate' && typeof v === 'string') {
+          const t = Date.parse(`${v}T00:00:00Z`);
+          if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v)
+            found = true;
+        } else walk(v);
+      }
+    }
+  };
+  try {
+    walk(JSON.parse(text));
+  } catch {
+    return false;
+  }
+  return found;
 }
 
-/** The change-request tables in one round trip. */
+/**
+ * Counts that only grow with accepted writes: row counts, and sums of
+ * versions (every write of a change request, role, review or action item
+ * bumps its version).
+ */
+const GROWING = [
+  'changes',
+  'history',
+  'links',
+  'versions',
+  'roles',
+  'roleHistory',
+  'roleVersions',
+  'reviews',
+  'reviewVersions',
+  'items',
+  'itemVersions',
+] as const;
+
+type Fingerprint = Record<(typeof GROWING)[number], number> & {
+  maxVersion: number;
+  maxRoleVersion: number;
+  maxReviewVersion: number;
+  maxItemVersion: number;
+  /** Latest updated_at of the change requests, in ms. */
+  updatedAt: number;
+};
+
+/** The change-request, incident-role and review tables in one round trip. */
 async function fingerprint(knex: Knex): Promise<Fingerprint> {
+  const count = (table: string, as: string) =>
+    knex.raw(`(select count(*) from ${table}) as ${as}`);
+  const versions = (table: string, fn: 'sum' | 'max', as: string) =>
+    knex.raw(`(select coalesce(${fn}(version), 0) from ${table}) as ${as}`);
   const [row] = await knex.select(
-    knex.raw(`(select count(*) from ${CHANGES}) as changes`),
-    knex.raw(`(select count(*) from ${HISTORY}) as history`),
-    knex.raw(`(select count(*) from ${LINKS}) as links`),
-    knex.raw(`(select coalesce(sum(version), 0) from ${CHANGES}) as versions`),
-    knex.raw(
-      `(select coalesce(max(version), 0) from ${CHANGES}) as max_version`,
-    ),
+    count(CHANGES, 'changes'),
+    count(HISTORY, 'history'),
+    count(LINKS, 'links'),
+    versions(CHANGES, 'sum', 'versions'),
+    versions(CHANGES, 'max', 'max_version'),
     knex.raw(`(select max(updated_at) from ${CHANGES}) as updated_at`),
+    count(ROLES, 'roles'),
+    count(ROLE_HISTORY, 'role_history'),
+    versions(ROLES, 'sum', 'role_versions'),
+    versions(ROLES, 'max', 'max_role_version'),
+    count(REVIEWS, 'reviews'),
+    versions(REVIEWS, 'sum', 'review_versions'),
+    versions(REVIEWS, 'max', 'max_review_version'),
+    count(ACTION_ITEMS, 'items'),
+    versions(ACTION_ITEMS, 'sum', 'item_versions'),
+    versions(ACTION_ITEMS, 'max', 'max_item_version'),
   );
   return {
     changes: Number(row.changes),
@@ -767,7 +882,25 @@ async function fingerprint(knex: Knex): Promise<Fingerprint> {
     versions: Number(row.versions),
     maxVersion: Number(row.max_version),
     updatedAt: row.updated_at ? new Date(row.updated_at).getTime() : 0,
+    roles: Number(row.roles),
+    roleHistory: Number(row.role_history),
+    roleVersions: Number(row.role_versions),
+    maxRoleVersion: Number(row.max_role_version),
+    reviews: Number(row.reviews),
+    reviewVersions: Number(row.review_versions),
+    maxReviewVersion: Number(row.max_review_version),
+    items: Number(row.items),
+    itemVersions: Number(row.item_versions),
+    maxItemVersion: Number(row.max_item_version),
   };
+}
+
+/** What changed from `a` to `b` in the counts that only grow. */
+function growth(a: Fingerprint, b: Fingerprint) {
+  return Object.fromEntries(GROWING.map(k => [k, b[k] - a[k]])) as Record<
+    (typeof GROWING)[number],
+    number
+  >;
 }
 
 const sameRows = (a: Fingerprint, b: Fingerprint) =>
@@ -797,11 +930,27 @@ function traits(r: FuzzRequest): string[] {
   const id = /^\/change-requests\/([^/]+)/.exec(r.path)?.[1];
   const m = id && /^CHG-(\d{4,12})$/i.exec(dec(id).trim());
   if (m && Number(m[1]) - 1000 > 2 ** 31 - 1) out.push('id beyond int32');
+  const other =
+    /^\/reviews\/[A-Z]+-(\d+)(?:\/action-items\/[A-Z]+-(\d+))?/i.exec(
+      dec(r.path),
+    );
+  if (other?.slice(1).some(n => n && Number(n) > 2 ** 31 - 1)) {
+    out.push('id beyond int32');
+  }
   const sent = `${dec(r.path)}?${dec(r.query)}\n${r.body ?? ''}`;
   if (sent.includes('\u0000') || (r.body ?? '').includes('\\u0000')) {
     out.push('NUL');
   }
   if (/(?:^|&)cursor(?:%5B|\[|=|&|$)/i.test(r.query)) out.push('cursor');
+  if ((r.body ?? '').length > 4000) {
+    let body: unknown;
+    try {
+      body = JSON.parse(r.body ?? '');
+    } catch {
+      body = undefined;
+    }
+    if (stringsOf(body).out.some(t => t.length > 4000)) out.push('long text');
+  }
   return out;
 }
 
@@ -814,6 +963,8 @@ interface Outcome {
 class Tally {
   readonly byStatus: Record<number, number> = {};
   readonly byRoute: Record<string, number> = {};
+  /** Statuses per route, to see what a route was made to answer. */
+  readonly byRouteStatus: Record<string, Record<number, number>> = {};
   readonly groups = new Map<string, { count: number; example: Outcome }>();
   readonly notes: string[] = [];
   requests = 0;
@@ -826,6 +977,8 @@ class Tally {
     this.requests += 1;
     this.byStatus[o.status] = (this.byStatus[o.status] ?? 0) + 1;
     this.byRoute[o.request.route] = (this.byRoute[o.request.route] ?? 0) + 1;
+    const statuses = (this.byRouteStatus[o.request.route] ??= {});
+    statuses[o.status] = (statuses[o.status] ?? 0) + 1;
     if (problems.length === 0) return;
     // One group per route, status, traits and set of problems: a request
     // counts once.
@@ -882,6 +1035,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
 describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
   let knex: Knex;
   let fake: FakeCatalog;
+  let pagerduty: FakePagerDuty;
   let port: number;
   let agent: http.Agent;
   const fixtures = { draft: '', submitted: '', implemented: '' };
@@ -954,7 +1108,11 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
     });
   }
 
-  async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
+  async function api(
+    method: FuzzRequest['method'],
+    path: string,
+    body?: unknown,
+  ) {
     const o = await send({
       route: 'setup',
       method,
@@ -982,7 +1140,7 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
   ) {
     const first = await fingerprint(knex);
     let last = first;
-    const explained = { changes: 0, history: 0, links: 0, versions: 0 };
+    const explained = growth(first, first);
     const check = (r: FuzzRequest, o: Outcome) => {
       const problems: string[] = [];
       if (o.status === -3) problems.push('no answer (timeout)');
@@ -994,6 +1152,9 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       if (o.status >= 400) {
         const found = leaks(r, o.text);
         if (found.length > 0) problems.push(`leak (${found.join(', ')})`);
+      }
+      if (o.status >= 200 && o.status < 300 && impossibleDates(o.text)) {
+        problems.push('answers a due date that is not a calendar date');
       }
       return problems;
     };
@@ -1016,6 +1177,23 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
           reads = [];
         }
         continue;
+      }
+      if (r.current) {
+        const seen = await send({
+          route: 'current version',
+          method: 'GET',
+          path: r.current.path,
+          query: '',
+          auth: 'user',
+          expect: 'any',
+        });
+        let v: number | null | undefined;
+        try {
+          v = r.current.pick(JSON.parse(seen.text));
+        } catch {
+          v = undefined;
+        }
+        r.body = r.body?.replace(`"${CURRENT}"`, JSON.stringify(v ?? null));
       }
       let before = last;
       if (reads.length > 0) {
@@ -1040,10 +1218,8 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
         )}\n  rows after ${JSON.stringify(after)}`;
       }
       if (o.status < 400) {
-        explained.changes += after.changes - before.changes;
-        explained.history += after.history - before.history;
-        explained.links += after.links - before.links;
-        explained.versions += after.versions - before.versions;
+        const grown = growth(before, after);
+        for (const k of GROWING) explained[k] += grown[k];
       }
       last = after;
       record(o, problems);
@@ -1051,12 +1227,7 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
     await Promise.all(reads);
     // For the whole run: whatever changed, the accepted writes changed.
     const end = await fingerprint(knex);
-    const changed = {
-      changes: end.changes - first.changes,
-      history: end.history - first.history,
-      links: end.links - first.links,
-      versions: end.versions - first.versions,
-    };
+    const changed = growth(first, end);
     if (JSON.stringify(changed) !== JSON.stringify(explained)) {
       tally.note(
         `rows changed over the run ${JSON.stringify(
@@ -1069,9 +1240,29 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
   beforeAll(async () => {
     knex = await databases.init(DATABASE);
     fake = await startFakeCatalog(entities);
+    pagerduty = await startFakePagerDuty({
+      token: PAGERDUTY_TOKEN,
+      rateLimitPerMinute: 1_000_000,
+    });
+    upstreamSecrets.push(new URL(pagerduty.url).host);
     const { server } = await startTestBackend({
       features: [
         opsPlugin,
+        // The real incident provider, against the fake PagerDuty.
+        opsModulePagerDuty,
+        mockServices.rootConfig.factory({
+          data: {
+            ops: {
+              pagerduty: {
+                apiBaseUrl: pagerduty.url,
+                eventsBaseUrl: pagerduty.url,
+                token: PAGERDUTY_TOKEN,
+                maxAttempts: 1,
+              },
+              incidents: { response: { fromEmail: FROM_EMAIL } },
+            },
+          },
+        }),
         catalogFactory(fake),
         mockServices.database.factory({ knex }),
         // Without this, the mock answers a request without credentials as
@@ -1116,6 +1307,7 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
   afterAll(async () => {
     agent?.destroy();
     await fake?.close();
+    await pagerduty?.close();
     process.env.NODE_ENV = previousNodeEnv;
     // eslint-disable-next-line no-console
     console.log(
@@ -1889,6 +2081,726 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
     await run(requests, tally, 'fuzz');
     expect(tally.requests).toBe(requests.length);
     fail(tally, 'other routes');
+  });
+
+  it('the incident-response and review routes answer fuzzed requests without a 5xx, a leak or a refused write', async () => {
+    // Reviews started through the API (the fake's open P1 and a resolved
+    // P2), and an action item, so that ids that exist are exercised.
+    const incidents = pagerduty.account.incidents;
+    const orderP1 = incidents.find(
+      i =>
+        i.serviceId === 'PSVORDR' &&
+        i.status === 'acknowledged' &&
+        i.priority === 'P1',
+    );
+    const resolvedP2 = [...incidents]
+      .reverse()
+      .find(i => i.status === 'resolved' && i.priority === 'P2');
+    if (!orderP1 || !resolvedP2) {
+      throw new Error('The fake PagerDuty has no open P1 or no resolved P2');
+    }
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+    const p1Review: PostIncidentReview = await api(
+      'POST',
+      `/incidents/${orderP1.id}/review`,
+      {},
+    );
+    const p2Review: PostIncidentReview = await api(
+      'POST',
+      `/incidents/${resolvedP2.id}/review`,
+      {},
+    );
+    const withItem: PostIncidentReview = await api(
+      'POST',
+      `/reviews/${p1Review.id}/action-items`,
+      {
+        title: 'Add a canary stage to order-service deploys',
+        owner: USER,
+        dueDate: day(30),
+        url: 'https://tracker.example.test/OPS-1',
+      },
+    );
+    const itemId = withItem.actionItems[0].id;
+    const reviewIds = [p1Review.id, p2Review.id];
+    const knownIncidents = [
+      ...incidents.filter(i => i.status !== 'resolved').map(i => i.id),
+      resolvedP2.id,
+      incidents[0].id,
+    ];
+
+    /** A path segment: mostly what exists, else unknown, malformed or junk. */
+    const segment = (
+      known: string[],
+      unknown: fc.Arbitrary<string>,
+      malformedIds: fc.Arbitrary<string>,
+    ) =>
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...known).map(enc) },
+        { weight: 2, arbitrary: unknown.map(enc) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .oneof(
+              malformedIds,
+              nastyString,
+              fc
+                .constantFrom(...known)
+                .chain(id =>
+                  fc.constantFrom(
+                    `${id}\u0000`,
+                    `${id} `,
+                    ` ${id}`,
+                    `${id}\n`,
+                    `${id}/x`,
+                    `${id}%`,
+                    `${id}${'9'.repeat(40)}`,
+                  ),
+                ),
+            )
+            .map(enc),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('%00', '%ZZ', '%E0%A4%A', '%2e%2e', ''),
+        },
+      );
+    const incidentId = segment(
+      knownIncidents,
+      fc.oneof(
+        fc.string({
+          unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.constantFrom(
+          'QUNKNOWN0000',
+          'P000000',
+          'Z'.repeat(40),
+          orderP1.id.toLowerCase(),
+        ),
+      ),
+      fc.constantFrom('A'.repeat(41), 'Q-1', 'Q_1', '..', '.', 'Q1\u0000'),
+    );
+    const reviewId = segment(
+      reviewIds,
+      fc.oneof(
+        fc.integer({ min: 0, max: 3000 }).map(n => `PIR-${n}`),
+        fc.constantFrom('PIR-2147483647', 'pir-1', 'PIR-01'),
+      ),
+      fc.constantFrom(
+        'PIR-0',
+        'PIR-2147483648',
+        'PIR-9999999999',
+        'PIR-99999999999',
+        'PIR-1e3',
+        'PIR--1',
+        'PIR-',
+        'PIR',
+        'PIR-１',
+        'PIR-1\u0000',
+        'CHG-1001',
+        itemId,
+      ),
+    );
+    const itemIdArb = segment(
+      [itemId],
+      fc.oneof(
+        fc.integer({ min: 0, max: 3000 }).map(n => `AI-${n}`),
+        fc.constantFrom('AI-2147483647', 'ai-1'),
+      ),
+      fc.constantFrom(
+        'AI-0',
+        'AI-2147483648',
+        'AI-9999999999',
+        'AI-99999999999',
+        'AI-',
+        'AI-1\u0000',
+        reviewIds[0],
+      ),
+    );
+
+    const userRef = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          USER,
+          'guest',
+          'default/guest',
+          'User:Default/Guest',
+          ALICE,
+          'alice-chen',
+        ),
+      },
+      {
+        // Unknown users, and refs that are not users.
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          'user:default/nobody',
+          'nobody',
+          'user:other/guest',
+          'group:default/dev-team',
+          'component:default/order-service',
+          `user:default/${'a'.repeat(250)}`,
+          ' guest ',
+        ),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(...NUL_USERS) },
+      { weight: 1, arbitrary: nastyString },
+    );
+    /** Texts: valid ones, 10,000 characters, NULs, junk. */
+    const text = (prefix: string, max: number) =>
+      fc.oneof(
+        {
+          weight: 4,
+          arbitrary: validText(max).map(t => `${prefix}${t}`.slice(0, max)),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom(
+            'x'.repeat(10_000),
+            `Mitigated: ${'y'.repeat(10_000)}`,
+            `${prefix}${'z'.repeat(max - prefix.length)}`,
+            `${prefix}${'z'.repeat(max + 1 - prefix.length)}`,
+            '💥'.repeat(max / 2),
+            '💥'.repeat(max / 2 + 1),
+            `${'a\n'.repeat(max / 2 - 1)}a`,
+          ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            `${prefix}\u0000`,
+            'Rolled\u0000 back',
+            '\u0000',
+            'a\u0000'.repeat(max / 2),
+          ),
+        },
+        { weight: 1, arbitrary: nastyString },
+      );
+    const dueDate = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(day(1), day(30), day(400), '2031-01-05'),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          day(-1),
+          '2020-01-01',
+          '0000-01-01',
+          '9999-12-31',
+          '2031-02-30',
+          '2031-02-29',
+          '2032-02-29',
+          '2031-04-31',
+          '2031-13-01',
+          '2031-00-10',
+          '2031-01-00',
+          '2031-1-5',
+          '2031-01-05T00:00:00Z',
+          '+02031-01-05',
+          ' 2031-01-05',
+          '２０３１-01-05',
+        ),
+      },
+      { weight: 1, arbitrary: nastyString },
+    );
+    const url = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          'https://tracker.example.test/OPS-1',
+          'http://tracker.example.test/OPS-2',
+          ' https://tracker.example.test/OPS-3 ',
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          // A script URL: refused as not http(s).
+          ['java', 'script:alert(1)'].join(''),
+          'ftp://tracker.example.test/a',
+          `https://${'a'.repeat(1980)}.test`,
+          `https://${'a'.repeat(2000)}.test`,
+          'https://tracker.example.test/\u0000',
+          'not a url',
+          '',
+        ),
+      },
+      { weight: 1, arbitrary: nastyString },
+    );
+    const version = fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 6 }) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(0, -1, 1.5, 2_000_000_000, 2 ** 31, 2 ** 53),
+      },
+    );
+
+    /** Any answer below 500 for what the schema accepts; a 4xx otherwise. */
+    const expectOf = (schema: z.ZodType, body: unknown) => {
+      const sent = JSON.stringify(body);
+      return sent !== undefined && schema.safeParse(JSON.parse(sent)).success
+        ? ('any' as const)
+        : ('refuse' as const);
+    };
+    const withBody = (
+      route: string,
+      method: 'POST' | 'PUT' | 'PATCH',
+      path: fc.Arbitrary<string>,
+      schema: z.ZodType,
+      base: Record<string, unknown>,
+      valid: fc.Arbitrary<unknown>,
+    ) =>
+      fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(path, fc.oneof(valid, fc.constant(base)), authArb)
+            .map(
+              ([p, body, auth]): FuzzRequest => ({
+                route,
+                method,
+                path: p,
+                query: '',
+                body: JSON.stringify(body),
+                contentType: 'application/json',
+                auth,
+                expect: expectOf(schema, body),
+              }),
+            ),
+        },
+        {
+          weight: 3,
+          arbitrary: fc.tuple(path, mutated(base), authArb).map(
+            ([p, body, auth]): FuzzRequest => ({
+              route,
+              method,
+              path: p,
+              query: '',
+              body: JSON.stringify(body) ?? 'undefined',
+              contentType: 'application/json',
+              auth,
+              expect: expectOf(schema, body),
+            }),
+          ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(path, oddBody, authArb).map(
+            ([p, { body, contentType }, auth]): FuzzRequest => ({
+              route,
+              method,
+              path: p,
+              query: '',
+              body,
+              contentType,
+              auth,
+              expect: 'refuse',
+            }),
+          ),
+        },
+      );
+    const read = (
+      route: string,
+      path: fc.Arbitrary<string>,
+      query: fc.Arbitrary<string>,
+    ) =>
+      fc.tuple(path, query, authArb).map(
+        ([p, q, auth]): FuzzRequest => ({
+          route,
+          method: 'GET',
+          path: p,
+          query: q,
+          auth,
+          expect: 'any',
+        }),
+      );
+
+    const role = fc
+      .oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...incidentRoles) },
+        {
+          weight: 3,
+          arbitrary: fc.oneof(
+            nastyString,
+            fc.constantFrom(
+              'Commander',
+              'commander ',
+              'commander\u0000',
+              'incident-commander',
+              '__proto__',
+              'constructor',
+              'toString',
+              'hasOwnProperty',
+              'commander,technical-lead',
+            ),
+          ),
+        },
+      )
+      .map(enc);
+    const under = (suffix: string) =>
+      incidentId.map(id => `/incidents/${id}${suffix}`);
+    /**
+     * Writes of what exists at its current version (read just before), so
+     * that bodies the schema accepts get past the version check and reach
+     * the service's own checks and the tables.
+     */
+    const atCurrent = (
+      route: string,
+      method: 'PUT' | 'PATCH',
+      target: fc.Arbitrary<{
+        path: string;
+        read: string;
+        pick: (answer: any) => number | null | undefined;
+      }>,
+      schema: z.ZodType,
+      fields: fc.Arbitrary<Record<string, unknown>>,
+    ) =>
+      fc.tuple(target, fields).map(
+        ([t, f]): FuzzRequest => ({
+          route,
+          method,
+          path: t.path,
+          query: '',
+          body: JSON.stringify({ ...f, version: CURRENT }),
+          contentType: 'application/json',
+          auth: 'user',
+          expect: expectOf(schema, { ...f, version: 1 }),
+          current: { path: t.read, pick: t.pick },
+        }),
+      );
+    const reviewPath = (suffix = '') =>
+      reviewId.map(id => `/reviews/${id}${suffix}`);
+    const arbs: Array<[fc.Arbitrary<FuzzRequest>, number]> = [
+      [read('GET /incidents/:id', under(''), queryOf()), 1.5],
+      [
+        withBody(
+          'PUT /incidents/:id/roles/:role',
+          'PUT',
+          fc
+            .tuple(incidentId, role)
+            .map(([id, r]) => `/incidents/${id}/roles/${r}`),
+          assignRoleBody,
+          { userRef: USER, version: null },
+          fc.record(
+            {
+              userRef,
+              version: fc.oneof(fc.constant(null), version),
+            },
+            { requiredKeys: ['userRef'] },
+          ),
+        ),
+        1,
+      ],
+      [
+        atCurrent(
+          'PUT /incidents/:id/roles/:role',
+          'PUT',
+          fc
+            .tuple(
+              fc.constantFrom(...knownIncidents),
+              fc.constantFrom(...incidentRoles),
+            )
+            .map(([id, r]) => ({
+              path: `/incidents/${id}/roles/${r}`,
+              read: `/incidents/${id}`,
+              pick: (a: any) =>
+                a.roles?.find((x: { role: string }) => x.role === r)?.version,
+            })),
+          assignRoleBody,
+          fc.record({ userRef }),
+        ),
+        0.4,
+      ],
+      [
+        withBody(
+          'POST /incidents/:id/status-updates',
+          'POST',
+          under('/status-updates'),
+          statusUpdateBody,
+          { message: 'Rolled back 2.14.0; the error rate is falling.' },
+          fc.record(
+            { message: text('Update: ', 4000), mitigated: fc.boolean() },
+            { requiredKeys: ['message'] },
+          ),
+        ),
+        1,
+      ],
+      [
+        withBody(
+          'POST /incidents/:id/notes',
+          'POST',
+          under('/notes'),
+          incidentNoteBody,
+          { content: 'Checked the order-service dashboards.' },
+          fc.record({ content: text('', 4000) }),
+        ),
+        1,
+      ],
+      [
+        withBody(
+          'POST /incidents/:id/responder-requests',
+          'POST',
+          under('/responder-requests'),
+          responderRequestBody,
+          {
+            userRefs: [ALICE],
+            message: 'Please join the bridge: checkout is failing.',
+          },
+          fc.record({
+            userRefs: fc.array(userRef, { maxLength: 12 }),
+            message: text('Please join: ', 1000),
+          }),
+        ),
+        1,
+      ],
+      [
+        fc
+          .tuple(
+            under('/review'),
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constant<unknown>({}) },
+              { weight: 2, arbitrary: nastyJson },
+              {
+                weight: 1,
+                arbitrary: fc
+                  .tuple(fc.string({ maxLength: 12 }), nastyJson)
+                  .map(([k, v]) => ({ [k]: v })),
+              },
+            ),
+            authArb,
+          )
+          .map(
+            ([p, body, auth]): FuzzRequest => ({
+              route: 'POST /incidents/:id/review',
+              method: 'POST',
+              path: p,
+              query: '',
+              body: JSON.stringify(body) ?? 'undefined',
+              contentType: 'application/json',
+              auth,
+              expect: expectOf(z.strictObject({}), body),
+            }),
+          ),
+        0.8,
+      ],
+      [
+        read(
+          'GET /reviews',
+          fc.constantFrom('/reviews', '/reviews/'),
+          queryOf({
+            groupRef: val(
+              fc.oneof(
+                fc.constantFrom(
+                  'group:default/dev-team',
+                  'dev-team',
+                  'Group:Default/Dev-Team',
+                  'group:default/nope',
+                  'group:other/dev-team',
+                  USER,
+                  'component:default/order-service',
+                ),
+                fc.constantFrom(...NUL_REFS),
+              ),
+            ),
+            entityRef: val(
+              fc.oneof(
+                fc.constantFrom(
+                  'component:default/order-service',
+                  'order-service',
+                  'Component:Default/Order-Service',
+                  'component:default/nope',
+                  'group:default/dev-team',
+                ),
+                fc.constantFrom(...NUL_REFS),
+              ),
+            ),
+          }),
+        ),
+        1,
+      ],
+      [read('GET /reviews/:id', reviewPath(), queryOf()), 1],
+      [
+        withBody(
+          'PATCH /reviews/:id',
+          'PATCH',
+          reviewPath(),
+          reviewUpdateBody,
+          { version: 1, contributingFactors: 'The deploy had no canary.' },
+          fc.record(
+            {
+              version,
+              owner: userRef,
+              dueDate,
+              documentUrl: fc.oneof(fc.constant(null), url),
+              contributingFactors: text('', 4000),
+              status: fc.constantFrom('open', 'completed'),
+            },
+            { requiredKeys: ['version'] },
+          ),
+        ),
+        0.8,
+      ],
+      [
+        atCurrent(
+          'PATCH /reviews/:id',
+          'PATCH',
+          fc.constantFrom(...reviewIds).map(id => ({
+            path: `/reviews/${id}`,
+            read: `/reviews/${id}`,
+            pick: (a: any) => a.version,
+          })),
+          reviewUpdateBody,
+          fc.record(
+            {
+              owner: userRef,
+              dueDate,
+              documentUrl: fc.oneof(fc.constant(null), url),
+              contributingFactors: text('', 4000),
+              status: fc.constantFrom('open', 'open', 'completed'),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        0.5,
+      ],
+      [
+        withBody(
+          'POST /reviews/:id/action-items',
+          'POST',
+          reviewPath('/action-items'),
+          actionItemCreateBody,
+          {
+            title: 'Alert on the refund job error rate',
+            owner: USER,
+            dueDate: day(14),
+          },
+          fc.record(
+            { title: text('Fix ', 200), owner: userRef, dueDate, url },
+            { requiredKeys: ['title', 'owner', 'dueDate'] },
+          ),
+        ),
+        1,
+      ],
+      [
+        withBody(
+          'PATCH /reviews/:id/action-items/:itemId',
+          'PATCH',
+          fc
+            .tuple(
+              fc.oneof(
+                { weight: 4, arbitrary: fc.constant(enc(p1Review.id)) },
+                { weight: 1, arbitrary: reviewId },
+              ),
+              itemIdArb,
+            )
+            .map(([id, item]) => `/reviews/${id}/action-items/${item}`),
+          actionItemUpdateBody,
+          { version: 1, status: 'in-progress' },
+          fc.record(
+            {
+              version,
+              title: text('Fix ', 200),
+              owner: userRef,
+              dueDate,
+              status: fc.constantFrom('open', 'in-progress', 'done'),
+              url: fc.oneof(fc.constant(null), url),
+            },
+            { requiredKeys: ['version'] },
+          ),
+        ),
+        0.8,
+      ],
+      [
+        atCurrent(
+          'PATCH /reviews/:id/action-items/:itemId',
+          'PATCH',
+          fc.constant({
+            path: `/reviews/${p1Review.id}/action-items/${itemId}`,
+            read: `/reviews/${p1Review.id}`,
+            pick: (a: any) =>
+              a.actionItems?.find((i: { id: string }) => i.id === itemId)
+                ?.version,
+          }),
+          actionItemUpdateBody,
+          fc.record(
+            {
+              title: text('Fix ', 200),
+              owner: userRef,
+              dueDate,
+              status: fc.constantFrom('open', 'in-progress', 'done'),
+              url: fc.oneof(fc.constant(null), url),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        0.5,
+      ],
+    ];
+    const weight = arbs.reduce((n, [, w]) => n + w, 0);
+    /** Eleven routes, OTHER_PER_ROUTE requests each on average. */
+    const routes = 11;
+    const requests = sample(
+      arbs.map(([arb, w]) => [arb, w / weight]),
+      OTHER_PER_ROUTE * routes,
+      SEED + 3000,
+    );
+    const tally = new Tally();
+    const writesBefore = pagerduty.writes.length;
+    const violationsBefore = pagerduty.violations.length;
+    await run(requests, tally, 'fuzz');
+    expect(tally.requests).toBe(requests.length);
+
+    // The requests reached what exists: each route answered what it is
+    // there to answer (checked at the default scale, where the counts
+    // leave no room for chance).
+    if (OTHER_PER_ROUTE >= 40) {
+      const wanted: Record<string, number[]> = {
+        'GET /incidents/:id': [200, 400, 404],
+        'PUT /incidents/:id/roles/:role': [200, 400, 409],
+        'POST /incidents/:id/status-updates': [201, 400, 404],
+        'POST /incidents/:id/notes': [201, 400, 404],
+        'POST /incidents/:id/responder-requests': [202, 400],
+        'POST /incidents/:id/review': [200, 201, 400],
+        'GET /reviews': [200, 400],
+        'GET /reviews/:id': [200, 400, 404],
+        'PATCH /reviews/:id': [200, 400, 409],
+        'POST /reviews/:id/action-items': [201, 400, 404],
+        'PATCH /reviews/:id/action-items/:itemId': [200, 400, 404, 409],
+      };
+      for (const [route, statuses] of Object.entries(wanted)) {
+        const seen = tally.byRouteStatus[route] ?? {};
+        const missing = statuses.filter(s => !seen[s]);
+        if (missing.length > 0) {
+          tally.note(
+            `${route} never answered ${missing.join(
+              ', ',
+            )} (answers: ${JSON.stringify(
+              seen,
+            )}): the fuzz does not reach that case`,
+          );
+        }
+      }
+    }
+    if (pagerduty.writes.length === writesBefore) {
+      tally.note(
+        'no note, status update or responder request reached PagerDuty',
+      );
+    }
+    if (pagerduty.violations.length > violationsBefore) {
+      const v = pagerduty.violations.slice(violationsBefore);
+      tally.note(
+        `${
+          v.length
+        } requests to PagerDuty broke its API description, e.g. ${truncate(
+          JSON.stringify(v[0]),
+          600,
+        )}`,
+      );
+    }
+    fail(tally, 'incident-response and review routes');
   });
 
   it('an error of the catalog reaches no client with its route or stack, and writes nothing', async () => {

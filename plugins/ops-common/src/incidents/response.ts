@@ -253,15 +253,26 @@ const userRef = z
     'must be a user entity ref such as user:default/jane',
   );
 
+/**
+ * A calendar date. `Date.parse` rolls days a month does not have over into
+ * the next one (2031-02-30 is 2 March to it), so the date must read back as
+ * itself.
+ */
 const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(s => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a date');
+  .refine(s => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, 'is not a date');
 
+// `new URL` takes control characters such as NUL (it escapes them in its
+// own href), but the string as sent is what is stored: refuse them first.
 const httpUrl = z
   .string()
   .trim()
   .max(2000, 'must be at most 2000 characters')
+  .superRefine(textPolicy('single-line'))
   .refine(s => {
     try {
       const u = new URL(s);
