@@ -18,6 +18,9 @@ const EFFICIENCY = [
   'Rollback Rate',
   'Alert Response Time',
   'Incident Resolution Time',
+  // Beside the seed's KPIs: how post-incident reviews are followed up.
+  'Reviews Completed On Time',
+  'Action Items Overdue',
 ];
 
 test('the overview is the landing page: KPI tables, open P1/P2 incidents and on-call now', async ({
@@ -99,9 +102,12 @@ test('the KPIs export as CSV, for another period too', async ({ page }) => {
   const csv = await readFile((await download.path())!, 'utf8');
   const lines = csv.trimEnd().split('\r\n');
   expect(lines[0]).toMatch(/^scope,entity,period,from,to,kpi,value,/);
-  expect(lines).toHaveLength(11);
+  // A header and one line per KPI (the seed's ten and the two of reviews).
+  expect(lines).toHaveLength(1 + RELIABILITY.length + EFFICIENCY.length);
   expect(csv).toContain('Last 90 days');
-  expect(csv).toContain('Uptime');
+  for (const name of [...RELIABILITY, ...EFFICIENCY]) {
+    expect(csv).toContain(`,${name},`);
+  }
 });
 
 test('order-service shows its KPI card', async ({ page }) => {
