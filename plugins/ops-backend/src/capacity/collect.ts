@@ -1,5 +1,6 @@
 import {
   CAPACITY_TRIGGER_WINDOW_DAYS,
+  CapacityDenseSeries,
   CapacityFineSeries,
   CapacitySeries,
   isSummedStatistic,
@@ -295,9 +296,12 @@ export async function collectCapacityData(
         // The raw series is not needed any more.
         series.timestamps = [];
         series.values = [];
-        const data = withStored(item, w.start, fetched);
+        const data =
+          item.window === 'hourly'
+            ? hourlyWithStored(item, w.start, fetched)
+            : withStored(item, w.start, fetched);
         item.stored = [];
-        if (item.window === 'hourly') collected.hourly = data;
+        if (item.window === 'hourly') collected.hourly = data as CapacitySeries;
         else {
           collected.fine = [
             ...(collected.fine ?? []),
@@ -435,7 +439,7 @@ function withStored(
   item: Item,
   windowStart: number,
   fetched: CapacitySeries,
-): CapacitySeries {
+): CapacityDenseSeries {
   if (item.stored.length === 0) return fetched;
   const periodMs = item.period * 1000;
   // The slots of each chunk that lie in [windowStart, fetchFrom).
@@ -460,8 +464,10 @@ function withStored(
     tailFrom++;
   }
   const size = n + fetched.timestamps.length - tailFrom;
-  const timestamps: number[] = new Array(size);
-  const values: number[] = new Array(size);
+  // Typed arrays: 15 days of 1-minute values are kept outside the heap, and
+  // freed as soon as the batch's analysis is done.
+  const timestamps = new Float64Array(size);
+  const values = new Float64Array(size);
   let k = 0;
   for (const { chunk, first, last } of spans) {
     const stored = chunk.values;
@@ -481,6 +487,23 @@ function withStored(
 }
 
 /**
+ * {@link withStored} as plain arrays: the hourly series goes through the
+ * forecast, which takes plain arrays (2,160 values, small).
+ */
+function hourlyWithStored(
+  item: Item,
+  windowStart: number,
+  fetched: CapacitySeries,
+): CapacitySeries {
+  if (item.stored.length === 0) return fetched;
+  const dense = withStored(item, windowStart, fetched);
+  return {
+    timestamps: Array.from(dense.timestamps),
+    values: Array.from(dense.values),
+  };
+}
+
+/**
  * The chunks a read touched, to be stored: each holds the window's values
  * on the period's grid, and says which part of it CloudWatch was asked for.
  * A series whose timestamps are off the grid is not stored (the next
@@ -489,7 +512,7 @@ function withStored(
 function chunksToStore(
   item: Item,
   w: Window,
-  data: CapacitySeries,
+  data: CapacityDenseSeries,
 ): SeriesChunk[] {
   const periodMs = item.period * 1000;
   const chunkMs = periodMs * CHUNK_SLOTS;

@@ -12,6 +12,7 @@ import {
 import {
   Bucket,
   DAY_MS,
+  DenseTimeSeries,
   HOUR_MS,
   TimeSeries,
   bucketize,
@@ -39,7 +40,7 @@ import {
  * @public
  */
 export interface CapacityFineSeries {
-  series: TimeSeries;
+  series: DenseTimeSeries;
   periodSeconds: number;
   from?: number;
   to?: number;
@@ -300,7 +301,7 @@ function withHourlyBefore(
   hourly: TimeSeries,
   parts: CapacityFineSeries[],
   from: number,
-): TimeSeries[] {
+): DenseTimeSeries[] {
   const fine = parts.map(p => p.series);
   let fineStart = Infinity;
   for (const series of fine) {
@@ -326,12 +327,11 @@ function withHourlyBefore(
  * concatenated (the same sums in the same order, so the same buckets).
  */
 function bucketizeParts(
-  parts: TimeSeries[],
+  parts: DenseTimeSeries[],
   stepMs: number,
   from: number,
   to: number,
 ): Bucket[] {
-  if (parts.length === 1) return bucketize(parts[0], stepMs, from, to);
   const length = Math.max(0, Math.ceil((to - from) / stepMs));
   const sums = new Float64Array(length);
   const maxes = new Float64Array(length).fill(-Infinity);
@@ -408,7 +408,7 @@ function valuesSince(series: TimeSeries, since: number): number[] {
   return out;
 }
 
-function clip(series: TimeSeries, since: number): TimeSeries {
+function clip(series: DenseTimeSeries, since: number): DenseTimeSeries {
   // Ascending timestamps (the usual case): one slice from the first kept.
   const ts = series.timestamps;
   let first = 0;

@@ -1,4 +1,4 @@
-import { TimeSeries } from './series';
+import { DenseTimeSeries, TimeSeries } from './series';
 
 /**
  * When a metric is in breach: above `threshold` for at least `sustainMinutes`
@@ -44,7 +44,7 @@ export interface BreachEpisode {
 
 /** Datapoints of one period, e.g. the last 15 days at 60 s. @public */
 export interface BreachSeries {
-  series: TimeSeries;
+  series: DenseTimeSeries;
   periodSeconds: number;
 }
 

@@ -4,6 +4,7 @@
  */
 export type {
   TimeSeries as CapacitySeries,
+  DenseTimeSeries as CapacityDenseSeries,
   Bucket as CapacityBucket,
 } from './series';
 export {

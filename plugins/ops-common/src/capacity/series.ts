@@ -9,6 +9,16 @@ export interface TimeSeries {
   values: number[];
 }
 
+/**
+ * A series whose arrays may also be typed arrays: long finer series (15 days
+ * of 1-minute values) are kept in them, outside the JavaScript heap.
+ * @public
+ */
+export interface DenseTimeSeries {
+  timestamps: number[] | Float64Array;
+  values: number[] | Float64Array;
+}
+
 /** One hour in milliseconds. @public */
 export const HOUR_MS = 3_600_000;
 /** One day in milliseconds. @public */
