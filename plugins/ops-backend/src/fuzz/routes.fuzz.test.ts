@@ -2334,7 +2334,16 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       { weight: 4, arbitrary: fc.integer({ min: 1, max: 6 }) },
       {
         weight: 1,
-        arbitrary: fc.constantFrom(0, -1, 1.5, 2_000_000_000, 2 ** 31, 2 ** 53),
+        arbitrary: fc.constantFrom(
+          0,
+          -1,
+          1.5,
+          2_000_000_000,
+          2 ** 31 - 2,
+          2 ** 31 - 1,
+          2 ** 31,
+          2 ** 53,
+        ),
       },
     );
 

@@ -17,12 +17,13 @@ const GUEST = 'user:default/guest';
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 /**
- * Inputs the route fuzz (src/fuzz/routes.fuzz.test.ts) found accepted:
+ * Inputs the route fuzz (src/fuzz/routes.fuzz.test.ts) found mishandled:
  * due dates no calendar has (2031-02-30: `Date.parse` rolls them over into
  * the next month), stored as sent; and links with a NUL (`new URL` escapes
  * it in its own href, but the string as sent was stored), which PostgreSQL
- * refuses, so the request failed with a 500. Both must be refused with a
- * 400 and change no row.
+ * refuses, so the request failed with a 500. Versions beyond the 32-bit
+ * columns are refused too (PostgreSQL refuses to compare with them). All
+ * must be refused with a 400 and change no row.
  */
 describe.each(databases.eachSupportedId())(
   'review inputs on %p',
@@ -143,6 +144,25 @@ describe.each(databases.eachSupportedId())(
           'patch',
           `/reviews/${id}/action-items/${item.id}`,
           { version: item.version, url: link },
+        );
+        expect(itemPatched.status).toBe(400);
+      }
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses versions beyond 32 bits with a 400, and stores nothing', async () => {
+      const { id, item, send, rows } = await start();
+      const before = await rows();
+      for (const version of [2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1]) {
+        const patched = await send('patch', `/reviews/${id}`, {
+          version,
+          contributingFactors: 'No canary stage.',
+        });
+        expect(patched.status).toBe(400);
+        const itemPatched = await send(
+          'patch',
+          `/reviews/${id}/action-items/${item.id}`,
+          { version, status: 'done' },
         );
         expect(itemPatched.status).toBe(400);
       }

@@ -282,11 +282,22 @@ const httpUrl = z
     }
   }, 'must be an http or https URL');
 
+/**
+ * A row version as the client saw it. The columns are 32-bit integers, and
+ * a write stores the version plus one: a larger number was never issued,
+ * and PostgreSQL fails on it (out of range) instead of finding it stale.
+ */
+const rowVersion = z
+  .number()
+  .int()
+  .min(1)
+  .max(2_147_483_646, 'must be a version this API sent');
+
 /** `PUT /incidents/:id/roles/:role`. @public */
 export const assignRoleBody = z.strictObject({
   userRef,
   /** The version the client saw; omitted (or null) when the role was unassigned. */
-  version: z.number().int().min(1).nullable().optional(),
+  version: rowVersion.nullable().optional(),
 });
 
 /** `POST /incidents/:id/status-updates`. @public */
@@ -315,7 +326,7 @@ export const responderRequestBody = z.strictObject({
 
 /** `PUT /reviews/:id`: every field optional but `version`. @public */
 export const reviewUpdateBody = z.strictObject({
-  version: z.number().int().min(1),
+  version: rowVersion,
   owner: userRef.optional(),
   dueDate: date.optional(),
   documentUrl: httpUrl.nullable().optional(),
@@ -333,7 +344,7 @@ export const actionItemCreateBody = z.strictObject({
 
 /** `PATCH /reviews/:id/action-items/:itemId`. @public */
 export const actionItemUpdateBody = z.strictObject({
-  version: z.number().int().min(1),
+  version: rowVersion,
   title: text(200, 'single-line').trim().min(3).optional(),
   owner: userRef.optional(),
   dueDate: date.optional(),
