@@ -1039,6 +1039,8 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
   let port: number;
   let agent: http.Agent;
   const fixtures = { draft: '', submitted: '', implemented: '' };
+  /** The open P1 and its review, once the incident-response test made it. */
+  const response = { incident: '', review: '' };
   const total = new Tally();
   const started = Date.now();
 
@@ -2123,6 +2125,8 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
     );
     const itemId = withItem.actionItems[0].id;
     const reviewIds = [p1Review.id, p2Review.id];
+    response.incident = orderP1.id;
+    response.review = p1Review.id;
     const knownIncidents = [
       ...incidents.filter(i => i.status !== 'resolved').map(i => i.id),
       resolvedP2.id,
@@ -2860,6 +2864,62 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       path('GET /slos/entity', '/slos/entity', ref),
       path('GET /slos', '/slos'),
     ];
+    // The incident page and reviews, when the incident-response test ran:
+    // writes that need the catalog (people), at the current versions.
+    const responseWrites: FuzzRequest[] = [];
+    if (response.review) {
+      const { incident, review } = response;
+      reads.push(
+        path('GET /incidents/:id', `/incidents/${incident}`),
+        path('GET /reviews', '/reviews', 'groupRef=group%3Adefault%2Fdev-team'),
+        path('GET /reviews/:id', `/reviews/${review}`),
+      );
+      const detail = await api('GET', `/incidents/${incident}`);
+      const current: PostIncidentReview = await api(
+        'GET',
+        `/reviews/${review}`,
+      );
+      const role = detail.roles.find(
+        (r: { role: string }) => r.role === 'technical-lead',
+      );
+      const writeOf = (
+        route: string,
+        method: FuzzRequest['method'],
+        p: string,
+        body: unknown,
+      ): FuzzRequest => ({
+        route,
+        method,
+        path: p,
+        query: '',
+        body: JSON.stringify(body),
+        contentType: 'application/json',
+        auth: 'user',
+        expect: 'refuse',
+      });
+      responseWrites.push(
+        writeOf(
+          'PUT /incidents/:id/roles/:role',
+          'PUT',
+          `/incidents/${incident}/roles/technical-lead`,
+          { userRef: ALICE, version: role?.version ?? null },
+        ),
+        writeOf('PATCH /reviews/:id', 'PATCH', `/reviews/${review}`, {
+          owner: ALICE,
+          version: current.version,
+        }),
+        writeOf(
+          'POST /reviews/:id/action-items',
+          'POST',
+          `/reviews/${review}/action-items`,
+          {
+            title: 'Page the database team on replica lag',
+            owner: ALICE,
+            dueDate: '2031-01-05',
+          },
+        ),
+      );
+    }
     const writes = fc.oneof(
       fc
         .record({
@@ -2906,6 +2966,7 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
           seed: SEED + 2000,
           numRuns: Math.ceil(CATALOG_DOWN_REQUESTS / 2),
         }),
+        ...responseWrites.flatMap(w => [w, { ...w }, { ...w }]),
       ],
       SEED + 2000,
     );
