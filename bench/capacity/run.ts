@@ -7,7 +7,7 @@
  * hold them outside the refreshing process).
  *
  *   corepack yarn bench:capacity [--services 1000] [--runs 2] [--batch 10]
- *     [--incremental 1] [--profile warm.cpuprofile]
+ *     [--incremental 1] [--profile warm.cpuprofile] [--anchor <epoch ms>]
  *
  * Run 1 is cold (nothing stored); each further run is an hour later (the
  * fake's clock and the refresh's move on together), so it reads only the
@@ -20,6 +20,7 @@
  * `--profile <file>` writes a CPU profile of the runs after the first
  * (summarise it with bench/views/profile.ts).
  */
+import { createHash } from 'node:crypto';
 import { Session } from 'node:inspector';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -129,7 +130,8 @@ async function main() {
   const profileAt = process.argv.indexOf('--profile');
   const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
   const profile = profileFile ? profiler() : undefined;
-  const anchor = Math.floor(Date.now() / 60_000) * 60_000;
+  // `--anchor <ms>` pins the fake's data and clock, to compare two runs.
+  const anchor = arg('anchor', Math.floor(Date.now() / 60_000) * 60_000);
   const { url: fakeUrl, child } = await startFakeProcess(
     path.join(__dirname, 'fake.ts'),
     [services, anchor],
@@ -285,6 +287,15 @@ async function main() {
     .count({ rows: '*' })
     .sum({ bytes: knex.raw('length(data)') })
     .groupBy('series_window');
+  // What users see, to compare runs (e.g. --incremental 0 and 1).
+  const digest = createHash('sha1');
+  for (const row of await knex('ops_snapshots')
+    .where({ kind: CAPACITY_KIND })
+    .orderBy('key')
+    .select('key', 'data')) {
+    digest.update(`${row.key}\n${row.data}\n`);
+  }
+  const detailHash = digest.digest('hex').slice(0, 16);
   await knex.destroy();
   const dbBytes = statSync(dbFile).size;
   rmSync(dir, { recursive: true, force: true });
@@ -375,7 +386,9 @@ async function main() {
     '',
     `Forecast outcomes of the binding metric: ${[...statuses.entries()]
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}.`,
+      .join(
+        ', ',
+      )}. SHA-1 of the entity details after the last run: ${detailHash} (anchor ${anchor}).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
