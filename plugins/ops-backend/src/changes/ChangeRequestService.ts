@@ -68,6 +68,7 @@ import {
   changeRequestResourceRef,
 } from '@opsportal/plugin-ops-node';
 import { Request } from 'express';
+import { auditedWrite } from '../lib/audit';
 import { Clock } from '../lib/clock';
 import { ChangeNotifier } from './ChangeNotifier';
 import {
@@ -865,35 +866,27 @@ export class ChangeRequestService {
   }
 
   /** Runs a write as an audit event: success or failure is recorded. */
-  private async audited<T>(
+  private audited<T>(
     eventId: string,
     ctx: CallContext,
     meta: Record<string, unknown>,
     fn: () => Promise<T>,
   ): Promise<T> {
-    const event = await this.deps.auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: ctx.request,
-      meta: JSON.parse(JSON.stringify(meta)),
-    });
-    try {
-      const result = await fn();
-      const change = (result as unknown as ChangeRequestDetail).change;
-      await event.success({
-        meta: change
+    return auditedWrite(
+      this.deps.auditor,
+      { eventId, request: ctx.request, meta: JSON.parse(JSON.stringify(meta)) },
+      fn,
+      result => {
+        const change = (result as unknown as ChangeRequestDetail).change;
+        return change
           ? {
               changeId: change.id,
               status: change.status,
               version: change.version,
             }
-          : {},
-      });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+          : {};
+      },
+    );
   }
 
   /**

@@ -6,6 +6,7 @@ import { entityRefParam, parseRequest } from '../lib/validate';
 import { entityQuery } from '../oncall/router';
 import { IncidentsService } from './IncidentsService';
 import { sendView } from '../lib/viewResponse';
+import { auditedWrite } from '../lib/audit';
 
 const triggerBody = z.object({
   entityRef: entityRefParam(),
@@ -42,20 +43,17 @@ export function createIncidentsRouter(options: {
   router.post('/incidents/trigger', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseRequest(triggerBody, req.body, 'body');
-    const event = await auditor.createEvent({
-      eventId: 'incident-trigger',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef: body.entityRef, severity: body.severity },
-    });
-    try {
-      const result = await service.triggerIncident(body, credentials);
-      await event.success({ meta: { dedupKey: result.dedupKey } });
-      res.status(202).json(result);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const result = await auditedWrite(
+      auditor,
+      {
+        eventId: 'incident-trigger',
+        request: req,
+        meta: { entityRef: body.entityRef, severity: body.severity },
+      },
+      () => service.triggerIncident(body, credentials),
+      r => ({ dedupKey: r.dedupKey }),
+    );
+    res.status(202).json(result);
   });
 
   return router;

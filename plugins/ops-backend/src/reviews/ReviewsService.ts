@@ -46,6 +46,7 @@ import {
   Severity,
 } from '@opsportal/plugin-ops-common';
 import type { Request } from 'express';
+import { auditedWrite } from '../lib/audit';
 import { Clock, systemClock } from '../lib/clock';
 import { ReviewsConfig } from './config';
 import { ReviewNotifier } from './ReviewNotifier';
@@ -774,32 +775,22 @@ export class ReviewsService implements IncidentReviews {
   }
 
   /** Runs a write as an audit event: success or failure is recorded. */
-  private async audited(
+  private audited(
     eventId: string,
     ctx: ReviewCallContext,
     meta: Record<string, string>,
     fn: () => Promise<PostIncidentReview>,
   ): Promise<PostIncidentReview> {
-    const event = await this.options.auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: ctx.request,
-      meta,
-    });
-    try {
-      const review = await fn();
-      await event.success({
-        meta: {
-          reviewId: review.id,
-          status: review.status,
-          version: review.version,
-        },
-      });
-      return review;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    return auditedWrite(
+      this.options.auditor,
+      { eventId, request: ctx.request, meta },
+      fn,
+      review => ({
+        reviewId: review.id,
+        status: review.status,
+        version: review.version,
+      }),
+    );
   }
 }
 

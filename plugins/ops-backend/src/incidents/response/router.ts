@@ -7,6 +7,7 @@ import {
   statusUpdateBody,
 } from '@opsportal/plugin-ops-common';
 import { JsonObject } from '@backstage/types';
+import { auditedWrite } from '../../lib/audit';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -39,27 +40,12 @@ export function createIncidentResponseRouter(options: {
   const router = Router();
 
   /** Runs a write as an audit event: success or failure is recorded. */
-  async function audited<T>(
+  const audited = <T>(
     req: express.Request,
     eventId: string,
     meta: JsonObject,
     fn: () => Promise<T>,
-  ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta,
-    });
-    try {
-      const result = await fn();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
+  ) => auditedWrite(auditor, { eventId, request: req, meta }, fn);
 
   router.get('/incidents/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
