@@ -16,6 +16,7 @@ import {
   HOUR_MS,
   TimeSeries,
   bucketize,
+  bucketizeParts,
   quantile,
   roundSignificant,
 } from './series';
@@ -320,43 +321,6 @@ function withHourlyBefore(
     }
   }
   return [{ timestamps, values }, ...fine];
-}
-
-/**
- * {@link bucketize} over several series taken one after another, as if
- * concatenated (the same sums in the same order, so the same buckets).
- */
-function bucketizeParts(
-  parts: DenseTimeSeries[],
-  stepMs: number,
-  from: number,
-  to: number,
-): Bucket[] {
-  const length = Math.max(0, Math.ceil((to - from) / stepMs));
-  const sums = new Float64Array(length);
-  const maxes = new Float64Array(length).fill(-Infinity);
-  const counts = new Uint32Array(length);
-  for (const series of parts) {
-    for (let i = 0; i < series.timestamps.length; i++) {
-      const value = series.values[i];
-      if (!Number.isFinite(value)) continue;
-      const slot = Math.floor((series.timestamps[i] - from) / stepMs);
-      if (slot < 0 || slot >= length) continue;
-      sums[slot] += value;
-      counts[slot] += 1;
-      if (value > maxes[slot]) maxes[slot] = value;
-    }
-  }
-  const buckets: Bucket[] = [];
-  for (let i = 0; i < length; i++) {
-    if (counts[i] === 0) continue;
-    buckets.push({
-      t: from + i * stepMs,
-      avg: sums[i] / counts[i],
-      max: maxes[i],
-    });
-  }
-  return buckets;
 }
 
 /** What the triggers count, in which data. */

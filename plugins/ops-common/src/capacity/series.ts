@@ -72,18 +72,33 @@ export function bucketize(
   from: number,
   to: number,
 ): Bucket[] {
+  return bucketizeParts([series], stepMs, from, to);
+}
+
+/**
+ * {@link bucketize} over several series taken one after another, as if
+ * concatenated (the same sums in the same order, so the same buckets).
+ */
+export function bucketizeParts(
+  parts: DenseTimeSeries[],
+  stepMs: number,
+  from: number,
+  to: number,
+): Bucket[] {
   const length = Math.max(0, Math.ceil((to - from) / stepMs));
   const sums = new Float64Array(length);
   const maxes = new Float64Array(length).fill(-Infinity);
   const counts = new Uint32Array(length);
-  for (let i = 0; i < series.timestamps.length; i++) {
-    const value = series.values[i];
-    if (!Number.isFinite(value)) continue;
-    const slot = Math.floor((series.timestamps[i] - from) / stepMs);
-    if (slot < 0 || slot >= length) continue;
-    sums[slot] += value;
-    counts[slot] += 1;
-    if (value > maxes[slot]) maxes[slot] = value;
+  for (const series of parts) {
+    for (let i = 0; i < series.timestamps.length; i++) {
+      const value = series.values[i];
+      if (!Number.isFinite(value)) continue;
+      const slot = Math.floor((series.timestamps[i] - from) / stepMs);
+      if (slot < 0 || slot >= length) continue;
+      sums[slot] += value;
+      counts[slot] += 1;
+      if (value > maxes[slot]) maxes[slot] = value;
+    }
   }
   const buckets: Bucket[] = [];
   for (let i = 0; i < length; i++) {
