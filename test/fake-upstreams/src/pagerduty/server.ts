@@ -1260,12 +1260,16 @@ export async function startFakePagerDuty(
   }
 
   /**
-   * Events API v2 change event: recorded, and kept as a change event of the
-   * service whose integration key is the routing key (unknown keys are
-   * accepted and recorded, as PagerDuty accepts them).
+   * An Events API v2 body: checked against the Events API description, parsed,
+   * its routing key and `check`'s rules applied; answers 400 as PagerDuty
+   * does and gives undefined when it is refused.
    */
-  function changeEnqueue(req: RecordedRequest, res: http.ServerResponse) {
-    if (!eventConforms(req, res)) return;
+  function readEvent(
+    req: RecordedRequest,
+    res: http.ServerResponse,
+    check: (event: any, errors: string[]) => void,
+  ): any | undefined {
+    if (!eventConforms(req, res)) return undefined;
     let event: any;
     try {
       event = JSON.parse(req.body);
@@ -1275,7 +1279,7 @@ export async function startFakePagerDuty(
         message: 'Event object is invalid',
         errors: ['Body is not JSON'],
       });
-      return;
+      return undefined;
     }
     const errors: string[] = [];
     if (
@@ -1284,17 +1288,30 @@ export async function startFakePagerDuty(
     ) {
       errors.push("'routing_key' must be a 32 character integration key");
     }
-    if (String(event.payload?.summary ?? '').length > 1024) {
-      errors.push("'payload.summary' is longer than 1024 characters");
-    }
+    check(event, errors);
     if (errors.length > 0) {
       sendJson(res, 400, {
         status: 'invalid event',
         message: 'Event object is invalid',
         errors,
       });
-      return;
+      return undefined;
     }
+    return event;
+  }
+
+  /**
+   * Events API v2 change event: recorded, and kept as a change event of the
+   * service whose integration key is the routing key (unknown keys are
+   * accepted and recorded, as PagerDuty accepts them).
+   */
+  function changeEnqueue(req: RecordedRequest, res: http.ServerResponse) {
+    const event = readEvent(req, res, (e, errors) => {
+      if (String(e.payload?.summary ?? '').length > 1024) {
+        errors.push("'payload.summary' is longer than 1024 characters");
+      }
+    });
+    if (!event) return;
     receivedChangeEvents.push(event);
     const service = servicesByKey.get(event.routing_key);
     if (service) {
@@ -1319,48 +1336,25 @@ export async function startFakePagerDuty(
 
   /** Events API v2: a trigger needs a routing key, a summary, a source and a severity. */
   function enqueue(req: RecordedRequest, res: http.ServerResponse) {
-    if (!eventConforms(req, res)) return;
-    let event: any;
-    try {
-      event = JSON.parse(req.body);
-    } catch {
-      sendJson(res, 400, {
-        status: 'invalid event',
-        message: 'Event object is invalid',
-        errors: ['Body is not JSON'],
-      });
-      return;
-    }
-    const errors: string[] = [];
-    if (
-      typeof event.routing_key !== 'string' ||
-      event.routing_key.length !== 32
-    ) {
-      errors.push("'routing_key' must be a 32 character integration key");
-    }
-    if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action)) {
-      errors.push("'event_action' is invalid");
-    }
+    const event = readEvent(req, res, (e, errors) => {
+      if (!['trigger', 'acknowledge', 'resolve'].includes(e.event_action)) {
+        errors.push("'event_action' is invalid");
+      }
+      const payload = e.payload ?? {};
+      if (e.event_action === 'trigger') {
+        if (!payload.summary || String(payload.summary).length > 1024) {
+          errors.push("'payload.summary' is missing or too long");
+        }
+        if (!payload.source) errors.push("'payload.source' is missing");
+        if (
+          !['critical', 'error', 'warning', 'info'].includes(payload.severity)
+        ) {
+          errors.push("'payload.severity' is invalid");
+        }
+      }
+    });
+    if (!event) return;
     const payload = event.payload ?? {};
-    if (event.event_action === 'trigger') {
-      if (!payload.summary || String(payload.summary).length > 1024) {
-        errors.push("'payload.summary' is missing or too long");
-      }
-      if (!payload.source) errors.push("'payload.source' is missing");
-      if (
-        !['critical', 'error', 'warning', 'info'].includes(payload.severity)
-      ) {
-        errors.push("'payload.severity' is invalid");
-      }
-    }
-    if (errors.length > 0) {
-      sendJson(res, 400, {
-        status: 'invalid event',
-        message: 'Event object is invalid',
-        errors,
-      });
-      return;
-    }
     const dedupKey = event.dedup_key ?? `dedup-${events.length + 1}`;
     events.push({ ...event, dedup_key: dedupKey });
     if (event.event_action === 'trigger') {
