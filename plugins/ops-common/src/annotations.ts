@@ -94,6 +94,14 @@ export const ANNOTATION_TECHDOCS_RUNBOOKS = `${OPS_ANNOTATION_PREFIX}/techdocs-r
 export const ANNOTATION_ALARM_PREFIX = `${OPS_ANNOTATION_PREFIX}/alarm-prefix`;
 
 /**
+ * Alerting-policy scopes the entity is in, comma separated (e.g.
+ * `payments,database`): policy rules with one of these scopes apply to it,
+ * as do rules whose scope is one of the entity's tags.
+ * @public
+ */
+export const ANNOTATION_ALERT_POLICY_SCOPES = `${OPS_ANNOTATION_PREFIX}/alert-policy-scopes`;
+
+/**
  * Autoscaling bounds of the entity, e.g. `min=2,max=10,cpu=70,memory=80`.
  * @public
  */

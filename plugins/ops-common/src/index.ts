@@ -17,4 +17,5 @@ export * from './runbooks';
 export * from './slo';
 export * from './capacity';
 export * from './kpis';
+export * from './alerts';
 export * from './setup';

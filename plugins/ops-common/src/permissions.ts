@@ -52,6 +52,12 @@ export const incidentRespondPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Record a review of an alarm (the monthly alert review). @public */
+export const alarmReviewCreatePermission = createPermission({
+  name: 'ops.alarm-review.create',
+  attributes: { action: 'create' },
+});
+
 /** Edit post-incident reviews and their action items. @public */
 export const incidentReviewUpdatePermission = createPermission({
   name: 'ops.incident-review.update',
@@ -68,4 +74,5 @@ export const opsPermissions = [
   incidentTriggerPermission,
   incidentRespondPermission,
   incidentReviewUpdatePermission,
+  alarmReviewCreatePermission,
 ];

@@ -3,6 +3,7 @@ import { AlarmsProvider, MetricsProvider } from './metrics';
 import {
   IncidentProvider,
   IncidentResponseProvider,
+  MaintenanceWindowProvider,
   OnCallProvider,
 } from './oncall';
 
@@ -18,6 +19,8 @@ export interface OpsProvidersExtensionPoint {
   addIncidentProvider(provider: IncidentProvider): void;
   /** Incident response (incident page: log, notes, status updates, responders, change events). */
   addIncidentResponseProvider(provider: IncidentResponseProvider): void;
+  /** Maintenance windows on the paging tool (suppression during changes). */
+  addMaintenanceWindowProvider(provider: MaintenanceWindowProvider): void;
 }
 
 /** Extension point through which modules register their providers. @public */

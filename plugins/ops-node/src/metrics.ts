@@ -93,7 +93,44 @@ export interface Alarm {
   };
   threshold?: number;
   comparisonOperator?: string;
+  /** Statistic the alarm evaluates (`Average`, `Sum`, `p95`...). */
+  statistic?: string;
+  /** Seconds per evaluated datapoint. */
+  period?: number;
+  evaluationPeriods?: number;
+  /** Whether the alarm's actions run on state changes. */
+  actionsEnabled?: boolean;
+  /** Action ARNs (SNS topics, Auto Scaling policies...) per target state. */
+  actions?: {
+    alarm: string[];
+    ok: string[];
+    insufficientData: string[];
+  };
   tags?: Record<string, string>;
+}
+
+/** One state change of an alarm, from its history. @public */
+export interface AlarmStateChange {
+  alarmName: string;
+  /** When the state changed (ISO 8601). */
+  at: string;
+  from?: Alarm['state'];
+  to: Alarm['state'];
+}
+
+/** Query of {@link AlarmsProvider.getAlarmHistory}. @public */
+export interface AlarmHistoryQuery {
+  /** State changes at or after this time... */
+  since: Date;
+  /** ...and before this one. */
+  until: Date;
+  /**
+   * Only these alarms (one paged call per alarm). Without names, one paged
+   * scan of the region's whole history, for callers that want most alarms.
+   */
+  alarmNames?: string[];
+  region?: string;
+  signal?: AbortSignal;
 }
 
 /** Filter for listing alarms. @public */
@@ -122,4 +159,11 @@ export interface AlarmsProvider {
     arns: string[],
     options?: { region?: string; signal?: AbortSignal },
   ): Promise<Map<string, Record<string, string>>>;
+  /**
+   * State changes (ALARM, OK, INSUFFICIENT_DATA) of metric alarms in a time
+   * range, oldest first, read from the alarm history (CloudWatch keeps 30
+   * days of it). Paged and retried on throttling like every other call; a
+   * failure rejects the whole query so callers keep their last good data.
+   */
+  getAlarmHistory?(query: AlarmHistoryQuery): Promise<AlarmStateChange[]>;
 }

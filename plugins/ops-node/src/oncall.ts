@@ -169,6 +169,8 @@ export interface UpstreamIncident {
   htmlUrl?: string;
   /** People the incident is assigned to now. */
   assignees: OnCallUser[];
+  /** How many alerts were grouped into the incident, when the upstream tells. */
+  alertCount?: number;
 }
 
 /** Query of {@link IncidentProvider.listIncidents}. @public */
@@ -210,6 +212,69 @@ export interface IncidentProvider {
   ): Promise<Map<string, string | null>>;
   /** Opens an incident (optional; off unless the provider is configured for it). */
   triggerIncident?(trigger: IncidentTrigger): Promise<{ dedupKey: string }>;
+  /**
+   * Notifications sent to people (pages) about incidents of these services
+   * in a time range, oldest first: PagerDuty's `notify_log_entry` entries.
+   */
+  listNotifications?(query: NotificationQuery): Promise<UpstreamNotification[]>;
+}
+
+/** Query of {@link IncidentProvider.listNotifications}. @public */
+export interface NotificationQuery extends UpstreamCallOptions {
+  serviceIds: string[];
+  since: Date;
+  until: Date;
+}
+
+/** One notification (page) of a person about an incident. @public */
+export interface UpstreamNotification {
+  id: string;
+  incidentId: string;
+  serviceId: string;
+  /** When it was sent (ISO 8601). */
+  at: string;
+  user: OnCallUser;
+  /** `sms`, `phone`, `email`, `push`... as the upstream names it. */
+  channel?: string;
+}
+
+/** A maintenance window on the paging tool (no incidents open while it runs). @public */
+export interface UpstreamMaintenanceWindow {
+  id: string;
+  start: string;
+  end: string;
+  description?: string;
+  serviceIds: string[];
+  htmlUrl?: string;
+}
+
+/**
+ * Maintenance windows on the paging tool: while one runs, the services it
+ * names open no incidents. Writes name the portal's integration user by
+ * email (PagerDuty's `From` header).
+ * @public
+ */
+export interface MaintenanceWindowProvider {
+  readonly id: string;
+  createMaintenanceWindow(window: {
+    serviceIds: string[];
+    start: Date;
+    end: Date;
+    description: string;
+    fromEmail: string;
+  }): Promise<UpstreamMaintenanceWindow>;
+  /**
+   * Ends a window now (a running one) or removes it (a future one). A window
+   * the upstream no longer knows, or that already ended, is not an error.
+   */
+  endMaintenanceWindow(
+    id: string,
+    options: { fromEmail: string },
+  ): Promise<void>;
+  /** Windows of these services that overlap [since, until). */
+  listMaintenanceWindows(
+    query: NotificationQuery,
+  ): Promise<UpstreamMaintenanceWindow[]>;
 }
 
 /** Kinds of incident log entries the portal tells apart. @public */

@@ -2,6 +2,7 @@ import {
   AlarmsProvider,
   IncidentProvider,
   IncidentResponseProvider,
+  MaintenanceWindowProvider,
   MetricsProvider,
   OnCallProvider,
   OpsProvidersExtensionPoint,
@@ -17,6 +18,7 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   private readonly onCall: OnCallProvider[] = [];
   private readonly incidents: IncidentProvider[] = [];
   private readonly response: IncidentResponseProvider[] = [];
+  private readonly maintenance: MaintenanceWindowProvider[] = [];
   private locked = false;
 
   addMetricsProvider(provider: MetricsProvider): void {
@@ -42,6 +44,11 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   addIncidentResponseProvider(provider: IncidentResponseProvider): void {
     this.assertOpen();
     this.response.push(provider);
+  }
+
+  addMaintenanceWindowProvider(provider: MaintenanceWindowProvider): void {
+    this.assertOpen();
+    this.maintenance.push(provider);
   }
 
   /** Called when the plugin initialises; later registrations are a bug. */
@@ -74,6 +81,11 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
     return this.response[0];
   }
 
+  /** The maintenance-window provider, if a module registered one. */
+  maintenanceWindowProvider(): MaintenanceWindowProvider | undefined {
+    return this.maintenance[0];
+  }
+
   /** Ids of all registered providers, for the health answer and logs. */
   describe(): Record<string, string[]> {
     return {
@@ -81,6 +93,7 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
       alarms: this.alarms.map(p => p.id),
       onCall: this.onCall.map(p => p.id),
       incidents: this.incidents.map(p => p.id),
+      maintenanceWindows: this.maintenance.map(p => p.id),
     };
   }
 

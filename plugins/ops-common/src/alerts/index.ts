@@ -1,0 +1,6 @@
+export * from './types';
+export * from './policy';
+export * from './noise';
+export * from './paging';
+export * from './csv';
+export * from './schemas';
