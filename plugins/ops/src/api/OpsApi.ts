@@ -46,6 +46,14 @@ import type {
   StatusUpdateRequest,
 } from '@opsportal/plugin-ops-common';
 import type {
+  AlarmReview,
+  AlarmReviewInput,
+  AlertsOverview,
+  ChangeMaintenanceWindow,
+  EntityAlerts,
+  GroupAlertHealth,
+} from '@opsportal/plugin-ops-common';
+import type {
   KpiPeriod,
   KpiReport,
   KpiScopeKind,
@@ -163,7 +171,25 @@ export interface OpsApi {
     itemId: string,
     request: ActionItemUpdateRequest,
   ): Promise<PostIncidentReview>;
+
+  /** The platform's noisiest alarms, paging load and this month's alarm reviews (alert hygiene). */
+  getAlertsOverview(): Promise<AlertsOverview>;
+  /** An entity's alarms with their noise, its paging load and its alerting policy coverage (alert hygiene). */
+  getEntityAlerts(entityRef: string): Promise<EntityAlerts>;
+  /** A team's entities, alarms, paging load and reviews (alert hygiene). */
+  getGroupAlertHealth(entityRef: string): Promise<GroupAlertHealth>;
+  /** Records a review of an alarm; answers the review as stored (alert hygiene). */
+  createAlarmReview(input: AlarmReviewInput): Promise<AlarmReview>;
+  /** One of the `/alerts` page's tables as CSV text (alert hygiene). */
+  exportAlertsCsv(kind: AlertsExportKind): Promise<string>;
+  /** The PagerDuty maintenance windows the portal opened for a change request (alert hygiene). */
+  getChangeMaintenanceWindows(
+    changeRequestId: string,
+  ): Promise<{ items: ChangeMaintenanceWindow[] }>;
 }
+
+/** Which table {@link OpsApi.exportAlertsCsv} exports. @public */
+export type AlertsExportKind = 'alarms' | 'services' | 'people';
 
 /** Query of {@link OpsApi.listReviews}. @public */
 export interface ReviewsQuery {

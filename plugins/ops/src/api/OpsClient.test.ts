@@ -264,3 +264,156 @@ describe('OpsClient: the entity page overview in one request', () => {
     expect(await capacity).toEqual({ slow: true });
   });
 });
+
+describe('OpsClient: alert hygiene', () => {
+  /** A backend that answers each request from `answer`, recording method, path and body. */
+  function recordingClient(
+    answer: (url: URL) => Response | Promise<Response>,
+  ): {
+    client: OpsClient;
+    seen: {
+      method: string;
+      path: string;
+      body?: unknown;
+      contentType?: string;
+    }[];
+  } {
+    const seen: {
+      method: string;
+      path: string;
+      body?: unknown;
+      contentType?: string;
+    }[] = [];
+    const client = new OpsClient({
+      discoveryApi: { getBaseUrl: async () => 'http://ops.test/api/ops' },
+      fetchApi: {
+        fetch: async (input: any, init?: RequestInit) => {
+          const url = new URL(String(input));
+          const headers = new Headers(init?.headers);
+          seen.push({
+            method: init?.method ?? 'GET',
+            path: url.pathname.replace('/api/ops', '') + url.search,
+            body: init?.body ? JSON.parse(String(init.body)) : undefined,
+            contentType: headers.get('content-type') ?? undefined,
+          });
+          return answer(url);
+        },
+      },
+    });
+    return { client, seen };
+  }
+
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+
+  it('reads the overview, an entity and a team from their own routes', async () => {
+    const { client, seen } = recordingClient(url =>
+      json(200, { route: url.pathname }),
+    );
+    const team = 'group:default/sre-team';
+
+    expect(await client.getAlertsOverview()).toEqual({
+      route: '/api/ops/alerts/overview',
+    });
+    expect(await client.getEntityAlerts(ref)).toEqual({
+      route: '/api/ops/alerts/entity',
+    });
+    expect(await client.getGroupAlertHealth(team)).toEqual({
+      route: '/api/ops/alerts/group',
+    });
+    expect(seen.map(s => `${s.method} ${s.path}`)).toEqual([
+      'GET /alerts/overview',
+      `GET /alerts/entity?entityRef=${encodeURIComponent(ref)}`,
+      `GET /alerts/group?entityRef=${encodeURIComponent(team)}`,
+    ]);
+  });
+
+  it('posts a review as JSON and answers the stored review', async () => {
+    const stored = {
+      id: 'r1',
+      alarmName: 'order-service-5xx',
+      entityRef: ref,
+      outcome: 'tune-threshold',
+      note: 'Fires on every deploy',
+      reviewedBy: 'user:default/guest',
+      reviewedAt: '2026-12-05T10:00:00Z',
+    };
+    const { client, seen } = recordingClient(() => json(201, stored));
+
+    const review = await client.createAlarmReview({
+      alarmName: 'order-service-5xx',
+      entityRef: ref,
+      outcome: 'tune-threshold',
+      note: 'Fires on every deploy',
+    });
+
+    expect(review).toEqual(stored);
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        path: '/alerts/reviews',
+        contentType: 'application/json',
+        body: {
+          alarmName: 'order-service-5xx',
+          entityRef: ref,
+          outcome: 'tune-threshold',
+          note: 'Fires on every deploy',
+        },
+      },
+    ]);
+  });
+
+  it('rejects a refused review with the status and the server’s message', async () => {
+    const { client } = recordingClient(() =>
+      json(403, {
+        error: { name: 'NotAllowedError', message: 'Unauthorized' },
+        response: { statusCode: 403 },
+      }),
+    );
+
+    const failure = await client
+      .createAlarmReview({ alarmName: 'a', entityRef: ref, outcome: 'keep' })
+      .catch(e => e);
+
+    expect(failure).toBeInstanceOf(ResponseError);
+    expect(failure.statusCode).toBe(403);
+    expect(failure.cause.name).toBe('NotAllowedError');
+  });
+
+  it('answers an export as the CSV text the backend sends', async () => {
+    const csv = 'userId,name,pages\r\nP1,"Ada, L.",4\r\n';
+    const { client, seen } = recordingClient(
+      () =>
+        new Response(csv, {
+          status: 200,
+          headers: { 'content-type': 'text/csv; charset=utf-8' },
+        }),
+    );
+
+    expect(await client.exportAlertsCsv('people')).toBe(csv);
+    expect(seen.map(s => s.path)).toEqual(['/alerts/export?kind=people']);
+  });
+
+  it('asks for a change request’s maintenance windows and passes a 404 on', async () => {
+    const { client, seen } = recordingClient(url =>
+      url.searchParams.get('changeRequestId') === 'CR-1'
+        ? json(200, { items: [{ changeRequestId: 'CR-1', status: 'open' }] })
+        : json(404, { error: { name: 'NotFoundError', message: 'none' } }),
+    );
+
+    expect(await client.getChangeMaintenanceWindows('CR-1')).toEqual({
+      items: [{ changeRequestId: 'CR-1', status: 'open' }],
+    });
+    const missing = await client
+      .getChangeMaintenanceWindows('CR 2')
+      .catch(e => e);
+    expect(missing.statusCode).toBe(404);
+    expect(seen.map(s => s.path)).toEqual([
+      '/alerts/maintenance-windows?changeRequestId=CR-1',
+      '/alerts/maintenance-windows?changeRequestId=CR+2',
+    ]);
+  });
+});

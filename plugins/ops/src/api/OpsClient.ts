@@ -47,7 +47,20 @@ import type {
   ReviewUpdateRequest,
   StatusUpdateRequest,
 } from '@opsportal/plugin-ops-common';
-import { ChangeRequestListQuery, OpsApi, ReviewsQuery } from './OpsApi';
+import type {
+  AlarmReview,
+  AlarmReviewInput,
+  AlertsOverview,
+  ChangeMaintenanceWindow,
+  EntityAlerts,
+  GroupAlertHealth,
+} from '@opsportal/plugin-ops-common';
+import {
+  AlertsExportKind,
+  ChangeRequestListQuery,
+  OpsApi,
+  ReviewsQuery,
+} from './OpsApi';
 import type { KpiQuery } from './OpsApi';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 
@@ -340,6 +353,45 @@ export class OpsClient implements OpsApi {
     );
   }
 
+  getAlertsOverview(): Promise<AlertsOverview> {
+    return this.request<AlertsOverview>('/alerts/overview');
+  }
+
+  getEntityAlerts(entityRef: string): Promise<EntityAlerts> {
+    return this.request<EntityAlerts>('/alerts/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getGroupAlertHealth(entityRef: string): Promise<GroupAlertHealth> {
+    return this.request<GroupAlertHealth>('/alerts/group', {
+      query: { entityRef },
+    });
+  }
+
+  createAlarmReview(input: AlarmReviewInput): Promise<AlarmReview> {
+    return this.request<AlarmReview>('/alerts/reviews', {
+      method: 'POST',
+      body: input,
+    });
+  }
+
+  exportAlertsCsv(kind: AlertsExportKind): Promise<string> {
+    return this.request<string>('/alerts/export', {
+      query: { kind },
+      text: true,
+    });
+  }
+
+  getChangeMaintenanceWindows(
+    changeRequestId: string,
+  ): Promise<{ items: ChangeMaintenanceWindow[] }> {
+    return this.request<{ items: ChangeMaintenanceWindow[] }>(
+      '/alerts/maintenance-windows',
+      { query: { changeRequestId } },
+    );
+  }
+
   private async request<T>(
     path: string,
     options: {
@@ -347,6 +399,8 @@ export class OpsClient implements OpsApi {
       query?: Record<string, string | string[] | number | undefined>;
       body?: unknown;
       signal?: AbortSignal;
+      /** Answer the body as text (CSV) instead of parsing JSON. */
+      text?: boolean;
     } = {},
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('ops');
@@ -376,6 +430,9 @@ export class OpsClient implements OpsApi {
     }
     if (response.status === 204) {
       return undefined as T;
+    }
+    if (options.text) {
+      return (await response.text()) as T;
     }
     return (await response.json()) as T;
   }
