@@ -21,6 +21,7 @@ import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { createOverviewFeature } from './overview';
 import { createReviewsFeature } from './reviews';
+import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
 import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
@@ -85,6 +86,17 @@ export const opsPlugin = createBackendPlugin({
         // Change management; `changes.service` gives the KPIs the changes
         // the caller may see (implemented()).
         const changes = createChangesFeature({ ...featureDeps, database: db });
+
+        // PagerDuty maintenance windows for changes started in their
+        // maintenance window (a transition listener and a reconciliation
+        // task); `changeMaintenance.service.listPeriods` tells the alerts
+        // feature when alarms fired during maintenance.
+        const changeMaintenance = createChangeMaintenanceFeature({
+          ...featureDeps,
+          database: db,
+          changes: changes.service,
+          provider: providers.maintenanceWindowProvider(),
+        });
 
         // On-call; `oncall.service` tells the incidents feature a team's
         // services and gives the KPIs the teams and who is on call.
@@ -172,6 +184,7 @@ export const opsPlugin = createBackendPlugin({
         const features = [
           runbooks,
           changes,
+          changeMaintenance,
           oncall,
           incidents,
           // After `incidents`: its /incidents/entity before /incidents/:id.
