@@ -391,6 +391,32 @@ export interface Config {
        */
       reportCacheSeconds?: number;
     };
+    /** Alert hygiene (docs/alerts.md). */
+    alerts?: {
+      /**
+       * PagerDuty maintenance windows for change requests: a change started
+       * inside the change policy's maintenance window gets a window on the
+       * PagerDuty services of its entities (`pagerduty.com/service-id`) until
+       * its planned end, ended when the change leaves in-progress. Needs the
+       * PagerDuty module with a token that may write.
+       */
+      maintenanceWindows?: {
+        /** Open windows for changes. Default false. */
+        enabled?: boolean;
+        /** Shortest window in minutes (5-1440), used when the planned end is past or nearer. Default 30. */
+        minimumMinutes?: number;
+        /**
+         * Email of the PagerDuty user the windows are written as (PagerDuty's
+         * `From` header). Default `ops.incidents.response.fromEmail`; one of
+         * the two is required when enabled.
+         */
+        fromEmail?: string;
+        /** Creation attempts per change before the reconciliation gives up (1-100). Default 6. */
+        maxAttempts?: number;
+        /** Minutes between runs of the reconciliation task, one replica at a time (1-60). Default 5. */
+        reconcileEveryMinutes?: number;
+      };
+    };
     /**
      * Post-incident reviews (docs/reviews.md): which incidents and changes
      * need one, and when it is due.
