@@ -11,6 +11,7 @@ import { ProviderRegistry } from './providers/ProviderRegistry';
 import { createRouter } from './service/router';
 import { createRunbooksFeature } from './runbooks';
 import { createChangesFeature } from './changes';
+import { createAlertsFeature } from './alerts';
 import { createOnCallFeature } from './oncall';
 import {
   createIncidentResponseFeature,
@@ -96,6 +97,20 @@ export const opsPlugin = createBackendPlugin({
           database: db,
           changes: changes.service,
           provider: providers.maintenanceWindowProvider(),
+        });
+
+        // Alert hygiene (docs/alerts.md): alarm noise from CloudWatch's
+        // alarm history, policy coverage, paging load from PagerDuty and
+        // alarm reviews. `maintenance` (a MaintenanceSource, optional) is
+        // where maintenance periods come from: the windows the portal opened
+        // for change requests (alerts/maintenance).
+        const alerts = createAlertsFeature({
+          ...featureDeps,
+          database: db,
+          snapshots,
+          alarms: providers.alarmsProvider(),
+          incidents: providers.incidentProvider(),
+          maintenance: changeMaintenance.service,
         });
 
         // On-call; `oncall.service` tells the incidents feature a team's
@@ -185,6 +200,7 @@ export const opsPlugin = createBackendPlugin({
           runbooks,
           changes,
           changeMaintenance,
+          alerts,
           oncall,
           incidents,
           // After `incidents`: its /incidents/entity before /incidents/:id.
