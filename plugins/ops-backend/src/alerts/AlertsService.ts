@@ -747,9 +747,10 @@ export class AlertsService {
       },
       maintenance: maintenance.filter(p => p.end >= since),
       freshness: {
-        alarms: this.options.alarms
-          ? combinedFreshness(snapshots)
-          : { stale: false, error: 'No alarms provider is installed' },
+        alarms:
+          snapshots.length > 0 || this.options.alarms
+            ? combinedFreshness(snapshots)
+            : { stale: false, error: 'No alarms provider is installed' },
         paging: this.pagingFreshness(paging),
       },
     };
@@ -981,7 +982,7 @@ export class AlertsService {
   private pagingFreshness(
     paging: StoredSnapshot<PagingSnapshot> | undefined,
   ): Freshness {
-    if (!this.options.incidents) {
+    if (!paging && !this.options.incidents) {
       return { stale: false, error: 'No incident provider is installed' };
     }
     return freshnessOf(paging);
