@@ -261,6 +261,8 @@ export class ChangeMaintenanceService {
     const { provider, config, store, logger } = this.options;
     let windowId: string;
     let htmlUrl: string | undefined;
+    // The period as PagerDuty keeps it (it may move a start just past to its now).
+    let { start, end } = attempt;
     try {
       const window = await provider!.createMaintenanceWindow({
         serviceIds: attempt.serviceIds,
@@ -271,6 +273,8 @@ export class ChangeMaintenanceService {
       });
       windowId = window.id;
       htmlUrl = window.htmlUrl;
+      start = validDate(window.start) ?? start;
+      end = validDate(window.end) ?? end;
     } catch (error) {
       const text = message(error);
       await store.markFailed({
@@ -289,8 +293,8 @@ export class ChangeMaintenanceService {
       attempts: attempt.attempts,
       windowId,
       htmlUrl,
-      start: attempt.start,
-      end: attempt.end,
+      start,
+      end,
       now: this.clock.now(),
     });
     if (!recorded) {
@@ -307,7 +311,7 @@ export class ChangeMaintenanceService {
     logger.info(
       `Opened PagerDuty maintenance window ${windowId} for ${
         change.id
-      } on ${attempt.serviceIds.join(', ')} until ${attempt.end.toISOString()}`,
+      } on ${attempt.serviceIds.join(', ')} until ${end.toISOString()}`,
     );
     return true;
   }
@@ -402,6 +406,11 @@ export function insideWindow(rule: MaintenanceWindowRule, at: Date): boolean {
   return maintenanceWindowsBetween(rule, at, new Date(t + 1)).some(
     w => Date.parse(w.start) <= t && t < Date.parse(w.end),
   );
+}
+
+function validDate(iso: string | undefined): Date | undefined {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? new Date(t) : undefined;
 }
 
 function isStale(row: StoredChangeMaintenance, now: Date): boolean {
