@@ -93,16 +93,20 @@ describe('PagerDutyProvider incident response', () => {
   it('reads the log oldest first with the kinds the portal tells apart', async () => {
     const entries = await provider.listLogEntries(openP1().id);
 
+    // The primary is paged by push at once and by SMS a minute later; the
+    // acknowledgement after three minutes stops the phone call.
     expect(entries.map(e => e.kind)).toEqual([
       'trigger',
       'notify',
+      'notify',
       'acknowledge',
     ]);
-    expect(entries[2]).toMatchObject({
+    expect(entries[2].summary).toMatch(/^Notified .+ by SMS$/);
+    expect(entries[3]).toMatchObject({
       type: 'acknowledge_log_entry',
       at: new Date(openP1().acknowledgedAt!).toISOString(),
     });
-    expect(entries[2].agent?.name).toBeTruthy();
+    expect(entries[3].agent?.name).toBeTruthy();
     // The whole log, not the overview.
     expect(
       fake.requests.find(r => r.url.includes('/log_entries'))!.url,

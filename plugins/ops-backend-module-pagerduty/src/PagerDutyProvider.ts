@@ -8,6 +8,8 @@ import {
   IncidentProvider,
   IncidentQuery,
   IncidentTrigger,
+  MaintenanceWindowProvider,
+  NotificationQuery,
   OnCallProvider,
   OnCallQuery,
   OnCallService,
@@ -21,6 +23,8 @@ import {
   UpstreamIncidentNote,
   UpstreamLogEntry,
   UpstreamLogEntryKind,
+  UpstreamMaintenanceWindow,
+  UpstreamNotification,
   UpstreamStatusUpdate,
   RequestBudget,
   UpstreamCallOptions,
@@ -106,13 +110,25 @@ interface WireIncident extends Ref {
   acknowledgements?: { at: string }[];
   assignments?: { assignee: WireUser }[];
   responder_requests?: WireResponderRequest[];
+  alert_counts?: { all?: number; triggered?: number; resolved?: number };
 }
 interface WireLogEntry extends Ref {
   type: string;
   created_at: string;
   agent?: Ref | null;
-  channel?: { type?: string; summary?: string } | null;
+  channel?: { type?: string; summary?: string; user?: WireUser } | null;
   note?: string;
+  /** The person notified (`notify_log_entry`). */
+  user?: WireUser | null;
+  service?: Ref | null;
+  /** A reference, or the incident itself with `include[]=incidents`. */
+  incident?: (Ref & { service?: Ref }) | null;
+}
+interface WireMaintenanceWindow extends Ref {
+  start_time: string;
+  end_time: string;
+  description?: string | null;
+  services?: Ref[];
 }
 interface WireNote {
   id: string;
@@ -195,6 +211,12 @@ export interface PagerDutyProviderOptions {
  */
 const IDS_PER_REQUEST = 100;
 
+/**
+ * The account-wide log is read a week at a time: each range has its own
+ * 10,000-record window, so a busy account's month is read whole.
+ */
+const LOG_SLICE_MS = 7 * 86_400_000;
+
 /** PagerDuty's documented limit per REST API key. */
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 960;
 /** Share of it the portal's scheduled refreshes may use. */
@@ -220,11 +242,17 @@ function utc(iso: string): string {
  * acknowledgement from each incident's log; and incident response: an
  * incident with its log, notes and related change events, notes, status
  * updates and responder requests written as the portal user, and change
- * events sent through the Events API v2.
+ * events sent through the Events API v2; pages sent to people (the
+ * account's `notify_log_entry` log entries) and maintenance windows opened,
+ * ended and listed.
  * @public
  */
 export class PagerDutyProvider
-  implements OnCallProvider, IncidentProvider, IncidentResponseProvider
+  implements
+    OnCallProvider,
+    IncidentProvider,
+    IncidentResponseProvider,
+    MaintenanceWindowProvider
 {
   readonly id = 'pagerduty';
   /** Account users by lower-cased email; misses are not remembered. */
@@ -508,6 +536,155 @@ export class PagerDutyProvider
       }
     });
     return result;
+  }
+
+  /**
+   * Pages sent to people: the `notify_log_entry` entries of the account's
+   * log (`GET /log_entries`, a week at a time, every page, with the
+   * incidents included so that each entry's service is known), kept for
+   * the asked services, oldest first.
+   */
+  async listNotifications(
+    query: NotificationQuery,
+  ): Promise<UpstreamNotification[]> {
+    const wanted = new Set(query.serviceIds);
+    if (wanted.size === 0) return [];
+    const since = query.since.getTime();
+    const until = query.until.getTime();
+    const found = new Map<string, UpstreamNotification>();
+    for (let from = since; from < until; from += LOG_SLICE_MS) {
+      const to = Math.min(from + LOG_SLICE_MS, until);
+      const rows = await this.options.client.list<WireLogEntry>(
+        '/log_entries',
+        'log_entries',
+        {
+          since: new Date(from).toISOString(),
+          until: new Date(to).toISOString(),
+          time_zone: 'UTC',
+          is_overview: false,
+          'include[]': ['incidents'],
+        },
+        { signal: query.signal, priority: query.priority },
+      );
+      for (const row of rows) {
+        if (row.type !== 'notify_log_entry' || found.has(row.id)) continue;
+        const serviceId = row.service?.id ?? row.incident?.service?.id;
+        const person = row.user ?? row.channel?.user;
+        if (!serviceId || !wanted.has(serviceId) || !row.incident || !person) {
+          continue;
+        }
+        const at = Date.parse(row.created_at);
+        // The bounds are PagerDuty's to apply; an entry outside them is not ours.
+        if (!(at >= since && at < until)) continue;
+        found.set(row.id, {
+          id: row.id,
+          incidentId: row.incident.id,
+          serviceId,
+          at: new Date(at).toISOString(),
+          user: this.user(person),
+          channel: row.channel?.type?.replace(/_notification$/, ''),
+        });
+      }
+    }
+    return [...found.values()].sort(
+      (a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id),
+    );
+  }
+
+  // --- maintenance windows -------------------------------------------------
+
+  /**
+   * `POST /maintenance_windows` as the `From` user (who must be a user of
+   * the account). Not retried after a 5xx or a timeout: the window may have
+   * been opened, and a second one would be opened beside it.
+   */
+  async createMaintenanceWindow(window: {
+    serviceIds: string[];
+    start: Date;
+    end: Date;
+    description: string;
+    fromEmail: string;
+  }): Promise<UpstreamMaintenanceWindow> {
+    const serviceIds = [...new Set(window.serviceIds)];
+    if (serviceIds.length === 0) {
+      throw new InputError('A maintenance window needs at least one service');
+    }
+    if (!(window.end.getTime() > window.start.getTime())) {
+      throw new InputError('A maintenance window must end after it starts');
+    }
+    const from = await this.accountUser(window.fromEmail);
+    const { maintenance_window: created } = await this.options.client.post<{
+      maintenance_window: WireMaintenanceWindow;
+    }>(
+      '/maintenance_windows',
+      {
+        maintenance_window: {
+          type: 'maintenance_window',
+          start_time: window.start.toISOString(),
+          end_time: window.end.toISOString(),
+          description: window.description,
+          services: serviceIds.map(id => ({ id, type: 'service_reference' })),
+        },
+      },
+      { from: from.email },
+    );
+    return this.maintenanceWindow(created);
+  }
+
+  /**
+   * `DELETE /maintenance_windows/{id}`: PagerDuty ends a running window
+   * and deletes a future one. A window it does not know (404) or one that
+   * already ended (405) is done already.
+   */
+  async endMaintenanceWindow(
+    id: string,
+    options: { fromEmail: string },
+  ): Promise<void> {
+    const from = await this.accountUser(options.fromEmail);
+    try {
+      await this.options.client.delete(
+        `/maintenance_windows/${encodeURIComponent(id)}`,
+        { from: from.email },
+      );
+    } catch (error) {
+      if (
+        error instanceof PagerDutyError &&
+        (error.status === 404 || error.status === 405)
+      ) {
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Windows of these services overlapping [since, until): `GET
+   * /maintenance_windows?filter=all` (the list has no time range), 100
+   * service ids a request, every page.
+   */
+  async listMaintenanceWindows(
+    query: NotificationQuery,
+  ): Promise<UpstreamMaintenanceWindow[]> {
+    const since = query.since.getTime();
+    const until = query.until.getTime();
+    const found = new Map<string, UpstreamMaintenanceWindow>();
+    for (const ids of chunks([...new Set(query.serviceIds)], IDS_PER_REQUEST)) {
+      const rows = await this.options.client.list<WireMaintenanceWindow>(
+        '/maintenance_windows',
+        'maintenance_windows',
+        { 'service_ids[]': ids, filter: 'all' },
+        { signal: query.signal, priority: query.priority },
+      );
+      for (const row of rows) {
+        const start = Date.parse(row.start_time);
+        const end = Date.parse(row.end_time);
+        if (!(start < until && end > since) || found.has(row.id)) continue;
+        found.set(row.id, this.maintenanceWindow(row));
+      }
+    }
+    return [...found.values()].sort(
+      (a, b) => Date.parse(a.start) - Date.parse(b.start),
+    );
   }
 
   async triggerIncident(
@@ -883,6 +1060,19 @@ export class PagerDutyProvider
     };
   }
 
+  private maintenanceWindow(
+    w: WireMaintenanceWindow,
+  ): UpstreamMaintenanceWindow {
+    return {
+      id: w.id,
+      start: utc(w.start_time),
+      end: utc(w.end_time),
+      description: w.description ?? undefined,
+      serviceIds: (w.services ?? []).map(x => x.id),
+      htmlUrl: w.html_url,
+    };
+  }
+
   private note(n: WireNote): UpstreamIncidentNote {
     return {
       id: n.id,
@@ -996,6 +1186,10 @@ export class PagerDutyProvider
           : undefined,
       htmlUrl: row.html_url,
       assignees: (row.assignments ?? []).map(a => this.user(a.assignee)),
+      alertCount:
+        typeof row.alert_counts?.all === 'number'
+          ? row.alert_counts.all
+          : undefined,
     };
   }
 

@@ -6,8 +6,8 @@ import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { PagerDutyProvider } from './PagerDutyProvider';
 
 /**
- * Registers PagerDuty as the ops portal's on-call, incident and incident
- * response provider.
+ * Registers PagerDuty as the ops portal's on-call, incident, incident
+ * response and maintenance-window provider.
  * Without credentials under `ops.pagerduty` it registers nothing and says so.
  * @public
  */
@@ -32,6 +32,7 @@ export const opsModulePagerDuty = createBackendModule({
         providers.addOnCallProvider(provider);
         providers.addIncidentProvider(provider);
         providers.addIncidentResponseProvider(provider);
+        providers.addMaintenanceWindowProvider(provider);
       },
     });
   },

@@ -64,6 +64,8 @@ export type Query = Record<
   string | number | boolean | string[] | undefined
 >;
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
 const ACCEPT = 'application/vnd.pagerduty+json;version=2';
 const PAGE_LIMIT = 100;
 /** PagerDuty's classic pagination stops at offset + limit = 10,000. */
@@ -151,12 +153,36 @@ export class PagerDutyClient {
   }
 
   /**
+   * DELETE a resource (ending a maintenance window), as the person `from`
+   * names. Like a write it is `interactive` and retried on a 429; a 5xx or a
+   * timeout is retried too unless `idempotent` is false: deleting twice
+   * does nothing more the second time. Answers the body, if any.
+   */
+  async delete<T = undefined>(
+    path: string,
+    options: PostOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (options.from) headers.From = options.from;
+    return this.send<T>({
+      method: 'DELETE',
+      path,
+      url: this.url(path, {}),
+      headers,
+      signal: options.signal,
+      priority: 'interactive',
+      maxAttempts: this.options.maxAttempts,
+      retryServerErrors: options.idempotent !== false,
+    });
+  }
+
+  /**
    * One request with its retries: each attempt waits for a used-up rate
    * limit window, takes its turn in the budget (or is counted against it
    * when interactive), and is retried while the failure allows it.
    */
   private async send<T>(req: {
-    method: 'GET' | 'POST';
+    method: Method;
     path: string;
     url: string;
     body?: string;
@@ -293,7 +319,7 @@ export class PagerDutyClient {
    * answer: it may have done it), `never`.
    */
   private async attempt<T>(req: {
-    method: 'GET' | 'POST';
+    method: Method;
     path: string;
     url: string;
     body?: string;
@@ -346,6 +372,10 @@ export class PagerDutyClient {
 
     this.noteRateLimit(response.headers);
     if (response.ok) {
+      // 204 No Content (a DELETE) has no body to read.
+      if (response.status === 204 || (req.method !== 'GET' && !text)) {
+        return { ok: true, body: undefined as T };
+      }
       try {
         return { ok: true, body: JSON.parse(text) as T };
       } catch {
@@ -385,10 +415,12 @@ export class PagerDutyClient {
       };
     }
     if (status === 403) {
-      const what =
-        req.method === 'GET'
-          ? `read ${path}`
+      let what = `read ${path}`;
+      if (req.method !== 'GET') {
+        what = path.startsWith('/maintenance_windows')
+          ? `write to ${path}: a read-only REST API key or an OAuth client without services.write cannot open or end maintenance windows`
           : `write to ${path}: a read-only REST API key or an OAuth client without incidents.write cannot post notes, status updates or responder requests`;
+      }
       return {
         ok: false,
         retry: 'never',
