@@ -18,7 +18,18 @@ import { hash, unit } from '../random';
  *   cover the week after);
  * - 30+ days of incidents with priorities P1–P4, and open ones now: an
  *   acknowledged P1 on order-service (the service burning its error
- *   budget), a triggered P3 on payment-service, a P4 on search-service.
+ *   budget), a triggered P3 on payment-service, a P4 on search-service;
+ * - a month of paging history on top (see `PAGING_HISTORY`): payment-service
+ *   pages most, mostly at night, with gateway timeouts that often resolve
+ *   themselves within minutes; order-service's event queue backs up on
+ *   weekends; search-service's CPU alert flaps in the evenings; the payment
+ *   gateway's webhook failures group many alerts into one incident;
+ *   product-service stays quiet;
+ * - every incident pages the primary on call (push, then SMS after a
+ *   minute, a phone call after three while nobody acknowledges), and the
+ *   secondary after the first level's ten minutes; low-urgency ones send
+ *   one email;
+ * - one past maintenance window on order-service.
  */
 
 export const MINUTE = 60_000;
@@ -103,6 +114,32 @@ export interface PdIncident {
   resolvedAt?: number;
   /** Who acknowledged (and is assigned). */
   responderId: string;
+  /** Alerts grouped into the incident. Default 1. */
+  alerts?: number;
+  /** Resolved by the monitoring tool (a resolve event), not by a person. */
+  autoResolved?: boolean;
+  /** People paged about it, oldest first (see `notificationsOf`). */
+  notifications?: PdNotification[];
+}
+
+/** A page of a person about an incident (a `notify_log_entry`). */
+export interface PdNotification {
+  /** The log entry's id. */
+  id: string;
+  userId: string;
+  at: number;
+  channel: 'push_notification' | 'sms' | 'phone' | 'email';
+}
+
+/** A maintenance window (seeded, or opened through the REST API). */
+export interface PdMaintenanceWindow {
+  id: string;
+  sequenceNumber: number;
+  start: number;
+  end: number;
+  description: string;
+  serviceIds: string[];
+  createdById: string;
 }
 
 export interface PagerDutyAccount {
@@ -115,6 +152,8 @@ export interface PagerDutyAccount {
   priorities: { id: string; name: PdPriority; description: string }[];
   /** Change events known at start (more arrive through `/v2/change/enqueue`). */
   changeEvents?: PdChangeEvent[];
+  /** Maintenance windows known at start (more are opened through the API). */
+  maintenanceWindows?: PdMaintenanceWindow[];
 }
 
 export interface AccountOptions {
@@ -292,6 +331,184 @@ function ackMinutes(priority: PdPriority | undefined, u: number): number {
     default:
       return 4 + u * 20;
   }
+}
+
+/** A repeated alert in the month of paging history. */
+interface PagingPattern {
+  key: string;
+  serviceId: string;
+  title: string;
+  /** Incidents over the last 30 days. */
+  count: number;
+  /** When it pages (UTC): at night (22–06), on weekends, evenings, or office hours. */
+  when: 'night' | 'weekend' | 'evening' | 'office';
+  priority: PdPriority;
+  urgency: 'high' | 'low';
+  /** Share of its incidents resolved by the monitoring tool within 5 minutes. */
+  autoResolved: number;
+  /** Alerts grouped per incident, `[fewest, most]`. */
+  alerts: [number, number];
+}
+
+/**
+ * The month of paging that makes alert health worth a look: who pages,
+ * when, and how much of it is noise. All P3/P4, so that they ask for no
+ * post-incident review. Incidents per week over 30 days
+ * (with the older history): payment-service about 5, order-service about
+ * 5, search-service about 3, the payment gateway about 1.5, customer-service
+ * about 1.5, product-service under 1.
+ */
+export const PAGING_HISTORY: PagingPattern[] = [
+  {
+    key: 'payment-gateway-timeouts',
+    serviceId: 'PSVPAYM',
+    title: 'Payment gateway timeouts',
+    count: 16,
+    when: 'night',
+    priority: 'P3',
+    urgency: 'high',
+    autoResolved: 0.6,
+    alerts: [1, 4],
+  },
+  {
+    key: 'order-events-backlog',
+    serviceId: 'PSVORDR',
+    title: 'order-events queue backlog growing',
+    count: 10,
+    when: 'weekend',
+    priority: 'P3',
+    urgency: 'high',
+    autoResolved: 0,
+    alerts: [2, 6],
+  },
+  {
+    key: 'order-latency-night',
+    serviceId: 'PSVORDR',
+    title: 'Order placement latency p95 above 500 ms',
+    count: 4,
+    when: 'night',
+    priority: 'P3',
+    urgency: 'high',
+    autoResolved: 0.5,
+    alerts: [1, 3],
+  },
+  {
+    key: 'search-cpu-flapping',
+    serviceId: 'PSVSRCH',
+    title: 'Search CPU above 70%',
+    count: 9,
+    when: 'evening',
+    priority: 'P4',
+    urgency: 'low',
+    autoResolved: 0.8,
+    alerts: [1, 1],
+  },
+  {
+    key: 'gateway-webhooks',
+    serviceId: 'PSVPGWY',
+    title: 'Payment provider webhook failures',
+    count: 4,
+    when: 'office',
+    priority: 'P3',
+    urgency: 'high',
+    autoResolved: 0,
+    alerts: [3, 12],
+  },
+  {
+    key: 'customer-profile-errors',
+    serviceId: 'PSVCUST',
+    title: 'Customer profile API errors',
+    count: 3,
+    when: 'office',
+    priority: 'P3',
+    urgency: 'high',
+    autoResolved: 0,
+    alerts: [1, 2],
+  },
+];
+
+const NIGHT_HOURS = [22, 23, 0, 1, 2, 3, 4, 5];
+
+/**
+ * When the `k`-th of `count` incidents of a pattern opens: spread over the
+ * days 1 to 29 before the anchor, moved to a weekend day or a weekday as
+ * the pattern wants, at an hour of its kind.
+ */
+function pagingTime(pattern: PagingPattern, k: number, anchor: number): number {
+  const key = `${pattern.key}#${k}`;
+  const first = Math.floor(anchor / DAY) * DAY - 29 * DAY;
+  const last = Math.floor(anchor / DAY) * DAY - DAY;
+  const spread = (k + 0.15 + 0.7 * unit(`${key}:day`)) / pattern.count;
+  let day = first + Math.floor(spread * 28) * DAY;
+  const weekend = (d: number) => [0, 6].includes(new Date(d).getUTCDay());
+  const wanted = (d: number) => {
+    if (pattern.when === 'weekend') return weekend(d);
+    if (pattern.when === 'office') return !weekend(d);
+    return true;
+  };
+  // The nearest fitting day, within the month.
+  for (let step = 0; step < 7 && !wanted(day); step++) {
+    const later = day + (step + 1) * DAY;
+    const earlier = day - (step + 1) * DAY;
+    if (later <= last && wanted(later)) day = later;
+    else if (earlier >= first && wanted(earlier)) day = earlier;
+  }
+  const u = unit(`${key}:hour`);
+  let hour: number;
+  switch (pattern.when) {
+    case 'night':
+      hour = NIGHT_HOURS[Math.floor(u * NIGHT_HOURS.length)];
+      break;
+    case 'evening':
+      hour = 18 + Math.floor(u * 4);
+      break;
+    case 'office':
+      hour = 10 + Math.floor(u * 7);
+      break;
+    default:
+      hour = 7 + Math.floor(u * 16);
+  }
+  const minute = Math.floor(unit(`${key}:minute`) * 60);
+  return day + hour * HOUR + minute * MINUTE;
+}
+
+/**
+ * Who PagerDuty pages about an incident, by the escalation policy and the
+ * users' notification rules: low urgency, one email to the primary; high
+ * urgency, the primary by push at once, SMS after a minute and a phone call
+ * after three, then the secondary (push and SMS) when the first level's ten
+ * minutes pass; nobody more once it is acknowledged or resolved. The first
+ * page is always sent.
+ */
+export function notificationsOf(
+  incident: PdIncident,
+  secondary: PdSchedule,
+): PdNotification[] {
+  const stop = incident.acknowledgedAt ?? incident.resolvedAt ?? Infinity;
+  const pages: Omit<PdNotification, 'id'>[] = [];
+  const page = (
+    userId: string,
+    after: number,
+    channel: PdNotification['channel'],
+  ) => {
+    const at = incident.createdAt + after;
+    if (pages.length === 0 || at < stop) pages.push({ userId, at, channel });
+  };
+  const primary = incident.responderId;
+  if (incident.urgency === 'low') {
+    page(primary, 5_000, 'email');
+  } else {
+    page(primary, 5_000, 'push_notification');
+    page(primary, MINUTE, 'sms');
+    page(primary, 3 * MINUTE, 'phone');
+    const second = onCallAt(secondary, incident.createdAt + 10 * MINUTE);
+    page(second, 10 * MINUTE + 5_000, 'push_notification');
+    page(second, 11 * MINUTE, 'sms');
+  }
+  return pages.map((p, index) => ({
+    ...p,
+    id: `R${incident.id.slice(1)}N${index === 0 ? '' : index + 1}`,
+  }));
 }
 
 /** The example platform's account. `anchor` is the fake's "now" at start. */
@@ -490,6 +707,50 @@ export function createPlatformAccount(
       }
     }
   }
+  for (const pattern of PAGING_HISTORY) {
+    for (let k = 0; k < pattern.count; k++) {
+      const key = `history:${pattern.key}#${k}`;
+      const createdAt = pagingTime(pattern, k, anchor);
+      const responderId = onCallAt(primary, createdAt);
+      const [fewest, most] = pattern.alerts;
+      const alerts =
+        fewest + Math.floor(unit(`${key}:alerts`) * (most - fewest + 1));
+      const base = {
+        id: incidentId(key),
+        number: 0,
+        title: pattern.title,
+        status: 'resolved' as const,
+        urgency: pattern.urgency,
+        priority: pattern.priority,
+        serviceId: pattern.serviceId,
+        createdAt,
+        responderId,
+        alerts,
+      };
+      if (unit(`${key}:auto`) < pattern.autoResolved) {
+        // The alert cleared on its own: resolved by the monitoring tool in
+        // 1.5 to 4.5 minutes, before anyone acknowledged.
+        incidents.push({
+          ...base,
+          resolvedAt:
+            createdAt + Math.round((1.5 + unit(`${key}:fix`) * 3) * MINUTE),
+          autoResolved: true,
+        });
+        continue;
+      }
+      const acknowledgedAt =
+        createdAt +
+        Math.round(
+          ackMinutes(pattern.priority, unit(`${key}:ack`) * 0.5) * MINUTE,
+        );
+      incidents.push({
+        ...base,
+        acknowledgedAt,
+        resolvedAt:
+          acknowledgedAt + Math.round((15 + unit(`${key}:fix`) * 90) * MINUTE),
+      });
+    }
+  }
   const openNow: Omit<PdIncident, 'number' | 'responderId'>[] = [
     {
       id: incidentId('open:order'),
@@ -530,7 +791,31 @@ export function createPlatformAccount(
   incidents.sort((a, b) => a.createdAt - b.createdAt);
   incidents.forEach((incident, index) => {
     incident.number = 1001 + index;
+    incident.notifications = notificationsOf(incident, secondary);
   });
+
+  // A failover drill on order-service about twelve days ago, in maintenance
+  // for two hours: PagerDuty opened no incident on it meanwhile.
+  const busy = (start: number) =>
+    incidents.some(
+      i =>
+        i.serviceId === 'PSVORDR' &&
+        i.createdAt >= start &&
+        i.createdAt < start + 2 * HOUR,
+    );
+  let drill = Math.floor(anchor / DAY) * DAY - 12 * DAY + 6 * HOUR;
+  while (busy(drill)) drill += DAY;
+  const maintenanceWindows: PdMaintenanceWindow[] = [
+    {
+      id: 'PMWSEED1',
+      sequenceNumber: 1,
+      start: drill,
+      end: drill + 2 * HOUR,
+      description: 'Order database failover drill',
+      serviceIds: ['PSVORDR'],
+      createdById: 'PUOPSPT',
+    },
+  ];
 
   // The deploy that preceded order-service's open P1: PagerDuty relates it
   // to the incident (same service, shortly before).
@@ -564,6 +849,7 @@ export function createPlatformAccount(
     services,
     incidents,
     changeEvents,
+    maintenanceWindows,
     priorities: [
       {
         id: 'PPRIO01',

@@ -431,4 +431,314 @@ describe('fake PagerDuty', () => {
       expect(fake.violations).toHaveLength(1);
     });
   });
+
+  describe('alert hygiene', () => {
+    const PORTAL = 'ops-portal@ecommerce-platform.com';
+    const HOUR = 60 * MINUTE;
+    const at = (t: number) => new Date(t).toISOString();
+    const send = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${fake.url}${path}`, {
+        method,
+        headers: {
+          ...HEADERS,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const window = (over: Record<string, unknown> = {}) => ({
+      maintenance_window: {
+        type: 'maintenance_window',
+        start_time: at(NOW),
+        end_time: at(NOW + 2 * HOUR),
+        description: 'CHG-7: payment gateway upgrade',
+        services: [{ id: 'PSVPAYM', type: 'service_reference' }],
+        ...over,
+      },
+    });
+
+    it('holds a month of paging worth a look: busy services, nights, noise, repeats', () => {
+      const month = fake.account.incidents.filter(
+        i => i.createdAt >= NOW - 30 * DAY && i.createdAt < NOW,
+      );
+      const per = (serviceId: string) =>
+        month.filter(i => i.serviceId === serviceId);
+      // Several incidents a week on payment- and order-service; product-service quiet.
+      expect(per('PSVPAYM').length / (30 / 7)).toBeGreaterThan(4);
+      expect(per('PSVORDR').length / (30 / 7)).toBeGreaterThan(4);
+      expect(per('PSVPROD').length).toBeLessThan(5);
+      const hour = (i: { createdAt: number }) =>
+        new Date(i.createdAt).getUTCHours();
+      const night = per('PSVPAYM').filter(i => hour(i) >= 22 || hour(i) < 7);
+      expect(night.length).toBeGreaterThan(per('PSVPAYM').length / 2);
+      const weekend = per('PSVORDR').filter(i =>
+        [0, 6].includes(new Date(i.createdAt).getUTCDay()),
+      );
+      expect(weekend.length).toBeGreaterThanOrEqual(10);
+      // Resolved by the monitoring tool within 5 minutes, nobody acknowledging.
+      const noise = month.filter(
+        i =>
+          i.resolvedAt !== undefined && i.resolvedAt - i.createdAt < 5 * MINUTE,
+      );
+      expect(noise.length).toBeGreaterThanOrEqual(10);
+      expect(noise.every(i => i.acknowledgedAt === undefined)).toBe(true);
+      const repeats = per('PSVPAYM').filter(
+        i => i.title === 'Payment gateway timeouts',
+      );
+      expect(repeats.length).toBeGreaterThanOrEqual(15);
+      expect(month.some(i => (i.alerts ?? 1) >= 5)).toBe(true);
+      // Every incident paged someone of the example schedules first.
+      const people = new Set(
+        month.flatMap(i => (i.notifications ?? []).map(n => n.userId)),
+      );
+      for (const id of people) {
+        expect([
+          'PUALICE',
+          'PUBRUNO',
+          'PUCHLOE',
+          'PUDMITR',
+          'PUEMMAW',
+          'PUFARID',
+        ]).toContain(id);
+      }
+      expect(
+        month.every(i => i.notifications?.[0]?.userId === i.responderId),
+      ).toBe(true);
+    });
+
+    it('counts the alerts grouped into each incident', async () => {
+      const { body } = await get(
+        '/incidents?service_ids[]=PSVPGWY&limit=100&date_range=all',
+      );
+      const counts = body.incidents.map((i: any) => i.alert_counts);
+      expect(counts.length).toBeGreaterThan(3);
+      for (const [index, c] of counts.entries()) {
+        const known = fake.account.incidents.find(
+          i => i.id === body.incidents[index].id,
+        )!;
+        expect(c).toEqual({
+          all: known.alerts ?? 1,
+          triggered: 0,
+          resolved: known.alerts ?? 1,
+        });
+      }
+      expect(Math.max(...counts.map((c: any) => c.all))).toBeGreaterThan(2);
+    });
+
+    it('serves the account log with a notify entry per page, in a range, newest first, paged', async () => {
+      const since = at(NOW - 7 * DAY);
+      const until = at(NOW);
+      const first = await get(
+        `/log_entries?since=${since}&until=${until}&limit=50&total=true&include[]=incidents`,
+      );
+      expect(first.status).toBe(200);
+      expect(first.body.more).toBe(true);
+      const total = first.body.total;
+      const all = [...first.body.log_entries];
+      for (let offset = 50; offset < total; offset += 50) {
+        all.push(
+          ...(
+            await get(
+              `/log_entries?since=${since}&until=${until}&limit=50&offset=${offset}`,
+            )
+          ).body.log_entries,
+        );
+      }
+      expect(all).toHaveLength(total);
+      const times = all.map(e => Date.parse(e.created_at));
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(NOW - 7 * DAY);
+      expect(Math.max(...times)).toBeLessThan(NOW);
+
+      const notify = first.body.log_entries.filter(
+        (e: any) => e.type === 'notify_log_entry',
+      );
+      expect(notify.length).toBeGreaterThan(10);
+      expect(notify[0]).toMatchObject({
+        user: { type: 'user_reference', id: expect.stringMatching(/^PU/) },
+        channel: {
+          type: expect.stringMatching(/^(push_notification|sms|phone|email)$/),
+        },
+        service: { type: 'service_reference' },
+        // With include[]=incidents, the incident itself.
+        incident: { type: 'incident', service: { id: notify[0].service.id } },
+      });
+      const pages = fake.account.incidents.flatMap(i =>
+        (i.notifications ?? []).filter(
+          n => n.at >= NOW - 7 * DAY && n.at < NOW,
+        ),
+      );
+      expect(all.filter(e => e.type === 'notify_log_entry')).toHaveLength(
+        pages.length,
+      );
+      // Without include[], references.
+      const plain = await get(`/log_entries?since=${since}&limit=1`);
+      expect(plain.body.log_entries[0].incident.type).toBe(
+        'incident_reference',
+      );
+      expect(fake.violations).toEqual([]);
+    });
+
+    it('opens a maintenance window as the From user, lists it by service and state, and ends it', async () => {
+      const created = await send('POST', '/maintenance_windows', window(), {
+        From: PORTAL,
+      });
+      expect(created.status).toBe(201);
+      const mw = created.body.maintenance_window;
+      expect(mw).toMatchObject({
+        id: expect.stringMatching(/^PMW/),
+        type: 'maintenance_window',
+        summary: 'CHG-7: payment gateway upgrade',
+        self: `${fake.url}/maintenance_windows/${mw.id}`,
+        html_url: expect.stringContaining(
+          'ecommerce-platform.pagerduty.com/maintenance_windows',
+        ),
+        start_time: at(NOW).replace('.000Z', 'Z'),
+        end_time: at(NOW + 2 * HOUR).replace('.000Z', 'Z'),
+        created_by: { id: 'PUOPSPT', type: 'user_reference' },
+        services: [
+          {
+            id: 'PSVPAYM',
+            type: 'service_reference',
+            summary: expect.any(String),
+          },
+        ],
+      });
+
+      const ids = async (query: string) =>
+        (
+          await get(`/maintenance_windows?${query}`)
+        ).body.maintenance_windows.map((w: any) => w.id);
+      expect(await ids('service_ids[]=PSVPAYM&filter=ongoing')).toEqual([
+        mw.id,
+      ]);
+      expect(await ids('service_ids[]=PSVPAYM&filter=future')).toEqual([]);
+      expect(await ids('service_ids[]=PSVSRCH')).toEqual([]);
+      // The seeded drill on order-service is in the past.
+      expect(await ids('filter=past')).toEqual(['PMWSEED1']);
+      expect(await ids('filter=all')).toEqual([mw.id, 'PMWSEED1']);
+      expect((await get(`/maintenance_windows/${mw.id}`)).body).toEqual({
+        maintenance_window: mw,
+      });
+
+      // A trigger event on a service in maintenance opens no incident.
+      const event = await fetch(`${fake.url}/v2/enqueue`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          routing_key: integrationKeyOf('PSVPAYM'),
+          event_action: 'trigger',
+          payload: {
+            summary: 'During maintenance',
+            source: 'x',
+            severity: 'error',
+          },
+        }),
+      });
+      expect(event.status).toBe(202);
+      expect(
+        fake.account.incidents.some(i => i.title === 'During maintenance'),
+      ).toBe(false);
+
+      // Ending a running window ends it now; once ended, PagerDuty refuses.
+      const ended = await send('DELETE', `/maintenance_windows/${mw.id}`);
+      expect(ended).toEqual({ status: 204, body: undefined });
+      expect(await ids('filter=past')).toEqual([mw.id, 'PMWSEED1']);
+      const again = await send('DELETE', `/maintenance_windows/${mw.id}`);
+      expect(again.status).toBe(405);
+      expect(again.body.error.message).toMatch(/already ended/);
+      expect(
+        (await send('DELETE', '/maintenance_windows/PMWNONE')).status,
+      ).toBe(404);
+      expect(fake.violations).toEqual([]);
+
+      fake.reset();
+      expect(await ids('filter=all')).toEqual(['PMWSEED1']);
+    });
+
+    it('deletes a future window', async () => {
+      const created = await send(
+        'POST',
+        '/maintenance_windows',
+        window({ start_time: at(NOW + DAY), end_time: at(NOW + DAY + HOUR) }),
+        { From: PORTAL },
+      );
+      const id = created.body.maintenance_window.id;
+      const future = await get('/maintenance_windows?filter=future');
+      expect(future.body.maintenance_windows.map((w: any) => w.id)).toEqual([
+        id,
+      ]);
+      expect((await send('DELETE', `/maintenance_windows/${id}`)).status).toBe(
+        204,
+      );
+      expect((await get(`/maintenance_windows/${id}`)).status).toBe(404);
+    });
+
+    it('refuses a window without From, with a malformed body, unknown services, or an end before its start', async () => {
+      const noFrom = await send('POST', '/maintenance_windows', window());
+      expect(noFrom.status).toBe(400);
+      expect(noFrom.body.error.errors).toContain('header From is required');
+
+      const malformed = await send(
+        'POST',
+        '/maintenance_windows',
+        {
+          maintenance_window: {
+            type: 'maintenance_window',
+            start_time: 'tomorrow',
+            services: 'PSVPAYM',
+          },
+        },
+        { From: PORTAL },
+      );
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.errors).toEqual(
+        expect.arrayContaining([
+          'body/maintenance_window must have required property end_time',
+          'body/maintenance_window/start_time must match format "date-time"',
+          'body/maintenance_window/services must be array',
+        ]),
+      );
+      const noType = await send(
+        'POST',
+        '/maintenance_windows',
+        window({ services: [{ id: 'PSVPAYM' }] }),
+        { From: PORTAL },
+      );
+      expect(noType.status).toBe(400);
+      expect(fake.violations).toHaveLength(3);
+
+      const backwards = await send(
+        'POST',
+        '/maintenance_windows',
+        window({ end_time: at(NOW - HOUR) }),
+        { From: PORTAL },
+      );
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error.errors).toEqual([
+        'end_time must be after start_time',
+      ]);
+      const unknown = await send(
+        'POST',
+        '/maintenance_windows',
+        window({ services: [{ id: 'PSVNONE', type: 'service_reference' }] }),
+        { From: PORTAL },
+      );
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.errors[0]).toContain('PSVNONE');
+      const stranger = await send('POST', '/maintenance_windows', window(), {
+        From: 'someone@elsewhere.example',
+      });
+      expect(stranger.status).toBe(400);
+      expect(fake.maintenanceWindows.map(w => w.id)).toEqual(['PMWSEED1']);
+    });
+  });
 });

@@ -15,6 +15,7 @@ import {
   PdChangeEvent,
   PdEscalationPolicy,
   PdIncident,
+  PdMaintenanceWindow,
   PdPriority,
   PdSchedule,
   PdService,
@@ -48,6 +49,18 @@ import {
  * `/services/{id}/change_events` and, for the 24 hours before an incident
  * on its service, `/incidents/{id}/related_change_events`. Events API
  * requests are checked against the Events API v2 description.
+ *
+ * Alert hygiene: incidents carry `alert_counts` (alerts grouped); the
+ * account-wide log (`GET /log_entries`, `since`/`until`, `include[]=incidents`)
+ * holds every incident's entries, with a `notify_log_entry` (user,
+ * `channel.type` `push_notification`/`sms`/`phone`/`email`) per page sent.
+ * Maintenance windows: `POST /maintenance_windows` (From user, existing
+ * services, end in the future and after the start), `GET` (filters
+ * `service_ids[]`, `filter=past|future|ongoing|open|all`, `query`),
+ * `GET /maintenance_windows/{id}`, and `DELETE` (ends a running window,
+ * deletes a future one, 405 for one that has ended); kept until `reset`
+ * (which brings back the seeded ones). A trigger event on a service in
+ * maintenance opens no incident.
  */
 
 /** A fault the next matching request meets. */
@@ -89,6 +102,12 @@ export interface FakePagerDuty extends FakeServer {
   changeEvents: any[];
   /** Notes, status updates and responder requests written, in order. */
   writes: PagerDutyWrite[];
+  /**
+   * The account's maintenance windows: the seeded ones and those opened
+   * through `POST /maintenance_windows` (ended ones keep their new end;
+   * deleted future ones are gone). `reset` brings back the seeded ones.
+   */
+  maintenanceWindows: PdMaintenanceWindow[];
 }
 
 /** A write the fake accepted (for tests to inspect). */
@@ -124,6 +143,11 @@ export interface FakePagerDutyOptions extends ServeOptions {
   contract?: PagerDutyContract | false;
   /** The Events API v2 contract checker; default loads its spec if present; `false` disables. */
   eventsContract?: PagerDutyContract | false;
+}
+
+/** An answer with another status than 200 (201 Created, 204 No Content). */
+class Answer {
+  constructor(readonly status: number, readonly body?: unknown) {}
 }
 
 class ApiError extends Error {
@@ -193,6 +217,14 @@ export async function startFakePagerDuty(
   const usersByEmail = new Map(
     account.users.map(u => [u.email.toLowerCase(), u]),
   );
+  const seededWindows = () =>
+    (account.maintenanceWindows ?? []).map(w => ({
+      ...w,
+      serviceIds: [...w.serviceIds],
+    }));
+  /** Seeded maintenance windows, then those opened (dropped again by `reset`). */
+  const maintenanceWindows: PdMaintenanceWindow[] = seededWindows();
+  let windowSequence = maintenanceWindows.length;
   /** Seeded change events, then those received (dropped again by `reset`). */
   const changeEvents: PdChangeEvent[] = [...(account.changeEvents ?? [])];
 
@@ -365,9 +397,9 @@ export async function startFakePagerDuty(
       priority: priorityOf(i),
       teams: [],
       alert_counts: {
-        all: 1,
-        triggered: status === 'resolved' ? 0 : 1,
-        resolved: status === 'resolved' ? 1 : 0,
+        all: i.alerts ?? 1,
+        triggered: status === 'resolved' ? 0 : i.alerts ?? 1,
+        resolved: status === 'resolved' ? i.alerts ?? 1 : 0,
       },
       is_mergeable: true,
       incidents_responders: incidentStates.get(i.id)?.responders ?? [],
@@ -614,13 +646,28 @@ export async function startFakePagerDuty(
     return page(query, found.map(incidentFull), 'incidents');
   }
 
+  const incidentRef = (i: PdIncident) => ({
+    id: i.id,
+    type: 'incident_reference',
+    summary: `[#${i.number}] ${i.title}`,
+    self: `${selfUrl}/incidents/${i.id}`,
+    html_url: `${baseWeb}/incidents/${i.id}`,
+  });
+
+  const CHANNEL_WORDS: Record<string, string> = {
+    push_notification: 'push notification',
+    sms: 'SMS',
+    phone: 'phone call',
+    email: 'email',
+  };
+
   /** A log entry's one-line summary, in PagerDuty's words. */
-  function logSummary(type: string, agent: string, responder: string) {
+  function logSummary(type: string, agent: string, notified: string) {
     switch (type) {
       case 'trigger_log_entry':
         return 'Triggered through the API';
       case 'notify_log_entry':
-        return `Notified ${responder} by push notification`;
+        return `Notified ${notified} by push notification`;
       case 'acknowledge_log_entry':
         return `Acknowledged by ${agent}`;
       case 'resolve_log_entry':
@@ -630,18 +677,21 @@ export async function startFakePagerDuty(
     }
   }
 
-  function logEntries(id: string, query: URLSearchParams) {
-    const i = incidents.get(id);
-    if (!i || i.createdAt > now()) throw notFound();
+  /**
+   * An incident's log as PagerDuty keeps it, in no order: trigger, the
+   * pages sent (not in the overview), acknowledgement and resolution as far
+   * as the fake's clock has come, and the notes and status updates written.
+   * With `include[]=incidents` an entry carries the whole incident.
+   */
+  function incidentLog(
+    i: PdIncident,
+    how: { overview: boolean; include: string[] },
+  ) {
     const responder = userRef(users.get(i.responderId)!);
     const s = serviceRef(services.get(i.serviceId)!);
-    const incident = {
-      id: i.id,
-      type: 'incident_reference',
-      summary: `[#${i.number}] ${i.title}`,
-      self: `${selfUrl}/incidents/${i.id}`,
-      html_url: `${baseWeb}/incidents/${i.id}`,
-    };
+    const incident = how.include.includes('incidents')
+      ? incidentFull(i)
+      : incidentRef(i);
     const item = (
       type: string,
       at: number,
@@ -664,14 +714,36 @@ export async function startFakePagerDuty(
       channel: {
         type: type === 'trigger_log_entry' ? 'api' : 'website',
       } as { type: string; summary?: string },
+      service: s,
       incident,
       teams: [],
       contexts: [],
     });
     const t = now();
-    const entries = [item('trigger_log_entry', i.createdAt, s, 'T')];
-    if (!query.get('is_overview') || query.get('is_overview') === 'false') {
-      entries.push(item('notify_log_entry', i.createdAt + 5_000, s, 'N'));
+    const entries: ReturnType<typeof item>[] = [];
+    if (i.createdAt > t) return entries;
+    entries.push(item('trigger_log_entry', i.createdAt, s, 'T'));
+    if (!how.overview) {
+      const pages = i.notifications ?? [
+        {
+          id: `R${i.id.slice(1)}N`,
+          userId: i.responderId,
+          at: i.createdAt + 5_000,
+          channel: 'push_notification' as const,
+        },
+      ];
+      for (const n of pages) {
+        if (n.at > t) continue;
+        const notified = userRef(users.get(n.userId)!);
+        entries.push({
+          ...item('notify_log_entry', n.at, s, n.id.slice(i.id.length)),
+          summary: `Notified ${notified.summary} by ${
+            CHANNEL_WORDS[n.channel] ?? n.channel
+          }`,
+          channel: { type: n.channel },
+          user: notified,
+        } as ReturnType<typeof item>);
+      }
     }
     if (i.acknowledgedAt !== undefined && i.acknowledgedAt <= t) {
       entries.push(
@@ -679,7 +751,16 @@ export async function startFakePagerDuty(
       );
     }
     if (i.resolvedAt !== undefined && i.resolvedAt <= t) {
-      entries.push(item('resolve_log_entry', i.resolvedAt, responder, 'R'));
+      entries.push(
+        i.autoResolved
+          ? {
+              // The monitoring tool's resolve event.
+              ...item('resolve_log_entry', i.resolvedAt, s, 'R'),
+              summary: 'Resolved through the API',
+              channel: { type: 'api' },
+            }
+          : item('resolve_log_entry', i.resolvedAt, responder, 'R'),
+      );
     }
     // Notes and status updates are annotations of the log; the text is the
     // channel's summary.
@@ -708,23 +789,46 @@ export async function startFakePagerDuty(
         channel: { type: 'note', summary: u.message },
       });
     }
-    // PagerDuty lists log entries newest first.
-    entries.sort(
-      (a, b) =>
-        Date.parse(b.created_at) - Date.parse(a.created_at) ||
-        b.id.localeCompare(a.id),
-    );
-    return page(query, entries, 'log_entries');
+    return entries;
+  }
+
+  /** PagerDuty lists log entries newest first. */
+  const newestFirst = (a: { created_at: string; id: string }, b: typeof a) =>
+    Date.parse(b.created_at) - Date.parse(a.created_at) ||
+    b.id.localeCompare(a.id);
+
+  function logEntries(id: string, query: URLSearchParams) {
+    const i = incidents.get(id);
+    if (!i || i.createdAt > now()) throw notFound();
+    const entries = incidentLog(i, {
+      overview: query.get('is_overview') === 'true',
+      include: list(query, 'include[]'),
+    });
+    return page(query, entries.sort(newestFirst), 'log_entries');
+  }
+
+  /**
+   * The account's log (`GET /log_entries`): every incident's entries
+   * created in [since, until) (default: the last 30 days), newest first.
+   */
+  function accountLogEntries(query: URLSearchParams) {
+    const until = time(query.get('until'), now(), 'until');
+    const since = time(query.get('since'), until - 30 * DAY, 'since');
+    const how = {
+      overview: query.get('is_overview') === 'true',
+      include: list(query, 'include[]'),
+    };
+    const entries = account.incidents
+      .filter(i => i.createdAt < until)
+      .flatMap(i => incidentLog(i, how))
+      .filter(e => {
+        const at = Date.parse(e.created_at);
+        return at >= since && at < until;
+      });
+    return page(query, entries.sort(newestFirst), 'log_entries');
   }
 
   // --- incident response --------------------------------------------------
-  const incidentRef = (i: PdIncident) => ({
-    id: i.id,
-    type: 'incident_reference',
-    summary: `[#${i.number}] ${i.title}`,
-    self: `${selfUrl}/incidents/${i.id}`,
-    html_url: `${baseWeb}/incidents/${i.id}`,
-  });
   const invalid = (...errors: string[]) =>
     new ApiError(400, 2001, 'Invalid Input Provided', errors);
   const openIncident = (id: string) => {
@@ -932,7 +1036,8 @@ export async function startFakePagerDuty(
     payload: { summary: string; severity: string },
   ) {
     const service = servicesByKey.get(routingKey);
-    if (!service) return;
+    // Unknown keys, and services in maintenance, open nothing.
+    if (!service || inMaintenance(service.id, now())) return;
     const id = `Q${hash(`event:${routingKey}:${dedupKey}`)
       .toString(36)
       .toUpperCase()
@@ -1032,6 +1137,128 @@ export async function startFakePagerDuty(
     };
   }
 
+  // --- maintenance windows ------------------------------------------------
+  const windowWire = (w: PdMaintenanceWindow) => {
+    const creator = users.get(w.createdById);
+    return {
+      id: w.id,
+      type: 'maintenance_window',
+      summary: w.description,
+      self: `${selfUrl}/maintenance_windows/${w.id}`,
+      html_url: `${baseWeb}/maintenance_windows#/show/${w.id}`,
+      sequence_number: w.sequenceNumber,
+      start_time: iso(w.start),
+      end_time: iso(w.end),
+      description: w.description,
+      created_by: creator ? userRef(creator) : null,
+      services: w.serviceIds
+        .map(id => services.get(id))
+        .filter((x): x is PdService => x !== undefined)
+        .map(serviceRef),
+      teams: [],
+    };
+  };
+  const windowState = (w: PdMaintenanceWindow, t = now()) => {
+    if (w.end <= t) return 'past';
+    return w.start > t ? 'future' : 'ongoing';
+  };
+  /** Whether a service is in maintenance at `t` (PagerDuty opens no incident then). */
+  function inMaintenance(serviceId: string, t: number) {
+    return maintenanceWindows.some(
+      w => w.serviceIds.includes(serviceId) && w.start <= t && w.end > t,
+    );
+  }
+
+  /**
+   * `POST /maintenance_windows`: the `From` user opens a window on existing
+   * services; a start in the past becomes now, the end must be in the
+   * future and after the start.
+   */
+  function createWindow(req: RecordedRequest) {
+    const user = fromUser(req);
+    if (!user) throw invalid('The From header is required');
+    const body = jsonBody(req).maintenance_window ?? {};
+    const t = now();
+    const start = Date.parse(body.start_time);
+    const end = Date.parse(body.end_time);
+    if (Number.isNaN(start) || Number.isNaN(end)) {
+      throw invalid('start_time and end_time must be dates');
+    }
+    if (end <= start) throw invalid('end_time must be after start_time');
+    if (end <= t) throw invalid('end_time must be in the future');
+    const refs: any[] = Array.isArray(body.services) ? body.services : [];
+    if (refs.length === 0) throw invalid('services must name a service');
+    const unknown = refs.filter(r => !services.has(r?.id)).map(r => r?.id);
+    if (unknown.length) {
+      throw invalid(`services ${unknown.join(', ')} are not services`);
+    }
+    windowSequence += 1;
+    const w: PdMaintenanceWindow = {
+      id: `PMW${String(windowSequence).padStart(4, '0')}`,
+      sequenceNumber: windowSequence,
+      start: Math.max(start, t),
+      end,
+      description: String(body.description ?? ''),
+      serviceIds: [...new Set(refs.map(r => String(r.id)))],
+      createdById: user.id,
+    };
+    maintenanceWindows.push(w);
+    return new Answer(201, { maintenance_window: windowWire(w) });
+  }
+
+  function maintenance(
+    method: string,
+    id: string | undefined,
+    rest: string | undefined,
+    query: URLSearchParams,
+    req: RecordedRequest,
+  ) {
+    if (rest) throw notFound();
+    if (!id) {
+      if (method === 'POST') return createWindow(req);
+      if (method !== 'GET') throw notFound();
+      const serviceIds = list(query, 'service_ids[]');
+      const filter = query.get('filter') ?? 'all';
+      const q = (query.get('query') ?? '').toLowerCase();
+      const t = now();
+      const found = maintenanceWindows
+        .filter(
+          w =>
+            (!serviceIds.length ||
+              w.serviceIds.some(x => serviceIds.includes(x))) &&
+            (!q || w.description.toLowerCase().includes(q)) &&
+            (filter === 'all' ||
+              (filter === 'open'
+                ? windowState(w, t) !== 'past'
+                : windowState(w, t) === filter)),
+        )
+        .sort(
+          (a, b) => b.start - a.start || b.sequenceNumber - a.sequenceNumber,
+        );
+      return page(query, found.map(windowWire), 'maintenance_windows');
+    }
+    const w = maintenanceWindows.find(x => x.id === id);
+    if (!w) throw notFound();
+    if (method === 'GET') return { maintenance_window: windowWire(w) };
+    if (method !== 'DELETE') throw notFound();
+    // PagerDuty deletes a future window, ends a running one, and refuses
+    // one that has ended.
+    const current = windowState(w);
+    if (current === 'past') {
+      throw new ApiError(
+        405,
+        2001,
+        "The maintenance window can't be deleted because it has already ended.",
+      );
+    }
+    if (current === 'future') {
+      maintenanceWindows.splice(maintenanceWindows.indexOf(w), 1);
+    } else {
+      w.end = now();
+    }
+    return new Answer(204);
+  }
+
   function route(
     method: string,
     path: string,
@@ -1048,6 +1275,9 @@ export async function startFakePagerDuty(
       if (c === 'notes') return addNote(b, req);
       if (c === 'status_updates') return addStatusUpdate(b, req);
       if (c === 'responder_requests') return addResponderRequest(b, req);
+    }
+    if (a === 'maintenance_windows') {
+      return maintenance(method, b, c, query, req);
     }
     if (method !== 'GET') throw notFound();
     switch (a) {
@@ -1163,6 +1393,9 @@ export async function startFakePagerDuty(
             'priorities',
           );
         }
+        throw notFound();
+      case 'log_entries':
+        if (!b) return accountLogEntries(query);
         throw notFound();
       case 'incidents':
         if (!b) return incidentList(query);
@@ -1462,7 +1695,14 @@ export async function startFakePagerDuty(
         throw new ApiError(429, 2020, 'Rate Limit Exceeded');
       }
       const body = route(req.method, url.pathname, url.searchParams, req);
-      sendJson(res, 200, body, headers);
+      if (body instanceof Answer && body.body === undefined) {
+        res.writeHead(body.status, headers);
+        res.end();
+      } else if (body instanceof Answer) {
+        sendJson(res, body.status, body.body, headers);
+      } else {
+        sendJson(res, 200, body, headers);
+      }
     } catch (error) {
       const e =
         error instanceof ApiError
@@ -1494,6 +1734,7 @@ export async function startFakePagerDuty(
     events,
     changeEvents: receivedChangeEvents,
     writes,
+    maintenanceWindows,
     contractChecked: Boolean(contract),
     reset: () => {
       reset();
@@ -1509,6 +1750,12 @@ export async function startFakePagerDuty(
       }
       changeEvents.length = 0;
       changeEvents.push(...(account.changeEvents ?? []));
+      maintenanceWindows.splice(
+        0,
+        maintenanceWindows.length,
+        ...seededWindows(),
+      );
+      windowSequence = maintenanceWindows.length;
       state.outage = undefined;
       stats.requests = 0;
       stats.byEndpoint = {};
