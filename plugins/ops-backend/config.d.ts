@@ -391,8 +391,69 @@ export interface Config {
        */
       reportCacheSeconds?: number;
     };
-    /** Alert hygiene (docs/alerts.md). */
+    /**
+     * Alert hygiene (docs/alerts.md): noisy, flapping, stuck and
+     * never-firing alarms from CloudWatch's alarm history, alerting-policy
+     * coverage, paging load from PagerDuty, and alarm reviews.
+     */
     alerts?: {
+      /** Minutes between two refreshes of the alarm noise and of the paging load (one replica at a time). Default 15. */
+      refreshMinutes?: number;
+      /**
+       * Days of alarm state changes kept in the database (CloudWatch keeps
+       * 30); at least `noise.neverFiredDays`. Default 90.
+       */
+      historyRetentionDays?: number;
+      /** Thresholds of the noise analysis. */
+      noise?: {
+        /** ALARM→OK round trips within one UTC day that make the day flapping. Default 3. */
+        flappingRoundTripsPerDay?: number;
+        /** Hours in ALARM after which an alarm is stuck. Default 24. */
+        stuckAfterHours?: number;
+        /** Days without an ALARM after which an alarm counts as never firing. Default 90. */
+        neverFiredDays?: number;
+        /** ALARM transitions within 7 days from which an alarm is noisy. Default 5. */
+        noisyAlarmsPerWeek?: number;
+        /** Leave alarms and incidents inside maintenance windows out of counts and rankings. Default true. */
+        excludeMaintenance?: boolean;
+      };
+      /** Business hours of the paging load. */
+      paging?: {
+        /** IANA time zone the hours are in. Default UTC. */
+        timeZone?: string;
+        /** Working days, 1 (Monday) to 7 (Sunday). Default [1, 2, 3, 4, 5]. */
+        workingDays?: number[];
+        /** Business hours [start, end) in whole hours. Default [9, 17]. */
+        businessHours?: number[];
+        /** Night [start, end) in whole hours, wrapping midnight. Default [22, 7]. */
+        nightHours?: number[];
+        /** Incidents resolved within this many minutes count as auto-resolved (likely noise). Default 5. */
+        autoResolveMinutes?: number;
+        /** Days of incidents and pages the paging load covers (1–180). Default 30. */
+        windowDays?: number;
+      };
+      /**
+       * The alerting policy: the alerts each service must have. Replaces
+       * the default (the seed's P1–P4 severity catalogue) when set.
+       */
+      policy?: Array<{
+        /** Stable id, e.g. `p2-error-rate`. */
+        id: string;
+        /** `P1`, `P2`, `P3` or `P4`. */
+        severity: string;
+        /** What the rule asks for, e.g. `Error rate > 5 %`. */
+        title: string;
+        /** Alarms that implement the rule: any metric name or alarm name pattern (`*` wildcards) matching. */
+        match: { metricNames?: string[]; alarmNames?: string[] };
+        /** Direction the alarm must fire in; `any` skips the threshold check. Default any. */
+        comparison?: 'above' | 'below' | 'any';
+        /** The policy's threshold in the metric's unit; required unless comparison is any. */
+        threshold?: number;
+        /** Unit of the threshold, for messages. */
+        unit?: string;
+        /** Only entities with this tag or `opsportal.dev/alert-policy-scopes` entry need the rule. */
+        scope?: string;
+      }>;
       /**
        * PagerDuty maintenance windows for change requests: a change started
        * inside the change policy's maintenance window gets a window on the
