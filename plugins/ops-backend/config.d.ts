@@ -464,6 +464,12 @@ export interface Config {
       maintenanceWindows?: {
         /** Open windows for changes. Default false. */
         enabled?: boolean;
+        /**
+         * Which starts open a window: `maintenance-window` (default) when the
+         * start falls inside an occurrence of `ops.changes.maintenanceWindow`;
+         * `planned-window` when the change starts before its planned end.
+         */
+        startedIn?: 'maintenance-window' | 'planned-window';
         /** Shortest window in minutes (5-1440), used when the planned end is past or nearer. Default 30. */
         minimumMinutes?: number;
         /**

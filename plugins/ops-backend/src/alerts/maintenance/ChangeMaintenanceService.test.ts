@@ -133,6 +133,7 @@ describe.each(databases.eachSupportedId())(
         auth: mockServices.auth(),
         config: {
           enabled: true,
+          startedIn: 'maintenance-window',
           minimumMinutes: 30,
           fromEmail: FROM,
           maxAttempts: 6,
@@ -316,6 +317,26 @@ describe.each(databases.eachSupportedId())(
       expect(pagerduty.stats.byEndpoint['POST /maintenance_windows'] ?? 0).toBe(
         requests,
       );
+    });
+
+    it('with startedIn planned-window, opens a window for a start before the planned end, whatever the policy window', async () => {
+      const planned = replica({
+        rule: windowAround(new Date(), false),
+        config: { startedIn: 'planned-window' },
+      });
+      const inTime = await startedChange();
+      await planned.service.onTransition(inTime, 'start');
+      expect(await planned.service.getForChange(inTime.id)).toMatchObject({
+        status: 'open',
+      });
+      expect(windowsOf(inTime)).toHaveLength(1);
+
+      const late = await startedChange({
+        plannedEnd: new Date(Date.now() - 5 * MINUTE),
+      });
+      await planned.service.onTransition(late, 'start');
+      expect(await planned.service.getForChange(late.id)).toBeUndefined();
+      expect(windowsOf(late)).toEqual([]);
     });
 
     it('marks a failed creation and the reconciliation creates the window later, once', async () => {

@@ -209,8 +209,7 @@ export class ChangeMaintenanceService {
     if (!this.options.config.enabled) return;
     const now = this.clock.now();
     const startedAt = change.startedAt ? new Date(change.startedAt) : now;
-    const rule = this.options.changes.policy().maintenanceWindow;
-    if (!insideWindow(rule, startedAt)) return;
+    if (!this.startedInWindow(change, startedAt)) return;
     const serviceIds = await this.serviceIdsOf(change.entityRefs);
     if (serviceIds.length === 0) {
       this.options.logger.info(
@@ -229,6 +228,16 @@ export class ChangeMaintenanceService {
     // Another replica, or an earlier attempt, owns this change's window.
     if (!claimed) return;
     await this.create(change, { serviceIds, attempts: 1, start, end });
+  }
+
+  /** Whether the start counts as one in the change's maintenance window (`startedIn`). */
+  private startedInWindow(change: ChangeRequest, startedAt: Date): boolean {
+    if (this.options.config.startedIn === 'planned-window') {
+      const plannedEnd = validDate(change.plannedEnd);
+      return !!plannedEnd && startedAt < plannedEnd;
+    }
+    const rule = this.options.changes.policy().maintenanceWindow;
+    return insideWindow(rule, startedAt);
   }
 
   /** The implementation is over (or the change never started): end the window. */

@@ -7,6 +7,14 @@ const PREFIX = 'ops.alerts.maintenanceWindows';
 export interface ChangeMaintenanceConfig {
   /** Whether starting a change in its maintenance window opens a PagerDuty maintenance window. Default false. */
   enabled: boolean;
+  /**
+   * Which starts count as "in its maintenance window": `maintenance-window`
+   * (default) when the start falls inside an occurrence of
+   * `ops.changes.maintenanceWindow`; `planned-window` when the change starts
+   * before its planned end (its own scheduled window; the change workflow
+   * decides how early a start may be).
+   */
+  startedIn: 'maintenance-window' | 'planned-window';
   /** Shortest window opened, in minutes, when the planned end is past or nearer. Default 30. */
   minimumMinutes: number;
   /** `From` of the PagerDuty writes (this key, else `ops.incidents.response.fromEmail`). */
@@ -63,8 +71,16 @@ export function readChangeMaintenanceConfig(
       `${PREFIX}.enabled is true but neither ${PREFIX}.fromEmail nor ops.incidents.response.fromEmail names the PagerDuty user the windows are created as`,
     );
   }
+  const startedIn =
+    root.getOptionalString(`${PREFIX}.startedIn`) ?? 'maintenance-window';
+  if (startedIn !== 'maintenance-window' && startedIn !== 'planned-window') {
+    throw new InputError(
+      `${PREFIX}.startedIn must be maintenance-window or planned-window, got ${startedIn}`,
+    );
+  }
   return {
     enabled,
+    startedIn,
     minimumMinutes: wholeNumber(root, 'minimumMinutes', 30, 5, 24 * 60),
     fromEmail,
     maxAttempts: wholeNumber(root, 'maxAttempts', 6, 1, 100),
