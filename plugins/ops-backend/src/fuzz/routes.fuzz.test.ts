@@ -1942,6 +1942,12 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       summary: 'Payments are failing',
       severity: 'critical',
     };
+    const alarmReview = {
+      alarmName: 'payment-service-high-error-rate',
+      entityRef: 'component:default/payment-service',
+      outcome: 'tune-threshold',
+      note: 'Fires on every deploy',
+    };
     const arbs: Array<[fc.Arbitrary<FuzzRequest>, number]> = [
       [get('GET /health', fc.constant('/health'), queryOf()), 1],
       [
@@ -2000,6 +2006,54 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
             route: 'POST /incidents/trigger',
             method: 'POST' as const,
             path: '/incidents/trigger',
+            query: '',
+            body: JSON.stringify(body) ?? 'undefined',
+            contentType: 'application/json',
+            auth,
+            expect: 'any' as const,
+          })),
+        2,
+      ],
+      [
+        get('GET /alerts/overview', fc.constant('/alerts/overview'), queryOf()),
+        1,
+      ],
+      [
+        get(
+          'GET /alerts/entity',
+          fc.constant('/alerts/entity'),
+          queryOf({ entityRef }),
+        ),
+        2,
+      ],
+      [
+        get(
+          'GET /alerts/group',
+          fc.constant('/alerts/group'),
+          queryOf({ entityRef }),
+        ),
+        2,
+      ],
+      [
+        get(
+          'GET /alerts/export',
+          fc.constant('/alerts/export'),
+          queryOf({
+            kind: val(fc.constantFrom('alarms', 'services', 'people', 'pdf')),
+          }),
+        ),
+        1,
+      ],
+      [
+        fc
+          .tuple(
+            fc.oneof(mutated(alarmReview), fc.constant(alarmReview)),
+            authArb,
+          )
+          .map(([body, auth]) => ({
+            route: 'POST /alerts/reviews',
+            method: 'POST' as const,
+            path: '/alerts/reviews',
             query: '',
             body: JSON.stringify(body) ?? 'undefined',
             contentType: 'application/json',
@@ -2854,6 +2908,14 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       path('GET /oncall/entity', '/oncall/entity', ref),
       path('GET /oncall/platform', '/oncall/platform'),
       path('GET /incidents/entity', '/incidents/entity', ref),
+      path('GET /alerts/overview', '/alerts/overview'),
+      path('GET /alerts/entity', '/alerts/entity', ref),
+      path(
+        'GET /alerts/group',
+        '/alerts/group',
+        `entityRef=${enc('group:default/dev-team')}`,
+      ),
+      path('GET /alerts/export', '/alerts/export', 'kind=alarms'),
       path('GET /runbooks/entity', '/runbooks/entity', ref),
       path('GET /runbooks/document', '/runbooks/document', `${ref}&id=runbook`),
       path('GET /runbooks/coverage', '/runbooks/coverage'),
