@@ -61,9 +61,6 @@ describe.each(databases.eachSupportedId())('alert stores on %s', id => {
     ]);
     // The same change in another region is another change.
     await history.insertTransitions('eu-west-1', [changes[0]]);
-    expect(await knex('ops_alarm_transitions').count({ n: '*' })).toEqual([
-      { n: expect.anything() },
-    ]);
     const [{ n }] = await knex('ops_alarm_transitions').count({ n: '*' });
     expect(Number(n)).toBe(4);
 
