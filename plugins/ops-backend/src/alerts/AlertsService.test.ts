@@ -194,6 +194,7 @@ describe('AlertsService', () => {
           }),
           logger,
           concurrency: 2,
+          listThreshold: 10,
           eventsBaseUrl: options.pagerduty.url,
           requestTimeoutMs: 5_000,
         })

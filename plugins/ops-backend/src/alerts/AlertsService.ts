@@ -256,16 +256,6 @@ export class AlertsService {
     return this.options.config;
   }
 
-  /** Whether an alarms provider is registered (the alarm refresh runs). */
-  get hasAlarms(): boolean {
-    return Boolean(this.options.alarms);
-  }
-
-  /** Whether an incident provider is registered (the paging refresh runs). */
-  get hasIncidents(): boolean {
-    return Boolean(this.options.incidents);
-  }
-
   /**
    * Reads the alarms of every entity with an alarm prefix and the alarm
    * history since the last read (per region), stores the state changes,
