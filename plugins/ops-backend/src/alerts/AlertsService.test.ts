@@ -337,6 +337,28 @@ describe('AlertsService', () => {
     expect(row.flags).not.toContain('stuck');
   });
 
+  it('starts observing again after a gap longer than CloudWatch keeps, and trims what is past the retention', async () => {
+    const { service, history } = setup({
+      alerts: { historyRetentionDays: 40, noise: { neverFiredDays: 40 } },
+    });
+    await service.refreshAlarms();
+    expect(await transitions()).toBe(14);
+
+    // The portal was down for 45 days: the history between is lost.
+    now += 45 * DAY;
+    await service.refreshAlarms();
+    expect(await history.getMark('')).toMatchObject({
+      observedSince: new Date(now - 30 * DAY).toISOString(),
+      readUntil: new Date(now).toISOString(),
+    });
+    // Every stored change is older than 40 days now.
+    expect(await transitions()).toBe(0);
+    const view = await service.getEntityAlerts(PAYMENT, user);
+    expect(
+      view.alarms.find(a => a.alarmName === 'pay-error-rate')!.observedDays,
+    ).toBe(30);
+  });
+
   it.each([
     ['throttled', 'throttle' as const, /Rate exceeded|Throttl/],
     ['not allowed', 'access-denied' as const, /not authorized/],
