@@ -5,9 +5,9 @@
  *
  *   corepack yarn bench:alerts [--alarms 5000] [--services 500]
  *     [--pd-services 100] [--incidents 15] [--groups 10] [--latency 25]
- *     [--views 100] [--concurrency 5] [--db sqlite|postgres] [--port 7230] (the backend; its
+ *     [--views 60] [--concurrency 5] [--db sqlite|postgres] [--port 7230] (the backend; its
  *     default fakes take port+1 and +2, this benchmark's fakes +3 and +4)
- *     [--skip-refresh] [--skip-views] [--paging-wait 60] [--json <file>]
+ *     [--skip-refresh] [--skip-views] [--paging-wait 30] [--json <file>]
  *
  * The upstreams (bench/alerts/fakes.ts) run in a child process: the fake
  * CloudWatch with the example platform's alarms plus `--alarms` generated
@@ -83,12 +83,12 @@ const pdServices = Number(arg('pd-services', '100'));
 const incidentsPerService = Number(arg('incidents', '15'));
 const groups = Number(arg('groups', '10'));
 const latencyMs = Number(arg('latency', '25'));
-const views = Number(arg('views', '100'));
+const views = Number(arg('views', '60'));
 const concurrency = Number(arg('concurrency', '5'));
 const database = arg('db', 'sqlite') as 'sqlite' | 'postgres';
 const basePort = Number(arg('port', '7230'));
 const jsonOut = arg('json', '');
-const pagingWaitS = Number(arg('paging-wait', '60'));
+const pagingWaitS = Number(arg('paging-wait', '30'));
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -368,6 +368,16 @@ async function refreshes(fakes: FakeProcess, cwUrl: string, anchor: number) {
     service.getGroupHealth(`group:default/${groupName(3)}`, credentials),
   );
   await time('export alarms', () => service.exportCsv('alarms', credentials));
+  // Parts of the overview: reading and parsing every entity snapshot, and
+  // serialising the answer.
+  const reader = new DatabaseSnapshotStore(knex);
+  await time('(snapshots.list of every entity)', () =>
+    reader.list('alerts.entity'),
+  );
+  const answer = await service.getOverview(credentials);
+  await time('(JSON.stringify of the overview)', async () =>
+    JSON.stringify(answer),
+  );
   say(
     `In process (catalog mock, no HTTP), 20 calls each, p50/max: ${Object.entries(
       inProcess,
