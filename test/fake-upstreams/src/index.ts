@@ -17,8 +17,16 @@ export type {
   SeriesDefinition,
   SeriesGenerator,
   AlarmDefinition,
+  AlarmHistoryEntry,
+  AlarmStateValue,
 } from './cloudwatch/store';
 export { createPlatformStore } from './cloudwatch/platform';
+export { addScaleAlarms } from './cloudwatch/scale';
+export type {
+  ScaleAlarms,
+  ScaleAlarmsOptions,
+  ScaleAlarmKind,
+} from './cloudwatch/scale';
 export { startFakePagerDuty } from './pagerduty/server';
 export type {
   FakePagerDuty,

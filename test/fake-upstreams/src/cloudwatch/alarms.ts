@@ -1,21 +1,32 @@
 import { CLUSTER, LOAD_BALANCER, services } from '../platform';
+import { DAY, firedOnce, flappingSpells, historyOf, Spell } from './history';
 import { AlarmDefinition, MetricKey, MetricStore } from './store';
 
 /**
  * The CloudWatch alarms of the example platform, `<service>-<what>` as the
  * services' `opsportal.dev/alarm-prefix` annotations expect. Most are OK;
- * order-service's error-rate alarm fires (it burns its error budget) and so
- * does search-service's CPU alarm (it trends toward its limit). Severities
+ * order-service's error-rate alarm fires (it burns its error budget), its
+ * dead-letter-queue alarm has fired for 3 days, and search-service's CPU
+ * alarm fires (it trends toward its limit). Severities
  * are `Severity` tags, the seed's P1–P4; one alarm has no tag so that the
  * configured rules decide. Descriptions carry `Runbook: <url>` where the
  * team wrote one in the alarm; payment-service's runbooks in examples/ link
  * their alarms from their front matter instead, and one payment-service
  * alarm (the payment-events queue backlog) deliberately has no runbook.
+ *
+ * Their histories (DescribeAlarmHistory) tell the alert-hygiene story:
+ * product-service-cache-hit-rate and customer-service-login-failures flap
+ * (3 to 6 ALARM→OK round trips a day on many days); search-service-cpu-high
+ * fires at its daily peak (noisy); order-service-dlq-messages has been stuck
+ * in ALARM for 3 days; payment-service-db-unavailable and
+ * order-service-high-memory have not changed state for more than 90 days
+ * (never fired, empty history); payment-service-db-replica-lag and
+ * search-service-p95-latency have no actions; the others fired once or
+ * twice in the last 30 days. Actions notify SNS topics `<team>-pager`.
  */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const RUNBOOKS = 'https://runbooks.ecommerce-platform.example';
 const WIKI = 'https://wiki.ecommerce-platform.example/ops/runbooks';
 
@@ -36,8 +47,15 @@ interface AlarmSpec {
     value?: number;
     sinceMs: number;
   };
-  /** How long ago an OK alarm last changed state. */
+  /**
+   * How long ago an OK alarm last changed state. With `fires`, the end of
+   * the last one, which must then agree.
+   */
   okForMs?: number;
+  /** Earlier times in ALARM, all ended before the current state began. */
+  fires?: (anchor: number) => Spell[];
+  /** The alarm notifies nobody (no AlarmActions, OKActions...). */
+  noActions?: boolean;
 }
 
 function alb(service: string, metricName: string): MetricKey {
@@ -88,6 +106,7 @@ const specs: AlarmSpec[] = [
     statistic: 'Sum',
     threshold: 5,
     firing: { state: 'ALARM', value: 7.4, sinceMs: 38 * MINUTE },
+    fires: anchor => [firedOnce(anchor, 26 * HOUR, 17 * MINUTE)],
   },
   {
     service: 'order-service',
@@ -98,6 +117,7 @@ const specs: AlarmSpec[] = [
     statistic: 'p95',
     threshold: 3,
     okForMs: 4 * DAY,
+    fires: anchor => [firedOnce(anchor, 4 * DAY, 25 * MINUTE)],
   },
   {
     service: 'order-service',
@@ -108,6 +128,10 @@ const specs: AlarmSpec[] = [
     statistic: 'Maximum',
     threshold: 5000,
     okForMs: 9 * DAY,
+    fires: anchor => [
+      firedOnce(anchor, 21 * DAY, 2 * HOUR),
+      firedOnce(anchor, 9 * DAY, 50 * MINUTE),
+    ],
   },
   {
     service: 'order-service',
@@ -116,7 +140,20 @@ const specs: AlarmSpec[] = [
     severity: 'P2',
     metric: pods('order-service', 'pod_memory_utilization'),
     threshold: 90,
-    okForMs: 12 * DAY,
+    // Never fired: OK for longer than the portal's 90 days.
+    okForMs: 97 * DAY,
+  },
+  {
+    service: 'order-service',
+    suffix: 'dlq-messages',
+    description: `Messages in the order-events dead-letter queue. Runbook: ${RUNBOOKS}/order-service/dlq-messages`,
+    severity: 'P3',
+    metric: queue('order-events-dlq'),
+    statistic: 'Maximum',
+    threshold: 0,
+    // Stuck: nobody has drained the queue for 3 days.
+    firing: { state: 'ALARM', value: 42, sinceMs: 3 * DAY + 2 * HOUR },
+    fires: anchor => [firedOnce(anchor, 17 * DAY, 3 * HOUR)],
   },
   // customer-service
   {
@@ -126,7 +163,13 @@ const specs: AlarmSpec[] = [
     severity: 'P2',
     metric: custom('customer-service', 'LoginFailureRate'),
     threshold: 10,
-    okForMs: 6 * DAY,
+    // Flapping: OK since its last round trip yesterday.
+    fires: anchor =>
+      flappingSpells(
+        'customer-service-login-failures',
+        anchor,
+        [1, 2, 4, 5, 6, 8, 13, 14, 15, 27],
+      ),
   },
   {
     service: 'customer-service',
@@ -137,6 +180,7 @@ const specs: AlarmSpec[] = [
     statistic: 'Sum',
     threshold: 1,
     okForMs: 3 * DAY,
+    fires: anchor => [firedOnce(anchor, 3 * DAY, 12 * MINUTE)],
   },
   {
     service: 'customer-service',
@@ -156,7 +200,13 @@ const specs: AlarmSpec[] = [
     metric: custom('product-service', 'CacheHitRate'),
     threshold: 80,
     comparison: 'LessThanThreshold',
-    okForMs: 2 * DAY,
+    // Flapping: OK since its last round trip yesterday.
+    fires: anchor =>
+      flappingSpells(
+        'product-service-cache-hit-rate',
+        anchor,
+        [1, 2, 3, 5, 6, 9, 12, 16, 20, 23],
+      ),
   },
   {
     service: 'product-service',
@@ -167,6 +217,7 @@ const specs: AlarmSpec[] = [
     statistic: 'p95',
     threshold: 1,
     okForMs: 5 * DAY,
+    fires: anchor => [firedOnce(anchor, 5 * DAY, 20 * MINUTE)],
   },
   // payment-service: runbooks in examples/runbooks/payment-service/ name
   // these alarms in their front matter.
@@ -179,6 +230,7 @@ const specs: AlarmSpec[] = [
     metric: custom('payment-service', 'PaymentFailureRate'),
     threshold: 5,
     okForMs: 15 * DAY,
+    fires: anchor => [firedOnce(anchor, 15 * DAY, 9 * MINUTE)],
   },
   {
     service: 'payment-service',
@@ -188,6 +240,10 @@ const specs: AlarmSpec[] = [
     metric: custom('payment-service', 'GatewayTimeoutRate'),
     threshold: 2,
     okForMs: 3 * DAY,
+    fires: anchor => [
+      firedOnce(anchor, 11 * DAY, 35 * MINUTE),
+      firedOnce(anchor, 3 * DAY, 18 * MINUTE),
+    ],
   },
   {
     service: 'payment-service',
@@ -197,6 +253,7 @@ const specs: AlarmSpec[] = [
     metric: pods('payment-service', 'pod_memory_utilization'),
     threshold: 90,
     okForMs: 8 * DAY,
+    fires: anchor => [firedOnce(anchor, 8 * DAY, HOUR)],
   },
   {
     service: 'payment-service',
@@ -211,7 +268,8 @@ const specs: AlarmSpec[] = [
     },
     threshold: 1,
     comparison: 'LessThanThreshold',
-    okForMs: 41 * DAY,
+    // Never fired: OK for longer than the portal's 90 days.
+    okForMs: 120 * DAY,
   },
   {
     service: 'payment-service',
@@ -226,6 +284,9 @@ const specs: AlarmSpec[] = [
     statistic: 'Maximum',
     threshold: 30,
     okForMs: 6 * DAY,
+    fires: anchor => [firedOnce(anchor, 6 * DAY, 7 * MINUTE)],
+    // Notifies nobody: the portal flags it.
+    noActions: true,
   },
   {
     service: 'payment-service',
@@ -237,6 +298,7 @@ const specs: AlarmSpec[] = [
     statistic: 'Maximum',
     threshold: 1000,
     okForMs: 2 * DAY,
+    fires: anchor => [firedOnce(anchor, 2 * DAY, 40 * MINUTE)],
   },
   // search-service: trending toward its CPU limit.
   {
@@ -247,6 +309,15 @@ const specs: AlarmSpec[] = [
     metric: pods('search-service', 'pod_cpu_utilization'),
     threshold: 85,
     firing: { state: 'ALARM', value: 88.6, sinceMs: 2 * HOUR + 15 * MINUTE },
+    // Noisy: fires at the daily peak, at the same time of day, every day.
+    fires: anchor =>
+      [1, 2, 3, 4, 5, 6].map(d =>
+        firedOnce(
+          anchor,
+          d * DAY + 2 * HOUR + 15 * MINUTE - (50 + 5 * d) * MINUTE,
+          (50 + 5 * d) * MINUTE,
+        ),
+      ),
   },
   {
     service: 'search-service',
@@ -257,8 +328,28 @@ const specs: AlarmSpec[] = [
     statistic: 'p95',
     threshold: 1,
     okForMs: 1 * DAY,
+    fires: anchor => [
+      firedOnce(anchor, 6 * DAY, 30 * MINUTE),
+      firedOnce(anchor, 1 * DAY, 15 * MINUTE),
+    ],
+    // Notifies nobody: the portal flags it.
+    noActions: true,
   },
 ];
+
+const SNS = 'arn:aws:sns:us-east-1:123456789012';
+
+/** The team's pager topic; P1 alarms page SRE too, and on missing data. */
+function actionsOf(spec: AlarmSpec): AlarmDefinition['actions'] {
+  if (spec.noActions) return undefined;
+  const topics = [`${SNS}:dev-team-pager`];
+  if (spec.severity === 'P1') topics.push(`${SNS}:sre-team-pager`);
+  return {
+    alarm: topics,
+    ok: topics,
+    insufficientData: spec.severity === 'P1' ? [`${SNS}:dev-team-pager`] : [],
+  };
+}
 
 function operatorWords(operator: string): string {
   return operator === 'LessThanThreshold' ? 'less than' : 'greater than';
@@ -285,9 +376,27 @@ function stateReason(spec: AlarmSpec, at: number): string {
 /** The alarm definitions, placed relative to the fake's clock anchor. */
 export function platformAlarms(anchor: number): AlarmDefinition[] {
   return specs.map(spec => {
-    const changedAt = anchor - (spec.firing?.sinceMs ?? spec.okForMs ?? DAY);
+    const name = `${spec.service}-${spec.suffix}`;
+    const spells = spec.fires?.(anchor) ?? [];
+    if (spec.firing) {
+      spells.push({
+        start: anchor - spec.firing.sinceMs,
+        state: spec.firing.state,
+      });
+    }
+    const built = historyOf(spells);
+    if (
+      !spec.firing &&
+      built.changedAt !== undefined &&
+      spec.okForMs !== undefined &&
+      built.changedAt !== anchor - spec.okForMs
+    ) {
+      throw new Error(`${name}: its last fire does not end okForMs ago`);
+    }
+    const changedAt =
+      built.changedAt ?? anchor - (spec.firing?.sinceMs ?? spec.okForMs ?? DAY);
     return {
-      name: `${spec.service}-${spec.suffix}`,
+      name,
       description: spec.description,
       state: spec.firing?.state ?? 'OK',
       stateReason: stateReason(spec, changedAt),
@@ -302,6 +411,8 @@ export function platformAlarms(anchor: number): AlarmDefinition[] {
         Service: spec.service,
         ...(spec.severity ? { Severity: spec.severity } : {}),
       },
+      actions: actionsOf(spec),
+      history: built.history,
     };
   });
 }

@@ -7,7 +7,12 @@ import {
   ServeOptions,
 } from '../http';
 import { evaluate, ExpressionError, Series } from './math';
-import { AlarmDefinition, MetricKey, MetricStore } from './store';
+import {
+  AlarmDefinition,
+  AlarmHistoryEntry,
+  MetricKey,
+  MetricStore,
+} from './store';
 import { queryProblems } from './validation';
 
 /**
@@ -16,7 +21,9 @@ import { queryProblems } from './validation';
  * It answers GetMetricData (metric stats and metric math, CloudWatch's
  * limits, retention by period, NextToken paging; a call with a statistic or
  * dimension CloudWatch would refuse fails whole, as CloudWatch's does), ListMetrics and
- * DescribeAlarms and ListTagsForResource (alarm tags) from a {@link MetricStore}. Faults can be queued for tests.
+ * DescribeAlarms and ListTagsForResource (alarm tags) and DescribeAlarmHistory
+ * (state updates of the last 30 days, as CloudWatch keeps) from a
+ * {@link MetricStore}. Faults can be queued for tests.
  */
 
 const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
@@ -24,6 +31,16 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
 const DAY = 86_400_000;
+/** CloudWatch keeps 30 days of alarm history. */
+const HISTORY_RETENTION_MS = 30 * DAY;
+const HISTORY_ITEM_TYPES = [
+  'ConfigurationUpdate',
+  'StateUpdate',
+  'Action',
+  'AlarmContributorStateUpdate',
+  'AlarmContributorAction',
+];
+const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
 
 /** A fault the next request(s) meet. */
 export type CloudWatchFault =
@@ -42,6 +59,7 @@ export interface CloudWatchStats {
   describeAlarmsCalls: number;
   listMetricsCalls: number;
   listTagsForResourceCalls: number;
+  describeAlarmHistoryCalls: number;
 }
 
 export interface FakeCloudWatch extends FakeServer {
@@ -75,9 +93,10 @@ export async function startFakeCloudWatch(
     describeAlarmsCalls: 0,
     listMetricsCalls: 0,
     listTagsForResourceCalls: 0,
+    describeAlarmHistoryCalls: 0,
   };
 
-  async function applyFault(fault: CloudWatchFault) {
+  async function applyFault(fault: CloudWatchFault, op: string) {
     switch (fault.kind) {
       case 'throttle':
         throw new AwsError(400, 'Throttling', 'Rate exceeded');
@@ -91,7 +110,9 @@ export async function startFakeCloudWatch(
         throw new AwsError(
           400,
           'AccessDeniedException',
-          'User is not authorized to perform: cloudwatch:GetMetricData',
+          `User is not authorized to perform: cloudwatch:${
+            op || 'GetMetricData'
+          }`,
         );
       case 'internal-error':
         throw new AwsError(500, 'InternalServiceError', 'Internal failure');
@@ -386,6 +407,121 @@ export async function startFakeCloudWatch(
     };
   }
 
+  /**
+   * DescribeAlarmHistory as CloudWatch answers it: StateUpdate items of
+   * metric alarms (the fake keeps no configuration or action history),
+   * within the last 30 days, StartDate and EndDate inclusive, newest first
+   * unless ScanBy says otherwise, MaxRecords (1 to 100, default 100) a page.
+   */
+  function describeAlarmHistory(input: any) {
+    const max = input.MaxRecords ?? 100;
+    if (!Number.isInteger(max) || max < 1 || max > 100) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${max}' at 'maxRecords' failed to satisfy constraint: Member must have value ${
+          max < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'
+        }`,
+      );
+    }
+    const type = input.HistoryItemType;
+    if (type !== undefined && !HISTORY_ITEM_TYPES.includes(type)) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${type}' at 'historyItemType' failed to satisfy constraint: Member must satisfy enum value set: [${HISTORY_ITEM_TYPES.join(
+          ', ',
+        )}]`,
+      );
+    }
+    const scanBy = input.ScanBy ?? 'TimestampDescending';
+    if (!['TimestampDescending', 'TimestampAscending'].includes(scanBy)) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${scanBy}' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]`,
+      );
+    }
+    const types = input.AlarmTypes;
+    if (
+      types !== undefined &&
+      (!Array.isArray(types) ||
+        types.some(t => t !== 'MetricAlarm' && t !== 'CompositeAlarm'))
+    ) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'AlarmTypes must be MetricAlarm or CompositeAlarm',
+      );
+    }
+    const name = input.AlarmName;
+    if (
+      name !== undefined &&
+      (typeof name !== 'string' || name.length < 1 || name.length > 255)
+    ) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'The parameter AlarmName must have a length between 1 and 255.',
+      );
+    }
+    const start =
+      input.StartDate === undefined
+        ? -Infinity
+        : toMs(input.StartDate, 'StartDate');
+    const end =
+      input.EndDate === undefined ? Infinity : toMs(input.EndDate, 'EndDate');
+    if (start > end) {
+      throw new AwsError(
+        400,
+        'ValidationError',
+        'The parameter StartDate must be less than or equal to the parameter EndDate.',
+      );
+    }
+    const from = Math.max(start, now() - HISTORY_RETENTION_MS);
+    const to = Math.min(end, now());
+    const wanted =
+      (type === undefined || type === 'StateUpdate') &&
+      (types === undefined || types.includes('MetricAlarm'));
+    const items: { alarm: string; entry: AlarmHistoryEntry; t: number }[] = [];
+    if (wanted) {
+      for (const alarm of options.store.alarms) {
+        if (name !== undefined && alarm.name !== name) continue;
+        for (const entry of alarm.history ?? []) {
+          const t = entry.at.getTime();
+          if (t >= from && t <= to) items.push({ alarm: alarm.name, entry, t });
+        }
+      }
+    }
+    items.sort((a, b) => a.t - b.t || (a.alarm < b.alarm ? -1 : 1));
+    if (scanBy === 'TimestampDescending') items.reverse();
+
+    let offset = 0;
+    if (input.NextToken !== undefined) {
+      const decoded = Number(
+        Buffer.from(String(input.NextToken), 'base64').toString('utf8'),
+      );
+      if (!Number.isInteger(decoded) || decoded < 0 || decoded > items.length) {
+        throw new AwsError(400, 'InvalidNextToken', 'The NextToken is invalid');
+      }
+      offset = decoded;
+    }
+    const page = items.slice(offset, offset + max);
+    return {
+      AlarmHistoryItems: page.map(({ alarm, entry, t }) => ({
+        AlarmName: alarm,
+        AlarmType: 'MetricAlarm',
+        Timestamp: t / 1000,
+        HistoryItemType: 'StateUpdate',
+        HistorySummary: `Alarm updated from ${entry.from} to ${entry.to}`,
+        HistoryData: entry.historyData ?? historyData(entry),
+      })),
+      ...(offset + max < items.length
+        ? { NextToken: Buffer.from(String(offset + max)).toString('base64') }
+        : {}),
+    };
+  }
+
   const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
     if (req.method === 'GET' && req.url === '/__stats') {
       sendJson(res, 200, stats);
@@ -393,7 +529,15 @@ export async function startFakeCloudWatch(
     }
     try {
       const fault = faults.shift();
-      if (fault) await applyFault(fault);
+      if (fault) {
+        const asked = String(req.headers['x-amz-target'] ?? '');
+        await applyFault(
+          fault,
+          asked.startsWith(TARGET_PREFIX)
+            ? asked.slice(TARGET_PREFIX.length)
+            : '',
+        );
+      }
       if (req.method !== 'POST') {
         throw new AwsError(
           404,
@@ -443,6 +587,10 @@ export async function startFakeCloudWatch(
           stats.listTagsForResourceCalls += 1;
           output = listTagsForResource(input);
           break;
+        case 'DescribeAlarmHistory':
+          stats.describeAlarmHistoryCalls += 1;
+          output = describeAlarmHistory(input);
+          break;
         default:
           throw new AwsError(
             400,
@@ -489,13 +637,40 @@ function toMetricAlarm(a: AlarmDefinition) {
       Name,
       Value,
     })),
-    Statistic: a.statistic ?? 'Average',
+    // CloudWatch answers a percentile as ExtendedStatistic, not Statistic.
+    ...(STATISTICS.includes(a.statistic ?? 'Average')
+      ? { Statistic: a.statistic ?? 'Average' }
+      : { ExtendedStatistic: a.statistic }),
     Period: a.period,
     EvaluationPeriods: a.evaluationPeriods,
     Threshold: a.threshold,
     ComparisonOperator: a.comparisonOperator,
-    ActionsEnabled: true,
+    ActionsEnabled: a.actionsEnabled ?? true,
+    AlarmActions: a.actions?.alarm ?? [],
+    OKActions: a.actions?.ok ?? [],
+    InsufficientDataActions: a.actions?.insufficientData ?? [],
   };
+}
+
+/** StateUpdate's HistoryData, the JSON document CloudWatch writes. */
+function historyData(entry: AlarmHistoryEntry): string {
+  const reason = (state: string) => {
+    if (state === 'ALARM') {
+      return 'Threshold Crossed: 3 out of the last 3 datapoints were beyond the threshold.';
+    }
+    if (state === 'OK') {
+      return 'Threshold Crossed: 3 out of the last 3 datapoints were within the threshold.';
+    }
+    return 'Insufficient Data: 3 datapoints were unknown.';
+  };
+  return JSON.stringify({
+    version: '1.0',
+    oldState: { stateValue: entry.from, stateReason: reason(entry.from) },
+    newState: {
+      stateValue: entry.to,
+      stateReason: entry.reason ?? reason(entry.to),
+    },
+  });
 }
 
 function alarmArn(name: string): string {

@@ -21,11 +21,28 @@ export interface SeriesDefinition {
   generate: SeriesGenerator;
 }
 
+/** A CloudWatch alarm state. */
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** One state change in an alarm's history (DescribeAlarmHistory's StateUpdate item). */
+export interface AlarmHistoryEntry {
+  at: Date;
+  from: AlarmStateValue;
+  to: AlarmStateValue;
+  /** The new state's reason; a generic one when absent. */
+  reason?: string;
+  /**
+   * `HistoryData` served verbatim instead of the JSON built from the
+   * entry, for tests of readers facing an item they cannot parse.
+   */
+  historyData?: string;
+}
+
 /** A CloudWatch metric alarm of the fake account. */
 export interface AlarmDefinition {
   name: string;
   description?: string;
-  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  state: AlarmStateValue;
   stateReason: string;
   stateUpdatedAt: Date;
   metric: MetricKey;
@@ -35,6 +52,20 @@ export interface AlarmDefinition {
   threshold: number;
   comparisonOperator: string;
   tags?: Record<string, string>;
+  /** Action ARNs (SNS topics...) per target state; none when absent. */
+  actions?: {
+    alarm?: string[];
+    ok?: string[];
+    insufficientData?: string[];
+  };
+  /** Whether the actions run. Default true. */
+  actionsEnabled?: boolean;
+  /**
+   * State changes, oldest first; the last one (if any) goes to `state` at
+   * `stateUpdatedAt`. The fake serves the last 30 days of it, as
+   * CloudWatch keeps no more.
+   */
+  history?: AlarmHistoryEntry[];
 }
 
 export function keyString(key: MetricKey): string {
