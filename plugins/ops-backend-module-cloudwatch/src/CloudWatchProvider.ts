@@ -1,6 +1,8 @@
 import {
+  AlarmHistoryItem,
   CloudWatchClient,
   CloudWatchClientConfig,
+  DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   ListTagsForResourceCommand,
@@ -13,7 +15,9 @@ import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
   Alarm,
   AlarmFilter,
+  AlarmHistoryQuery,
   AlarmsProvider,
+  AlarmStateChange,
   MetricDataRequest,
   MetricQuery,
   MetricSeries,
@@ -166,6 +170,87 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       } while (nextToken);
     }
     return [...alarms.values()];
+  }
+
+  /**
+   * State changes of metric alarms through DescribeAlarmHistory
+   * (StateUpdate items, oldest first, pages of 100 followed by NextToken):
+   * one paged sequence per named alarm, `concurrency` alarms at a time, or
+   * one scan of the region's history without names. Throttling is retried
+   * by the SDK; a failure that remains rejects the whole query, described
+   * as every CloudWatch failure is. Items whose HistoryData cannot be read
+   * are skipped and counted in a debug log.
+   */
+  async getAlarmHistory(query: AlarmHistoryQuery): Promise<AlarmStateChange[]> {
+    const since = query.since.getTime();
+    const until = query.until.getTime();
+    if (!(since < until)) return [];
+    const names = query.alarmNames ? [...new Set(query.alarmNames)] : undefined;
+    if (names && names.length === 0) return [];
+    const counts = { skipped: 0, calls: 0 };
+    const read = (alarmName?: string) =>
+      this.readHistory(query, alarmName, counts);
+    let lists: AlarmStateChange[][];
+    try {
+      lists = names
+        ? await mapWithConcurrency(names, this.options.concurrency, read)
+        : [await read()];
+    } catch (error) {
+      throw describeCloudWatchError(error, {
+        operation: 'DescribeAlarmHistory',
+        region: query.region ?? this.options.region,
+        endpoint: this.options.endpoint,
+        signal: query.signal,
+        timeoutMs: this.options.requestTimeoutMs,
+      });
+    }
+    if (counts.skipped > 0) {
+      this.options.logger.debug(
+        `Skipped ${counts.skipped} CloudWatch alarm history items whose HistoryData could not be read (${counts.calls} DescribeAlarmHistory calls)`,
+      );
+    }
+    // Each list is in time order already; one stable sort merges them.
+    return lists
+      .flat()
+      .filter(change => {
+        const t = Date.parse(change.at);
+        return t >= since && t < until;
+      })
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  }
+
+  /** One alarm's history (or the region's), every page; the SDK's error as it is. */
+  private async readHistory(
+    query: AlarmHistoryQuery,
+    alarmName: string | undefined,
+    counts: { skipped: number; calls: number },
+  ): Promise<AlarmStateChange[]> {
+    const client = this.client(query.region);
+    const changes: AlarmStateChange[] = [];
+    let nextToken: string | undefined;
+    do {
+      counts.calls += 1;
+      const out = await client.send(
+        new DescribeAlarmHistoryCommand({
+          AlarmName: alarmName,
+          AlarmTypes: ['MetricAlarm'],
+          HistoryItemType: 'StateUpdate',
+          StartDate: query.since,
+          EndDate: query.until,
+          MaxRecords: 100,
+          NextToken: nextToken,
+          ScanBy: 'TimestampAscending',
+        }),
+        { abortSignal: query.signal as any },
+      );
+      for (const item of out.AlarmHistoryItems ?? []) {
+        const change = toStateChange(item);
+        if (change) changes.push(change);
+        else counts.skipped += 1;
+      }
+      nextToken = out.NextToken;
+    } while (nextToken);
+    return changes;
   }
 
   /**
@@ -517,6 +602,42 @@ function sortSeries(series: MetricSeries) {
   series.values = order.map(i => values[i]);
 }
 
+const STATES: ReadonlySet<string> = new Set([
+  'OK',
+  'ALARM',
+  'INSUFFICIENT_DATA',
+]);
+
+/**
+ * One StateUpdate item as a state change: its HistoryData is a JSON
+ * document with `oldState.stateValue` and `newState.stateValue`. Undefined
+ * for an item without a time, name or readable new state.
+ */
+function toStateChange(item: AlarmHistoryItem): AlarmStateChange | undefined {
+  if (!item.AlarmName || !item.Timestamp || !item.HistoryData) {
+    return undefined;
+  }
+  const at = new Date(item.Timestamp);
+  if (Number.isNaN(at.getTime())) return undefined;
+  let data: any;
+  try {
+    data = JSON.parse(item.HistoryData);
+  } catch {
+    return undefined;
+  }
+  const to = data?.newState?.stateValue;
+  if (typeof to !== 'string' || !STATES.has(to)) return undefined;
+  const from = data?.oldState?.stateValue;
+  return {
+    alarmName: item.AlarmName,
+    at: at.toISOString(),
+    ...(typeof from === 'string' && STATES.has(from)
+      ? { from: from as Alarm['state'] }
+      : {}),
+    to: to as Alarm['state'],
+  };
+}
+
 function toAlarm(alarm: MetricAlarm): Alarm {
   return {
     name: alarm.AlarmName ?? '',
@@ -538,6 +659,15 @@ function toAlarm(alarm: MetricAlarm): Alarm {
       : undefined,
     threshold: alarm.Threshold,
     comparisonOperator: alarm.ComparisonOperator,
+    statistic: alarm.Statistic ?? alarm.ExtendedStatistic,
+    period: alarm.Period,
+    evaluationPeriods: alarm.EvaluationPeriods,
+    actionsEnabled: alarm.ActionsEnabled,
+    actions: {
+      alarm: alarm.AlarmActions ?? [],
+      ok: alarm.OKActions ?? [],
+      insufficientData: alarm.InsufficientDataActions ?? [],
+    },
   };
 }
 

@@ -6,6 +6,8 @@ import {
 } from '@internal/fake-upstreams';
 import { CloudWatchProvider } from './CloudWatchProvider';
 
+const SNS = 'arn:aws:sns:us-east-1:123456789012';
+
 function storeWithAlarms(count: number): MetricStore {
   const store = new MetricStore();
   for (let i = 0; i < count; i++) {
@@ -26,6 +28,22 @@ function storeWithAlarms(count: number): MetricStore {
       threshold: 5,
       comparisonOperator: 'GreaterThanThreshold',
       tags: { Severity: i % 4 === 0 ? 'P1' : 'P3', Service: service },
+      // The first pages on-call, the second is a p99 with its actions off.
+      ...(i === 0
+        ? {
+            actions: {
+              alarm: [`${SNS}:payments-pager`, `${SNS}:sre-pager`],
+              ok: [`${SNS}:payments-pager`],
+            },
+          }
+        : {}),
+      ...(i === 1
+        ? {
+            statistic: 'p99',
+            actionsEnabled: false,
+            actions: { alarm: [`${SNS}:orders-pager`] },
+          }
+        : {}),
     });
   }
   return store;
@@ -86,6 +104,33 @@ describe('CloudWatchProvider alarms', () => {
       },
       threshold: 5,
       comparisonOperator: 'GreaterThanThreshold',
+      statistic: 'Average',
+      period: 60,
+      evaluationPeriods: 3,
+      actionsEnabled: true,
+      actions: {
+        alarm: [`${SNS}:payments-pager`, `${SNS}:sre-pager`],
+        ok: [`${SNS}:payments-pager`],
+        insufficientData: [],
+      },
+    });
+  });
+
+  it('reads a percentile statistic, disabled actions and alarms without actions', async () => {
+    const alarms = await provider().listAlarms({
+      names: ['order-service-alarm-001', 'order-service-alarm-003'],
+    });
+    const byName = new Map(alarms.map(a => [a.name, a]));
+
+    expect(byName.get('order-service-alarm-001')).toMatchObject({
+      statistic: 'p99',
+      actionsEnabled: false,
+      actions: { alarm: [`${SNS}:orders-pager`], ok: [], insufficientData: [] },
+    });
+    expect(byName.get('order-service-alarm-003')).toMatchObject({
+      statistic: 'Average',
+      actionsEnabled: true,
+      actions: { alarm: [], ok: [], insufficientData: [] },
     });
   });
 
