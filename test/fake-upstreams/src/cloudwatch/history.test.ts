@@ -245,6 +245,33 @@ describe('fake CloudWatch DescribeAlarmHistory', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('continues where the last page ended when its clock moves between pages', async () => {
+    const first = await call({ MaxRecords: 50, ScanBy: 'TimestampAscending' });
+    // The flapping days 27 days back are among the first page and now gone.
+    now = ANCHOR + 5 * DAY;
+    const seen = [...first.body.AlarmHistoryItems];
+    let token = first.body.NextToken;
+    while (token) {
+      const { body } = await call({
+        MaxRecords: 50,
+        ScanBy: 'TimestampAscending',
+        NextToken: token,
+      });
+      seen.push(...body.AlarmHistoryItems);
+      token = body.NextToken;
+    }
+    const keys = seen.map(i => `${i.AlarmName}@${i.Timestamp}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const times = seen.map(i => i.Timestamp);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const stillKept = fake.store.alarms
+      .flatMap(a => a.history ?? [])
+      .filter(e => e.at.getTime() >= now - 30 * DAY);
+    expect(seen.slice(50)).toHaveLength(
+      stillKept.filter(e => e.at.getTime() / 1000 > times[49]).length,
+    );
+  });
+
   it('keeps 30 days: nothing older than 30 days before its clock', async () => {
     const all = await call({ AlarmName: 'order-service-dlq-messages' });
     // The fire 17 days back and the one 3 days back.

@@ -483,30 +483,43 @@ export async function startFakeCloudWatch(
     const wanted =
       (type === undefined || type === 'StateUpdate') &&
       (types === undefined || types.includes('MetricAlarm'));
-    const items: { alarm: string; entry: AlarmHistoryEntry; t: number }[] = [];
-    if (wanted) {
-      for (const alarm of options.store.alarms) {
-        if (name !== undefined && alarm.name !== name) continue;
-        for (const entry of alarm.history ?? []) {
-          const t = entry.at.getTime();
-          if (t >= from && t <= to) items.push({ alarm: alarm.name, entry, t });
-        }
-      }
+    let items: HistoryItem[] = [];
+    if (wanted && name !== undefined) {
+      const alarm = options.store.alarms.find(a => a.name === name);
+      items = historyItems(alarm ? [alarm] : []);
+    } else if (wanted) {
+      items = regionHistory();
     }
-    items.sort((a, b) => a.t - b.t || (a.alarm < b.alarm ? -1 : 1));
-    if (scanBy === 'TimestampDescending') items.reverse();
+    // The window [lo, hi) of the items in time order.
+    let lo = firstIndex(items, item => item.t >= from);
+    let hi = firstIndex(items, item => item.t > to);
 
-    let offset = 0;
+    // The token is the last item served: the next page starts after it,
+    // whatever the 30 days have slid by meanwhile.
     if (input.NextToken !== undefined) {
-      const decoded = Number(
-        Buffer.from(String(input.NextToken), 'base64').toString('utf8'),
-      );
-      if (!Number.isInteger(decoded) || decoded < 0 || decoded > items.length) {
-        throw new AwsError(400, 'InvalidNextToken', 'The NextToken is invalid');
+      const cursor = decodeCursor(input.NextToken);
+      if (scanBy === 'TimestampAscending') {
+        lo = Math.max(
+          lo,
+          firstIndex(items, i => compareItems(i, cursor) > 0),
+        );
+      } else {
+        hi = Math.min(
+          hi,
+          firstIndex(items, i => compareItems(i, cursor) >= 0),
+        );
       }
-      offset = decoded;
     }
-    const page = items.slice(offset, offset + max);
+    let page: HistoryItem[];
+    let more: boolean;
+    if (scanBy === 'TimestampAscending') {
+      page = items.slice(lo, Math.min(hi, lo + max));
+      more = lo + max < hi;
+    } else {
+      page = items.slice(Math.max(lo, hi - max), hi).reverse();
+      more = hi - max > lo;
+    }
+    const last = page[page.length - 1];
     return {
       AlarmHistoryItems: page.map(({ alarm, entry, t }) => ({
         AlarmName: alarm,
@@ -516,10 +529,30 @@ export async function startFakeCloudWatch(
         HistorySummary: `Alarm updated from ${entry.from} to ${entry.to}`,
         HistoryData: entry.historyData ?? historyData(entry),
       })),
-      ...(offset + max < items.length
-        ? { NextToken: Buffer.from(String(offset + max)).toString('base64') }
+      ...(more && last
+        ? {
+            NextToken: Buffer.from(
+              JSON.stringify({ t: last.t, a: last.alarm, i: last.index }),
+            ).toString('base64'),
+          }
         : {}),
     };
+  }
+
+  /**
+   * Every alarm's history in time order, kept until the store's alarms or
+   * their histories change length (a region scan asks for it once a page).
+   */
+  let regionCache: { signature: string; items: HistoryItem[] } | undefined;
+  function regionHistory(): HistoryItem[] {
+    const alarms = options.store.alarms;
+    let entries = 0;
+    for (const alarm of alarms) entries += alarm.history?.length ?? 0;
+    const signature = `${alarms.length}:${entries}`;
+    if (regionCache?.signature !== signature) {
+      regionCache = { signature, items: historyItems(alarms) };
+    }
+    return regionCache.items;
   }
 
   const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
@@ -650,6 +683,65 @@ function toMetricAlarm(a: AlarmDefinition) {
     OKActions: a.actions?.ok ?? [],
     InsufficientDataActions: a.actions?.insufficientData ?? [],
   };
+}
+
+/** One history entry of one alarm, where DescribeAlarmHistory finds it. */
+interface HistoryItem {
+  alarm: string;
+  /** Position in the alarm's history. */
+  index: number;
+  entry: AlarmHistoryEntry;
+  t: number;
+}
+
+/** Time order, then alarm name, then position: a total order, so cursors are exact. */
+function compareItems(
+  a: Pick<HistoryItem, 't' | 'alarm' | 'index'>,
+  b: Pick<HistoryItem, 't' | 'alarm' | 'index'>,
+): number {
+  if (a.t !== b.t) return a.t - b.t;
+  if (a.alarm !== b.alarm) return a.alarm < b.alarm ? -1 : 1;
+  return a.index - b.index;
+}
+
+function historyItems(alarms: AlarmDefinition[]): HistoryItem[] {
+  const items: HistoryItem[] = [];
+  for (const alarm of alarms) {
+    (alarm.history ?? []).forEach((entry, index) =>
+      items.push({ alarm: alarm.name, index, entry, t: entry.at.getTime() }),
+    );
+  }
+  return items.sort(compareItems);
+}
+
+/** The first index whose item passes `test`, for a test false then true along the array. */
+function firstIndex<T>(items: T[], test: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function decodeCursor(
+  token: unknown,
+): Pick<HistoryItem, 't' | 'alarm' | 'index'> {
+  try {
+    const c = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8'));
+    if (
+      typeof c?.t === 'number' &&
+      typeof c.a === 'string' &&
+      Number.isInteger(c.i)
+    ) {
+      return { t: c.t, alarm: c.a, index: c.i };
+    }
+  } catch {
+    // Not a token the fake gave.
+  }
+  throw new AwsError(400, 'InvalidNextToken', 'The NextToken is invalid');
 }
 
 /** StateUpdate's HistoryData, the JSON document CloudWatch writes. */
