@@ -210,13 +210,12 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       );
     }
     // Each list is in time order already; one stable sort merges them.
-    return lists
-      .flat()
-      .filter(change => {
-        const t = Date.parse(change.at);
-        return t >= since && t < until;
-      })
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const timed: { t: number; change: AlarmStateChange }[] = [];
+    for (const change of lists.flat()) {
+      const t = Date.parse(change.at);
+      if (t >= since && t < until) timed.push({ t, change });
+    }
+    return timed.sort((a, b) => a.t - b.t).map(({ change }) => change);
   }
 
   /** One alarm's history (or the region's), every page; the SDK's error as it is. */
