@@ -699,6 +699,13 @@ async function main() {
     basePort + 4,
   ]);
   const cwUrl = `http://127.0.0.1:${basePort + 3}`;
+  fakes.child.on('exit', (code, signal) =>
+    process.stderr.write(
+      `the fakes' process exited (${code ?? signal}); ports ${
+        basePort + 3
+      } and ${basePort + 4} (--port) may be taken by another process\n`,
+    ),
+  );
   say(`Fakes up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const all: any = { date: new Date().toISOString(), load };
   try {
@@ -708,6 +715,7 @@ async function main() {
     }
     if (!flag('skip-views')) all.views = await pageViews(fakes, cwUrl);
   } finally {
+    fakes.child.removeAllListeners('exit');
     fakes.stop();
     agent.destroy();
   }
