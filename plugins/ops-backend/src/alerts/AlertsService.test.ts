@@ -23,11 +23,18 @@ import {
 import { MaintenancePeriod } from '@opsportal/plugin-ops-common';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
+import { SnapshotReadCache } from '../lib/SnapshotReadCache';
+import {
+  DatabaseSnapshotStore,
+  SnapshotStore,
+} from '../snapshots/SnapshotStore';
 import { AlarmHistoryStore } from './AlarmHistoryStore';
 import { AlarmReviewsStore } from './AlarmReviewsStore';
 import {
+  ALERTS_ALL_KEY,
   ALERTS_ENTITY_KIND,
+  ALERTS_OVERVIEW_KIND,
+  AlertsAggregateSnapshot,
   AlertsService,
   EntityAlertsSnapshot,
   MaintenanceSource,
@@ -164,11 +171,14 @@ describe('AlertsService', () => {
       maintenance?: MaintenanceSource;
       pagerduty?: FakePagerDuty;
       entities?: Entity[];
+      /** The snapshot store as a replica's views read it (default: the database store). */
+      wrap?: (store: SnapshotStore) => SnapshotStore;
     } = {},
   ) {
     const clock = { now: () => new Date(now) };
     const logger = mockServices.logger.mock();
-    const snapshots = new DatabaseSnapshotStore(knex, clock);
+    const database = new DatabaseSnapshotStore(knex, clock);
+    const snapshots = options.wrap ? options.wrap(database) : database;
     const alarmsProvider = new CloudWatchProvider({
       region: 'us-east-1',
       endpoint: cloudwatch.url,
@@ -514,5 +524,87 @@ describe('AlertsService', () => {
     } finally {
       await pagerduty.close().catch(() => undefined);
     }
+  });
+  it('stores the overview aggregate after each refresh; views read it alone, on every replica', async () => {
+    // Replica A runs the refresh; replica B only serves views, through its
+    // own parsed-snapshot cache (checking the version on every read).
+    const a = setup();
+    const reads: string[] = [];
+    const b = setup({
+      wrap: store => {
+        const cached = new SnapshotReadCache(store, knex, { revalidateMs: 0 });
+        return new Proxy(cached, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function'
+              ? (...args: unknown[]) => {
+                  reads.push(`${String(key)} ${String(args[0])}`);
+                  return value.apply(target, args);
+                }
+              : value;
+          },
+        });
+      },
+    });
+
+    await a.service.refreshAlarms();
+    const stored = await a.snapshots.get<AlertsAggregateSnapshot>(
+      ALERTS_OVERVIEW_KIND,
+      ALERTS_ALL_KEY,
+    );
+    expect(stored?.data?.entities).toEqual([
+      expect.objectContaining({
+        entityRef: PAYMENT,
+        owner: 'group:default/dev-team',
+        counts: expect.objectContaining({ alarms: 3, flagged: 3, listed: 3 }),
+        freshness: { fetchedAt: new Date(NOW).toISOString(), stale: false },
+      }),
+    ]);
+    expect(stored?.data?.alarms.map(r => r.alarmName)).toEqual([
+      'pay-error-rate',
+      'pay-latency',
+      'pay-cpu',
+    ]);
+
+    const first = await b.service.getOverview(user);
+    expect(first.alarms.map(r => r.alarmName)).toEqual([
+      'pay-error-rate',
+      'pay-latency',
+      'pay-cpu',
+    ]);
+    expect(first.alarmsTotal).toBe(3);
+    expect(first.counts).toMatchObject({ alarms: 3, neverFired: 1 });
+    // One snapshot read for the alarms: no entity snapshot is listed or read.
+    expect(reads.filter(r => r.includes('alerts.entity'))).toEqual([]);
+    expect(reads).toContain(`get ${ALERTS_OVERVIEW_KIND}`);
+
+    // A new alarm of the entity, flapping since A's last refresh; A's next
+    // refresh, ten hours later (the same UTC day).
+    now += 10 * HOUR;
+    cloudwatch.store.addAlarm({
+      name: 'pay-queue-depth',
+      description: 'Runbook: https://runbooks.example/pay/queue',
+      metric: metric('AWS/SQS', 'ApproximateNumberOfMessagesVisible'),
+      threshold: 100,
+      comparisonOperator: 'GreaterThanThreshold',
+      period: 60,
+      evaluationPeriods: 1,
+      stateReason: 'Threshold Crossed',
+      state: 'OK',
+      stateUpdatedAt: new Date(now - 2 * MINUTE),
+      history: flaps(NOW + HOUR, 4),
+    });
+    await a.service.refreshAlarms();
+
+    const second = await b.service.getOverview(user);
+    expect(second.alarmsTotal).toBe(4);
+    expect(second.counts).toMatchObject({ alarms: 4, flapping: 2 });
+    expect(second.alarms.map(r => r.alarmName)).toContain('pay-queue-depth');
+    expect(second.freshness.alarms.fetchedAt).toBe(new Date(now).toISOString());
+    const top = await b.service.getOverview(user, { limit: 1 });
+    expect(top.alarms).toHaveLength(1);
+    expect(top.alarmsTotal).toBe(4);
+    expect(top.counts.alarms).toBe(4);
+    expect(reads.filter(r => r.includes('alerts.entity'))).toEqual([]);
   });
 });

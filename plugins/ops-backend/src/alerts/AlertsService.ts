@@ -58,6 +58,7 @@ import type { Request } from 'express';
 import { auditedWrite } from '../lib/audit';
 import { anyAnnotationFilter } from '../lib/catalogFilters';
 import { Clock, systemClock } from '../lib/clock';
+import { memoView } from '../lib/viewResponse';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
 import { AlarmHistoryStore } from './AlarmHistoryStore';
 import { alarmKey, AlarmReviewsStore } from './AlarmReviewsStore';
@@ -67,7 +68,9 @@ import { AlertsConfig } from './config';
 export const ALERTS_ENTITY_KIND = 'alerts.entity';
 export const ALERTS_PAGING_KIND = 'alerts.paging';
 export const ALERTS_MAINTENANCE_KIND = 'alerts.maintenance';
-/** The one key of the paging and maintenance snapshots. */
+/** The aggregate the `/alerts` page, the team tab and the alarm export read (one per refresh). */
+export const ALERTS_OVERVIEW_KIND = 'alerts.overview';
+/** The one key of the paging, maintenance and overview snapshots. */
 export const ALERTS_ALL_KEY = 'all';
 
 const MINUTE = 60_000;
@@ -108,6 +111,69 @@ export interface PagingSnapshot {
   byOwner: Record<string, PagingLoad>;
 }
 
+/** One entity of the aggregate: its figures, so that a view sums them instead of reading its snapshot. */
+export interface AggregateEntity {
+  entityRef: string;
+  owner?: string;
+  /** Alarms in all, and per flag; `flagged` has at least one flag, `listed` is on the overview. */
+  counts: {
+    alarms: number;
+    noisy: number;
+    flapping: number;
+    stuck: number;
+    neverFired: number;
+    noActions: number;
+    noRunbook: number;
+    flagged: number;
+    listed: number;
+  };
+  policyMissing: number;
+  policyLooser: number;
+  /** The freshness of the entity's snapshot when the aggregate was made. */
+  freshness: Freshness;
+}
+
+/**
+ * What the aggregate holds (`alerts.overview`, key `all`): made from every
+ * `alerts.entity` snapshot at the end of each alarm refresh, so that a page
+ * view reads one snapshot (parsed once per version, see
+ * SnapshotReadCache) instead of all of them.
+ */
+export interface AlertsAggregateSnapshot {
+  /** Entities with an alarm snapshot, by entity ref. */
+  entities: AggregateEntity[];
+  /** Every alarm of every entity, noisiest first (rankAlarms), without reviews. */
+  alarms: AlarmNoise[];
+}
+
+/** Alarms answered by default, and at most (`limit`). */
+export const ALERTS_DEFAULT_LIMIT = 100;
+export const ALERTS_MAX_LIMIT = 1000;
+
+/** Seconds a user's catalog visibility of the aggregate's entities is reused (as ops.viewCache.entityTtlSeconds). */
+const VISIBILITY_TTL_SECONDS = 10;
+/** Users whose visibility is kept at most. */
+const VISIBILITY_MAX_USERS = 1000;
+
+/** Whether an alarm is on the overview: it has a flag or is noisy at all. */
+function isListed(row: AlarmNoise): boolean {
+  return row.flags.length > 0 || row.noiseScore > 0;
+}
+
+/** An entity of a group's "Alert health", as the catalog answered. */
+interface OwnedEntity {
+  entityRef: string;
+  title: string;
+  hasAlarms: boolean;
+}
+
+/** What the views derive from one aggregate (once per kept snapshot object). */
+interface AggregateIndex {
+  byRef: Map<string, AggregateEntity>;
+  /** Lower-case entity ref of each alarm of `alarms`, by position. */
+  rowRefs: string[];
+}
+
 /** What the maintenance snapshot holds (`alerts.maintenance`). */
 export interface MaintenanceSnapshot {
   periods: MaintenancePeriod[];
@@ -129,6 +195,17 @@ export interface AlertsServiceOptions {
   /** Alarm tags (severities), shared with the runbooks feature and the replicas. */
   tagCache?: CacheService;
   clock?: Clock;
+  /**
+   * Seconds a user's catalog answer about which of the aggregate's entities
+   * they may see is reused (default 10, as `ops.viewCache.entityTtlSeconds`;
+   * 0 asks the catalog on every view).
+   */
+  visibilityTtlSeconds?: number;
+}
+
+/** What a view answers at most: the top `limit` alarms (default 100). */
+export interface AlertsViewOptions {
+  limit?: number;
 }
 
 /** Who creates a review, and the request to audit. */
@@ -156,16 +233,16 @@ function freshnessOf(snapshot: StoredSnapshot<unknown> | undefined): Freshness {
 }
 
 /** The freshness of many snapshots: the oldest data, and the first error. */
-function combinedFreshness(snapshots: StoredSnapshot<unknown>[]): Freshness {
-  if (snapshots.length === 0) return { stale: false, error: NOT_READ_YET };
-  const fetched = snapshots
+function combinedFreshness(items: Freshness[]): Freshness {
+  if (items.length === 0) return { stale: false, error: NOT_READ_YET };
+  const fetched = items
     .map(s => s.fetchedAt)
     .filter((v): v is string => Boolean(v))
     .sort();
-  const failed = snapshots.filter(s => s.error);
+  const failed = items.filter(s => s.error);
   return {
     ...(fetched.length ? { fetchedAt: fetched[0] } : {}),
-    stale: snapshots.some(s => s.stale),
+    stale: items.some(s => s.stale),
     ...(failed.length
       ? {
           error:
@@ -237,6 +314,64 @@ function lower(ref: string): string {
   return ref.toLocaleLowerCase('en-US');
 }
 
+/** The aggregate of these entity snapshots (see {@link AlertsAggregateSnapshot}). */
+export function buildAggregate(
+  snapshots: StoredSnapshot<EntityAlertsSnapshot>[],
+): AlertsAggregateSnapshot {
+  const entities: AggregateEntity[] = [];
+  const rows: AlarmNoise[] = [];
+  for (const snapshot of snapshots) {
+    const alarms = snapshot.data?.alarms ?? [];
+    const count = (flag: AlarmNoise['flags'][number]) =>
+      alarms.filter(r => r.flags.includes(flag)).length;
+    const owner = alarms.find(a => a.owner)?.owner;
+    entities.push({
+      entityRef: snapshot.key,
+      ...(owner ? { owner } : {}),
+      counts: {
+        alarms: alarms.length,
+        noisy: count('noisy'),
+        flapping: count('flapping'),
+        stuck: count('stuck'),
+        neverFired: count('never-fired'),
+        noActions: count('no-actions'),
+        noRunbook: count('no-runbook'),
+        flagged: alarms.filter(a => a.flags.length > 0).length,
+        listed: alarms.filter(isListed).length,
+      },
+      policyMissing: snapshot.data?.policy.counts.missing ?? 0,
+      policyLooser: snapshot.data?.policy.counts.looser ?? 0,
+      freshness: freshnessOf(snapshot),
+    });
+    for (const alarm of alarms) {
+      // Reviews are attached per view; a snapshot never holds one, but
+      // the aggregate must not carry a stale one either.
+      if (alarm.review) {
+        const { review: _review, ...rest } = alarm;
+        rows.push(rest);
+      } else {
+        rows.push(alarm);
+      }
+    }
+  }
+  return { entities, alarms: rankAlarms(rows) };
+}
+
+function indexOf(aggregate: AlertsAggregateSnapshot): AggregateIndex {
+  return {
+    byRef: new Map(aggregate.entities.map(e => [lower(e.entityRef), e])),
+    rowRefs: aggregate.alarms.map(a => lower(a.entityRef)),
+  };
+}
+
+function userOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+  };
+  return principal.type === 'user' ? principal.userEntityRef : undefined;
+}
+
 /**
  * Alert hygiene: how noisy each entity's CloudWatch alarms are, whether
  * they cover the alerting policy, how often PagerDuty pages people, and the
@@ -247,9 +382,22 @@ function lower(ref: string): string {
  */
 export class AlertsService {
   private readonly clock: Clock;
+  private readonly visibilityTtlMs: number;
+  /** Per user: which of an aggregate's entities (lower-case refs) the catalog lets them see. */
+  private readonly visibility = new Map<
+    string,
+    { source: object; visible: Set<string>; expiresAt: number }
+  >();
+  /** Per user and group: the group's entities the catalog answered them. */
+  private readonly owned = new Map<
+    string,
+    { entities: OwnedEntity[]; expiresAt: number }
+  >();
 
   constructor(private readonly options: AlertsServiceOptions) {
     this.clock = options.clock ?? systemClock;
+    this.visibilityTtlMs =
+      (options.visibilityTtlSeconds ?? VISIBILITY_TTL_SECONDS) * 1000;
   }
 
   get config(): AlertsConfig {
@@ -316,6 +464,14 @@ export class AlertsService {
       );
       await this.options.history.trim(
         new Date(now.getTime() - this.config.historyRetentionDays * DAY),
+      );
+    }
+    // Also after an aborted run: the aggregate follows what is stored.
+    try {
+      await this.refreshAggregate();
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not store the alert hygiene overview: ${describeError(error)}`,
       );
     }
     return { entities: entities.length, alarms: alarmCount, failedRegions };
@@ -682,42 +838,132 @@ export class AlertsService {
     return kept?.data?.periods ?? [];
   }
 
-  /** The `/alerts` page: every visible entity's flagged or noisy alarms, ranked, with the paging load. */
-  async getOverview(
-    credentials: BackstageCredentials,
-  ): Promise<AlertsOverview> {
-    const now = this.clock.now();
+  /**
+   * Makes the aggregate (`alerts.overview`) from every entity snapshot as
+   * stored now, and stores it: the end of each alarm refresh.
+   */
+  async refreshAggregate(): Promise<{ entities: number; alarms: number }> {
     const all = await this.options.snapshots.list<EntityAlertsSnapshot>(
       ALERTS_ENTITY_KIND,
     );
+    const aggregate = buildAggregate(all);
+    await this.options.snapshots.put<AlertsAggregateSnapshot>(
+      ALERTS_OVERVIEW_KIND,
+      ALERTS_ALL_KEY,
+      aggregate,
+    );
+    return {
+      entities: aggregate.entities.length,
+      alarms: aggregate.alarms.length,
+    };
+  }
+
+  /**
+   * The aggregate as stored (parsed once per version when the store is the
+   * SnapshotReadCache), with what views derive from it. Before the first
+   * refresh that stores one (right after an upgrade), it is made from the
+   * entity snapshots for this view.
+   */
+  private async aggregate(): Promise<{
+    data: AlertsAggregateSnapshot;
+    index: AggregateIndex;
+  }> {
+    const stored = await this.options.snapshots.get<AlertsAggregateSnapshot>(
+      ALERTS_OVERVIEW_KIND,
+      ALERTS_ALL_KEY,
+    );
+    const data =
+      stored?.data ??
+      buildAggregate(
+        await this.options.snapshots.list<EntityAlertsSnapshot>(
+          ALERTS_ENTITY_KIND,
+        ),
+      );
+    return { data, index: memoView(data, 'alerts-index', () => indexOf(data)) };
+  }
+
+  /**
+   * Which of the aggregate's entities the caller may see (lower-case refs):
+   * one catalog call with the caller's credentials (the catalog applies the
+   * permission policy), reused for the same user and aggregate for
+   * `visibilityTtlSeconds`, as the entity views reuse a user's catalog
+   * answers. Never reused across users, nor for service principals.
+   */
+  private async visibleOf(
+    aggregate: AlertsAggregateSnapshot,
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const user = userOf(credentials);
+    const now = Date.now();
+    const kept = user !== undefined ? this.visibility.get(user) : undefined;
+    if (kept && kept.source === aggregate && kept.expiresAt > now) {
+      return kept.visible;
+    }
     const visible = await this.visibleRefs(
-      all.map(s => s.key),
+      aggregate.entities.map(e => e.entityRef),
       credentials,
     );
-    const snapshots = all.filter(s => visible.has(lower(s.key)));
-    const rows = snapshots.flatMap(s => s.data?.alarms ?? []);
-    const shown = rows.filter(r => r.flags.length > 0 || r.noiseScore > 0);
-    const [alarms, reviews, paging, maintenance] = await Promise.all([
-      this.withReviews(shown),
-      this.options.reviews.list({ since: monthStart(now) }),
+    if (user !== undefined && this.visibilityTtlMs > 0) {
+      this.visibility.delete(user);
+      this.visibility.set(user, {
+        source: aggregate,
+        visible,
+        expiresAt: Date.now() + this.visibilityTtlMs,
+      });
+      for (const oldest of this.visibility.keys()) {
+        if (this.visibility.size <= VISIBILITY_MAX_USERS) break;
+        this.visibility.delete(oldest);
+      }
+    }
+    return visible;
+  }
+
+  /**
+   * The `/alerts` page: the top `limit` (default 100) flagged or noisy
+   * alarms of the entities the caller may see, ranked, with how many there
+   * are (`alarmsTotal`), the counts over all of them and the paging load.
+   * Read from the aggregate; reviews are read for the answered alarms only.
+   */
+  async getOverview(
+    credentials: BackstageCredentials,
+    options: AlertsViewOptions = {},
+  ): Promise<AlertsOverview> {
+    const now = this.clock.now();
+    const limit = options.limit ?? ALERTS_DEFAULT_LIMIT;
+    const [{ data, index }, paging, maintenance] = await Promise.all([
+      this.aggregate(),
       this.options.snapshots.get<PagingSnapshot>(
         ALERTS_PAGING_KIND,
         ALERTS_ALL_KEY,
       ),
       this.currentMaintenance(),
     ]);
+    const visible = await this.visibleOf(data, credentials);
+    const entities = data.entities.filter(e => visible.has(lower(e.entityRef)));
+    const top: AlarmNoise[] = [];
+    let total = 0;
+    data.alarms.forEach((row, i) => {
+      if (!isListed(row) || !visible.has(index.rowRefs[i])) return;
+      total += 1;
+      if (top.length < limit) top.push(row);
+    });
+    const [alarms, reviews] = await Promise.all([
+      this.withReviews(top),
+      this.options.reviews.list({ since: monthStart(now) }),
+    ]);
     const reviewsThisMonth = reviews.filter(r =>
       visible.has(lower(r.entityRef)),
     );
-    const count = (flag: AlarmNoise['flags'][number]) =>
-      rows.filter(r => r.flags.includes(flag)).length;
+    const sum = (pick: (c: AggregateEntity['counts']) => number) =>
+      entities.reduce((n, e) => n + pick(e.counts), 0);
     const since = new Date(
       now.getTime() - MAINTENANCE_DAYS * DAY,
     ).toISOString();
     return {
       generatedAt: now.toISOString(),
       thresholds: this.config.noise,
-      alarms: rankAlarms(alarms),
+      alarms,
+      alarmsTotal: total,
       paging:
         paging?.data?.load ??
         emptyLoad(
@@ -726,20 +972,20 @@ export class AlertsService {
         ),
       reviewsThisMonth,
       counts: {
-        alarms: rows.length,
-        noisy: count('noisy'),
-        flapping: count('flapping'),
-        stuck: count('stuck'),
-        neverFired: count('never-fired'),
-        noActions: count('no-actions'),
-        noRunbook: count('no-runbook'),
+        alarms: sum(c => c.alarms),
+        noisy: sum(c => c.noisy),
+        flapping: sum(c => c.flapping),
+        stuck: sum(c => c.stuck),
+        neverFired: sum(c => c.neverFired),
+        noActions: sum(c => c.noActions),
+        noRunbook: sum(c => c.noRunbook),
         reviewedThisMonth: new Set(reviewsThisMonth.map(r => alarmKey(r))).size,
       },
       maintenance: maintenance.filter(p => p.end >= since),
       freshness: {
         alarms:
-          snapshots.length > 0 || this.options.alarms
-            ? combinedFreshness(snapshots)
+          entities.length > 0 || this.options.alarms
+            ? combinedFreshness(entities.map(e => e.freshness))
             : { stale: false, error: 'No alarms provider is installed' },
         paging: this.pagingFreshness(paging),
       },
@@ -799,10 +1045,16 @@ export class AlertsService {
     };
   }
 
-  /** A team's "Alert health": the entities it owns, their alarms and its services' paging load. */
+  /**
+   * A team's "Alert health": the entities it owns that the caller may see
+   * (one catalog call with the caller's credentials), their figures and
+   * their top `limit` alarms (default 100) from the aggregate, with how many
+   * there are (`alarmsTotal`), and its services' paging load.
+   */
   async getGroupHealth(
     groupRef: string,
     credentials: BackstageCredentials,
+    options: AlertsViewOptions = {},
   ): Promise<GroupAlertHealth> {
     const now = this.clock.now();
     const group = await this.loadEntity(groupRef, credentials, 'group');
@@ -814,6 +1066,84 @@ export class AlertsService {
       );
     }
     const ref = lower(stringifyEntityRef(group));
+    const relevant = await this.ownedEntities(group, credentials);
+    const keys = relevant.map(e => e.entityRef);
+    const [{ data, index }, paging, reviews] = await Promise.all([
+      this.aggregate(),
+      this.options.snapshots.get<PagingSnapshot>(
+        ALERTS_PAGING_KIND,
+        ALERTS_ALL_KEY,
+      ),
+      this.options.reviews.list({
+        since: monthStart(now),
+        entityRefs: keys,
+      }),
+    ]);
+    // The catalog answered the owned entities the caller may see.
+    const mine = new Set(keys.map(lower));
+    const limit = options.limit ?? ALERTS_DEFAULT_LIMIT;
+    const top: AlarmNoise[] = [];
+    let total = 0;
+    data.alarms.forEach((row, i) => {
+      if (!mine.has(index.rowRefs[i])) return;
+      total += 1;
+      if (top.length < limit) top.push(row);
+    });
+    const withAlarms = relevant.filter(e => e.hasAlarms);
+    return {
+      entityRef: stringifyEntityRef(group),
+      entities: relevant
+        .map((entity, i) => {
+          const figures = index.byRef.get(lower(keys[i]));
+          return {
+            entityRef: keys[i],
+            title: entity.title,
+            alarms: figures?.counts.alarms ?? 0,
+            noisy: figures?.counts.noisy ?? 0,
+            flagged: figures?.counts.flagged ?? 0,
+            policyMissing: figures?.policyMissing ?? 0,
+            policyLooser: figures?.policyLooser ?? 0,
+          };
+        })
+        .sort(
+          (a, b) =>
+            b.flagged - a.flagged || a.entityRef.localeCompare(b.entityRef),
+        ),
+      alarms: await this.withReviews(top),
+      alarmsTotal: total,
+      paging:
+        paging?.data?.byOwner[ref] ??
+        emptyLoad(
+          new Date(now.getTime() - this.config.paging.windowDays * DAY),
+          now,
+        ),
+      reviewsThisMonth: reviews,
+      freshness: {
+        alarms: combinedFreshness(
+          withAlarms
+            .map(e => index.byRef.get(lower(e.entityRef))?.freshness)
+            .filter((f): f is Freshness => Boolean(f)),
+        ),
+        paging: this.pagingFreshness(paging),
+      },
+    };
+  }
+
+  /**
+   * The entities a group owns that have alarms or PagerDuty services, as
+   * the catalog answers the caller (one call with the caller's
+   * credentials: the permission policy applies), reused for the same user
+   * and group for `visibilityTtlSeconds` like the overview's visibility.
+   */
+  private async ownedEntities(
+    group: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<OwnedEntity[]> {
+    const ref = lower(stringifyEntityRef(group));
+    const user = userOf(credentials);
+    const id = user !== undefined ? `${user}\u0000${ref}` : undefined;
+    const kept = id !== undefined ? this.owned.get(id) : undefined;
+    if (kept && kept.expiresAt > Date.now()) return kept.entities;
     const name = group.metadata.name;
     const { items } = await this.options.catalog.getEntities(
       {
@@ -825,71 +1155,34 @@ export class AlertsService {
       },
       { credentials },
     );
-    const owned = items.filter(
-      e =>
-        (e.relations ?? []).some(
-          r => r.type === 'ownedBy' && lower(r.targetRef) === ref,
-        ) || lower(ownerOf(e) ?? '') === ref,
-    );
-    const relevant = owned.filter(
-      e => prefixesOf(e).length > 0 || pagerDutyIdsOf(e).serviceIds.length > 0,
-    );
-    const keys = relevant.map(e => stringifyEntityRef(e));
-    const [snapshots, paging, reviews] = await Promise.all([
-      this.options.snapshots.getMany<EntityAlertsSnapshot>(
-        ALERTS_ENTITY_KIND,
-        keys,
-      ),
-      this.options.snapshots.get<PagingSnapshot>(
-        ALERTS_PAGING_KIND,
-        ALERTS_ALL_KEY,
-      ),
-      this.options.reviews.list({
-        since: monthStart(now),
-        entityRefs: keys,
-      }),
-    ]);
-    const rows = keys.flatMap(k => snapshots.get(k)?.data?.alarms ?? []);
-    const withAlarms = relevant.filter(e => prefixesOf(e).length > 0);
-    return {
-      entityRef: stringifyEntityRef(group),
-      entities: relevant
-        .map((entity, i) => {
-          const data = snapshots.get(keys[i])?.data;
-          const alarms = data?.alarms ?? [];
-          return {
-            entityRef: keys[i],
-            title: entity.metadata.title ?? entity.metadata.name,
-            alarms: alarms.length,
-            noisy: alarms.filter(a => a.flags.includes('noisy')).length,
-            flagged: alarms.filter(a => a.flags.length > 0).length,
-            policyMissing: data?.policy.counts.missing ?? 0,
-            policyLooser: data?.policy.counts.looser ?? 0,
-          };
-        })
-        .sort(
-          (a, b) =>
-            b.flagged - a.flagged || a.entityRef.localeCompare(b.entityRef),
-        ),
-      alarms: rankAlarms(await this.withReviews(rows)),
-      paging:
-        paging?.data?.byOwner[ref] ??
-        emptyLoad(
-          new Date(now.getTime() - this.config.paging.windowDays * DAY),
-          now,
-        ),
-      reviewsThisMonth: reviews,
-      freshness: {
-        alarms: combinedFreshness(
-          withAlarms
-            .map(e => snapshots.get(stringifyEntityRef(e)))
-            .filter((s): s is StoredSnapshot<EntityAlertsSnapshot> =>
-              Boolean(s),
-            ),
-        ),
-        paging: this.pagingFreshness(paging),
-      },
-    };
+    const entities = items
+      .filter(
+        e =>
+          (e.relations ?? []).some(
+            r => r.type === 'ownedBy' && lower(r.targetRef) === ref,
+          ) || lower(ownerOf(e) ?? '') === ref,
+      )
+      .filter(
+        e =>
+          prefixesOf(e).length > 0 || pagerDutyIdsOf(e).serviceIds.length > 0,
+      )
+      .map(e => ({
+        entityRef: stringifyEntityRef(e),
+        title: e.metadata.title ?? e.metadata.name,
+        hasAlarms: prefixesOf(e).length > 0,
+      }));
+    if (id !== undefined && this.visibilityTtlMs > 0) {
+      this.owned.delete(id);
+      this.owned.set(id, {
+        entities,
+        expiresAt: Date.now() + this.visibilityTtlMs,
+      });
+      for (const oldest of this.owned.keys()) {
+        if (this.owned.size <= VISIBILITY_MAX_USERS) break;
+        this.owned.delete(oldest);
+      }
+    }
+    return entities;
   }
 
   /**
@@ -958,15 +1251,30 @@ export class AlertsService {
     );
   }
 
-  /** One of the `/alerts` page's tables as CSV. */
+  /**
+   * One of the `/alerts` page's tables as CSV: every listed alarm the
+   * caller may see (from the aggregate, with their latest reviews), or the
+   * paging load's services or people (from the paging snapshot alone).
+   */
   async exportCsv(
     kind: 'alarms' | 'services' | 'people',
     credentials: BackstageCredentials,
   ): Promise<string> {
-    const overview = await this.getOverview(credentials);
-    if (kind === 'alarms') return alarmNoiseCsv(overview.alarms);
-    if (kind === 'services') return servicePagingCsv(overview.paging.services);
-    return personPagingCsv(overview.paging.people);
+    if (kind === 'alarms') {
+      const { data, index } = await this.aggregate();
+      const visible = await this.visibleOf(data, credentials);
+      const rows = data.alarms.filter(
+        (row, i) => isListed(row) && visible.has(index.rowRefs[i]),
+      );
+      return alarmNoiseCsv(await this.withReviews(rows));
+    }
+    const paging = await this.options.snapshots.get<PagingSnapshot>(
+      ALERTS_PAGING_KIND,
+      ALERTS_ALL_KEY,
+    );
+    const load = paging?.data?.load;
+    if (kind === 'services') return servicePagingCsv(load?.services ?? []);
+    return personPagingCsv(load?.people ?? []);
   }
 
   private pagingFreshness(

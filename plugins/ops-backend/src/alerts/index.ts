@@ -24,6 +24,7 @@ export {
   ALERTS_ENTITY_KIND,
   ALERTS_PAGING_KIND,
   ALERTS_MAINTENANCE_KIND,
+  ALERTS_OVERVIEW_KIND,
 } from './AlertsService';
 export type { MaintenanceSource, AlertsCallContext } from './AlertsService';
 export { AlarmHistoryStore } from './AlarmHistoryStore';
@@ -79,6 +80,10 @@ export function createAlertsFeature(
     maintenance: options.maintenance,
     tagCache: options.cache,
     clock: options.clock,
+    // A user's catalog visibility is reused as long as their entity answers.
+    visibilityTtlSeconds: options.config.getOptionalNumber(
+      'ops.viewCache.entityTtlSeconds',
+    ),
   });
 
   const tasks: OpsTask[] = [];

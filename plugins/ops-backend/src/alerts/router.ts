@@ -5,11 +5,23 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { entityRefParam, parseRequest } from '../lib/validate';
 import { sendView } from '../lib/viewResponse';
-import { AlertsService } from './AlertsService';
+import { ALERTS_MAX_LIMIT, AlertsService } from './AlertsService';
+
+const limitMessage = `must be a whole number from 1 to ${ALERTS_MAX_LIMIT}`;
+/** How many alarms a view answers (`?limit=`, default 100). */
+const limitParam = z
+  .string({ error: limitMessage })
+  .regex(/^\d{1,7}$/, limitMessage)
+  .transform(Number)
+  .refine(n => n >= 1 && n <= ALERTS_MAX_LIMIT, limitMessage)
+  .optional();
 
 const entityQuery = z.strictObject({ entityRef: entityRefParam() });
-const groupQuery = z.strictObject({ entityRef: entityRefParam('group') });
-const overviewQuery = z.strictObject({});
+const groupQuery = z.strictObject({
+  entityRef: entityRefParam('group'),
+  limit: limitParam,
+});
+const overviewQuery = z.strictObject({ limit: limitParam });
 const exportQuery = z.strictObject({
   kind: z.enum(['alarms', 'services', 'people'], {
     error: 'must be alarms, services or people',
@@ -19,6 +31,8 @@ const exportQuery = z.strictObject({
 /**
  * Routes of alert hygiene under /api/ops/alerts: the `/alerts` page, an
  * entity's card, a team's tab, recording a review and the CSV exports.
+ * The overview and the team tab answer the top `limit` alarms (default
+ * 100, at most 1,000) with `alarmsTotal`; the alarms export answers all.
  * Thin: authenticate, parse, call the service (which checks the
  * permission, the entity and the alarm, and audits).
  */
@@ -31,8 +45,8 @@ export function createAlertsRouter(options: {
 
   router.get('/alerts/overview', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    parseRequest(overviewQuery, req.query, 'query');
-    sendView(req, res, await service.getOverview(credentials));
+    const { limit } = parseRequest(overviewQuery, req.query, 'query');
+    sendView(req, res, await service.getOverview(credentials, { limit }));
   });
 
   router.get('/alerts/entity', async (req, res) => {
@@ -43,8 +57,12 @@ export function createAlertsRouter(options: {
 
   router.get('/alerts/group', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { entityRef } = parseRequest(groupQuery, req.query, 'query');
-    sendView(req, res, await service.getGroupHealth(entityRef, credentials));
+    const { entityRef, limit } = parseRequest(groupQuery, req.query, 'query');
+    sendView(
+      req,
+      res,
+      await service.getGroupHealth(entityRef, credentials, { limit }),
+    );
   });
 
   router.post('/alerts/reviews', async (req, res) => {

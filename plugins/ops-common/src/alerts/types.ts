@@ -298,8 +298,17 @@ export interface AlertsOverview {
   /** ISO 8601 time of the analysis. */
   generatedAt: string;
   thresholds: NoiseThresholds;
-  /** Noisiest first; alarms with a flag or noise score above zero. */
+  /**
+   * Noisiest first; alarms with a flag or noise score above zero: the top
+   * `limit` of them (query parameter, default 100, at most 1,000).
+   */
   alarms: AlarmNoise[];
+  /**
+   * How many alarms are listed in all for the caller (before `limit`); the
+   * counts and the alarms CSV export cover all of them. Absent from older
+   * backends, which answered every alarm.
+   */
+  alarmsTotal?: number;
   /** Busiest first. */
   paging: PagingLoad;
   /** Reviews of the current calendar month, newest first. */
@@ -343,7 +352,10 @@ export interface GroupAlertHealth {
     policyMissing: number;
     policyLooser: number;
   }[];
+  /** The entities' alarms, noisiest first: the top `limit` (query parameter, default 100, at most 1,000). */
   alarms: AlarmNoise[];
+  /** How many alarms the entities have in all (before `limit`); absent from older backends, which answered all. */
+  alarmsTotal?: number;
   paging: PagingLoad;
   reviewsThisMonth: AlarmReview[];
   freshness: { alarms: Freshness; paging: Freshness };
