@@ -111,6 +111,7 @@ export const opsPlugin = createBackendPlugin({
           alarms: providers.alarmsProvider(),
           incidents: providers.incidentProvider(),
           maintenance: changeMaintenance.service,
+          runbooks: runbooks.service,
         });
 
         // On-call; `oncall.service` tells the incidents feature a team's

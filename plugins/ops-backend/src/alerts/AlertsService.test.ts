@@ -38,6 +38,7 @@ import {
   AlertsService,
   EntityAlertsSnapshot,
   MaintenanceSource,
+  RunbookSource,
 } from './AlertsService';
 import { readAlertsConfig } from './config';
 
@@ -169,6 +170,7 @@ describe('AlertsService', () => {
     options: {
       alerts?: object;
       maintenance?: MaintenanceSource;
+      runbooks?: RunbookSource;
       pagerduty?: FakePagerDuty;
       entities?: Entity[];
       /** The snapshot store as a replica's views read it (default: the database store). */
@@ -230,6 +232,7 @@ describe('AlertsService', () => {
       alarms: alarmsProvider,
       incidents,
       maintenance: options.maintenance,
+      runbooks: options.runbooks,
       clock,
     });
     return { service, snapshots, history };
@@ -299,6 +302,42 @@ describe('AlertsService', () => {
       'p1-payment-failures': 'missing',
     });
     expect(status['p1-database-unavailable']).toBeUndefined();
+  });
+
+  it('counts a runbook that names the alarm in its front matter, as the runbooks card does', async () => {
+    const asked: string[][] = [];
+    const { service } = setup({
+      runbooks: {
+        runbookSummaries: async refs => {
+          asked.push(refs);
+          return new Map([
+            [
+              PAYMENT,
+              [
+                {
+                  id: 'latency',
+                  source: 'markdown',
+                  title: 'Slow payments',
+                  alarms: ['pay-latency'],
+                  headings: [],
+                  tags: [],
+                },
+              ],
+            ],
+          ]);
+        },
+      },
+    });
+
+    await service.refreshAlarms();
+
+    expect(asked).toEqual([[PAYMENT]]);
+    const view = await service.getEntityAlerts('payment-service', user);
+    const flags = Object.fromEntries(
+      view.alarms.map(a => [a.alarmName, a.flags]),
+    );
+    expect(flags['pay-latency']).not.toContain('no-runbook');
+    expect(flags['pay-cpu']).toContain('no-runbook');
   });
 
   it('reads the history incrementally from the mark, storing each change once', async () => {

@@ -45,6 +45,8 @@ import {
   rankAlarms,
   resolveSeverity,
   runbookUrlsInText,
+  linkAlarmsToRunbooks,
+  RunbookSummary,
   servicePagingCsv,
   splitAnnotation,
 } from '@opsportal/plugin-ops-common';
@@ -192,6 +194,12 @@ export interface AlertsServiceOptions {
   alarms?: AlarmsProvider;
   incidents?: IncidentProvider;
   maintenance?: MaintenanceSource;
+  /**
+   * The runbooks feature's runbooks per entity: an alarm named in a
+   * runbook's front matter (or matched by its naming) has a runbook even
+   * when its description links none, as on the runbooks card.
+   */
+  runbooks?: RunbookSource;
   /** Alarm tags (severities), shared with the runbooks feature and the replicas. */
   tagCache?: CacheService;
   clock?: Clock;
@@ -201,6 +209,13 @@ export interface AlertsServiceOptions {
    * 0 asks the catalog on every view).
    */
   visibilityTtlSeconds?: number;
+}
+
+/** Where an entity's runbooks come from (the runbooks feature's service). */
+export interface RunbookSource {
+  runbookSummaries(
+    entityRefs: string[],
+  ): Promise<Map<string, RunbookSummary[]>>;
 }
 
 /** What a view answers at most: the top `limit` alarms (default 100). */
@@ -546,6 +561,12 @@ export class AlertsService {
       new Date(now.getTime() + MINUTE),
     );
 
+    const runbooks = this.options.runbooks
+      ? await this.options.runbooks.runbookSummaries(
+          perEntity.map(p => stringifyEntityRef(p.entity)),
+        )
+      : new Map<string, RunbookSummary[]>();
+
     const entries: { key: string; data: EntityAlertsSnapshot }[] = [];
     for (const { entity, alarms } of perEntity) {
       const key = stringifyEntityRef(entity);
@@ -557,6 +578,7 @@ export class AlertsService {
             tags,
             transitions,
             maintenance,
+            runbooks: runbooks.get(key) ?? [],
             observedSince,
             now,
           }),
@@ -581,6 +603,8 @@ export class AlertsService {
       tags: Map<string, Record<string, string>>;
       transitions: Map<string, AlarmTransition[]>;
       maintenance: MaintenancePeriod[];
+      /** The entity's runbooks, which may name its alarms. */
+      runbooks: RunbookSummary[];
       observedSince: Date;
       now: Date;
     },
@@ -610,7 +634,23 @@ export class AlertsService {
         tagValue,
         severityOptions,
       );
-      const runbookUrl = runbookUrlsInText(alarm.description)[0];
+      const runbookUrls = runbookUrlsInText(alarm.description);
+      const runbookUrl = runbookUrls[0];
+      // Linked the way the runbooks card links them: a URL in the
+      // description, a runbook's front matter, or the runbook's naming.
+      const [linked] = linkAlarmsToRunbooks(
+        [
+          {
+            name: alarm.name,
+            state: alarm.state,
+            severity,
+            severitySource: 'default',
+            runbookUrls,
+          },
+        ],
+        context.runbooks,
+        prefixesOf(entity),
+      );
       const actions = hasActions(alarm);
       policyAlarms.push({
         name: alarm.name,
@@ -630,7 +670,7 @@ export class AlertsService {
         observedSince: context.observedSince.toISOString(),
         maintenance: periods,
         hasActions: actions,
-        hasRunbook: Boolean(runbookUrl),
+        hasRunbook: linked.runbooks.length > 0,
         thresholds: this.config.noise,
         now: context.now,
       });

@@ -15,7 +15,11 @@ import { OpsFeature, OpsTask } from '../lib/feature';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AlarmHistoryStore } from './AlarmHistoryStore';
 import { AlarmReviewsStore } from './AlarmReviewsStore';
-import { AlertsService, MaintenanceSource } from './AlertsService';
+import {
+  AlertsService,
+  MaintenanceSource,
+  RunbookSource,
+} from './AlertsService';
 import { readAlertsConfig } from './config';
 import { createAlertsRouter } from './router';
 
@@ -26,7 +30,11 @@ export {
   ALERTS_MAINTENANCE_KIND,
   ALERTS_OVERVIEW_KIND,
 } from './AlertsService';
-export type { MaintenanceSource, AlertsCallContext } from './AlertsService';
+export type {
+  MaintenanceSource,
+  RunbookSource,
+  AlertsCallContext,
+} from './AlertsService';
 export { AlarmHistoryStore } from './AlarmHistoryStore';
 export { AlarmReviewsStore } from './AlarmReviewsStore';
 export { readAlertsConfig } from './config';
@@ -51,6 +59,8 @@ export interface AlertsFeatureOptions {
   incidents?: IncidentProvider;
   /** Maintenance periods left out of the counts (PagerDuty maintenance windows). */
   maintenance?: MaintenanceSource;
+  /** The runbooks feature: runbooks that name alarms in their front matter. */
+  runbooks?: RunbookSource;
   /** The plugin's cache: alarm tags, shared with the runbooks feature. */
   cache?: CacheService;
   clock?: Clock;
@@ -78,6 +88,7 @@ export function createAlertsFeature(
     alarms: options.alarms,
     incidents: options.incidents,
     maintenance: options.maintenance,
+    runbooks: options.runbooks,
     tagCache: options.cache,
     clock: options.clock,
     // A user's catalog visibility is reused as long as their entity answers.

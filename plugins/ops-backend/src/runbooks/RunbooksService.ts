@@ -297,6 +297,25 @@ export class RunbooksService {
     return { alarms: count };
   }
 
+  /**
+   * The runbooks last read for these entities (from the snapshots; nothing
+   * is read on demand), for features that link alarms to runbooks the way
+   * this one does (`linkAlarmsToRunbooks`). Entities not read yet are absent.
+   */
+  async runbookSummaries(
+    entityRefs: string[],
+  ): Promise<Map<string, RunbookSummary[]>> {
+    const stored = await this.snapshots.getMany<RunbooksSnapshot>(
+      RUNBOOKS_KIND,
+      entityRefs,
+    );
+    const result = new Map<string, RunbookSummary[]>();
+    for (const [key, snapshot] of stored) {
+      if (snapshot.data) result.set(key, snapshot.data.runbooks);
+    }
+    return result;
+  }
+
   /** The entity's runbooks and alarms, linked, for the card and the tab. */
   async getEntityRunbooks(
     entityRef: string,
