@@ -17,6 +17,7 @@ export type {
   KpiQuery,
   ReviewsQuery,
   TriggerIncidentRequest,
+  AlertsExportKind,
 } from './api';
 
 // Entity cards.
@@ -67,6 +68,10 @@ export {
   isTeamKpisAvailable,
 } from './components/availability';
 export { isTeamReviewsAvailable } from './components/reviews/availability';
+export {
+  isAlertPolicyAvailable,
+  isTeamAlertHealthAvailable,
+} from './components/alerts/availability';
 
 // Route refs of the pages.
 export {
@@ -77,4 +82,5 @@ export {
   runbooksRouteRef,
   changesRouteRef,
   incidentsRouteRef,
+  alertsRouteRef,
 } from './routes';

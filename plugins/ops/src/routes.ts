@@ -26,3 +26,6 @@ export const sloRouteRef = createRouteRef({ id: 'ops.slos' });
 
 /** The operations overview, the suite's landing page. @public */
 export const overviewRouteRef = createRouteRef({ id: 'ops.overview' });
+
+/** The alert health page (`/alerts`): noisy alarms, paging load, alarm reviews. @public */
+export const alertsRouteRef = createRouteRef({ id: 'ops.alerts' });

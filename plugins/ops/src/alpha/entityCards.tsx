@@ -1,6 +1,7 @@
 import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isSloAvailable } from '../components/availability';
+import { isAlertPolicyAvailable } from '../components/alerts/availability';
 
 /*
  * Entity cards. Most show on every component: a component without the
@@ -89,6 +90,22 @@ export const entityKpiCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/entityCards').then(m =>
         compatWrapper(<m.EntityKpiCard />),
+      ),
+  },
+});
+
+/**
+ * Which alerts of the alerting policy the component's CloudWatch alarms
+ * have, have looser, or miss; its noisy alarms with a review action. Only on
+ * components with an alarm prefix; a chunk of its own (not batched).
+ */
+export const entityAlertPolicyCard = EntityCardBlueprint.make({
+  name: 'alert-policy',
+  params: {
+    filter: isAlertPolicyAvailable,
+    loader: () =>
+      import('../components/alerts').then(m =>
+        compatWrapper(<m.EntityAlertPolicyCard />),
       ),
   },
 });

@@ -9,6 +9,7 @@ import {
   isTeamOnCallAvailable,
 } from '../components/availability';
 import { isTeamReviewsAvailable } from '../components/reviews/availability';
+import { isTeamAlertHealthAvailable } from '../components/alerts/availability';
 
 /*
  * Entity tabs, each shown only where its feature is set up (the
@@ -112,6 +113,23 @@ export const entityTeamReviewsContent = EntityContentBlueprint.make({
     loader: () =>
       import('../components/reviews').then(m =>
         compatWrapper(<m.TeamReviewsContent />),
+      ),
+  },
+});
+
+/**
+ * Group tab: the team's alarms by noise, its entities' alerting policy
+ * coverage, the paging load of its services and people, its alarm reviews.
+ */
+export const entityTeamAlertHealthContent = EntityContentBlueprint.make({
+  name: 'alert-health',
+  params: {
+    path: 'alert-health',
+    title: 'Alert health',
+    filter: isTeamAlertHealthAvailable,
+    loader: () =>
+      import('../components/alerts').then(m =>
+        compatWrapper(<m.TeamAlertHealthContent />),
       ),
   },
 });

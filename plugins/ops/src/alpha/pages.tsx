@@ -4,12 +4,14 @@ import {
 } from '@backstage/core-compat-api';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import Dashboard from '@material-ui/icons/Dashboard';
+import NotificationsActive from '@material-ui/icons/NotificationsActive';
 import LibraryBooks from '@material-ui/icons/LibraryBooks';
 import PhoneInTalk from '@material-ui/icons/PhoneInTalk';
 import ShowChart from '@material-ui/icons/ShowChart';
 import SwapHoriz from '@material-ui/icons/SwapHoriz';
 import TrackChanges from '@material-ui/icons/TrackChanges';
 import {
+  alertsRouteRef,
   capacityRouteRef,
   changesRouteRef,
   incidentsRouteRef,
@@ -133,5 +135,19 @@ export const incidentsPage = PageBlueprint.make({
       import('../components/incidents').then(m =>
         compatWrapper(<m.IncidentsPage />),
       ),
+  },
+});
+
+/** Alert health: the noisiest alarms and services, paging load, alarm reviews. */
+export const alertsPage = PageBlueprint.make({
+  name: 'alerts',
+  params: {
+    path: '/alerts',
+    title: 'Alert health',
+    icon: <NotificationsActive />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(alertsRouteRef),
+    loader: () =>
+      import('../components/alerts').then(m => compatWrapper(<m.AlertsPage />)),
   },
 });

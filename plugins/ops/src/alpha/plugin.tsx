@@ -1,6 +1,7 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { opsApi } from './apis';
 import {
+  entityAlertPolicyCard,
   entityCapacityCard,
   entityIncidentsCard,
   entityKpiCard,
@@ -16,9 +17,11 @@ import {
   entitySloContent,
   entityTeamKpiContent,
   entityTeamOnCallContent,
+  entityTeamAlertHealthContent,
   entityTeamReviewsContent,
 } from './entityContent';
 import {
+  alertsPage,
   capacityPage,
   changesPage,
   incidentsPage,
@@ -58,5 +61,8 @@ export const opsPlugin = createFrontendPlugin({
     runbooksPage,
     entityChangesContent,
     changesPage,
+    entityAlertPolicyCard,
+    entityTeamAlertHealthContent,
+    alertsPage,
   ],
 });

@@ -29,6 +29,7 @@ import {
 } from '@opsportal/plugin-ops-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { opsApiRef } from '../../api';
+import { ChangeMaintenanceWindowLine } from '../alerts/MaintenanceWindowLine';
 import { ChangeActionDialog } from './ChangeActionDialog';
 import { formatDateTime, formatPeriod } from './format';
 import { ConflictWarnings, PolicyFindings } from './PolicyFindings';
@@ -350,7 +351,10 @@ export function ChangeRequestDetailView() {
                 <EntityRefLinks entityRefs={change.entityRefs} />
               </dd>
               <dt>Planned</dt>
-              <dd>{formatPeriod(change.plannedStart, change.plannedEnd)}</dd>
+              <dd>
+                {formatPeriod(change.plannedStart, change.plannedEnd)}
+                <ChangeMaintenanceWindowLine changeRequestId={change.id} />
+              </dd>
               <dt>Requested by</dt>
               <dd>
                 <EntityRefLink entityRef={change.requester} />,{' '}
