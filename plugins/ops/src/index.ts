@@ -29,6 +29,7 @@ export {
   EntityRunbooksCard,
   EntityCapacityCard,
   EntityKpiCard,
+  EntityAlertPolicyCard,
 } from './plugin';
 
 // Entity content (tabs). EntityChangesContent links into ChangesPage,
@@ -41,6 +42,7 @@ export {
   EntityTeamOnCallContent,
   EntityTeamKpiContent,
   EntityTeamReviewsContent,
+  EntityTeamAlertHealthContent,
 } from './plugin';
 
 // Pages.
@@ -52,6 +54,7 @@ export {
   RunbooksPage,
   ChangesPage,
   IncidentsPage,
+  AlertsPage,
 } from './plugin';
 
 // Whether an entity gets a card or tab: each is the feature's

@@ -13,6 +13,7 @@ import { changesRouteRef, rootRouteRef, runbooksRouteRef } from './routes';
 import { onCallRouteRef } from './routes';
 import { overviewRouteRef } from './routes';
 import { incidentsRouteRef } from './routes';
+import { alertsRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -37,6 +38,7 @@ export const opsPlugin = createPlugin({
     slos: sloRouteRef,
     onCall: onCallRouteRef,
     incidents: incidentsRouteRef,
+    alerts: alertsRouteRef,
   },
 });
 
@@ -340,5 +342,51 @@ export const IncidentsPage = opsPlugin.provide(
     component: () =>
       import('./components/incidents').then(m => m.IncidentsPage),
     mountPoint: incidentsRouteRef,
+  }),
+);
+
+/**
+ * Page "Alert health": the noisiest alarms with their review, paging load by
+ * service and person, this month's alarm reviews, CSV exports. Mount it at
+ * `/alerts`.
+ * @public
+ */
+export const AlertsPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'AlertsPage',
+    component: () => import('./components/alerts').then(m => m.AlertsPage),
+    mountPoint: alertsRouteRef,
+  }),
+);
+
+/**
+ * Entity card "Alerting policy": which alerts of the alerting policy the
+ * component's alarms have, have looser or miss, and its flagged alarms.
+ * Show it where `isAlertPolicyAvailable` holds.
+ * @public
+ */
+export const EntityAlertPolicyCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAlertPolicyCard',
+    component: {
+      lazy: () =>
+        import('./components/alerts').then(m => m.EntityAlertPolicyCard),
+    },
+  }),
+);
+
+/**
+ * Entity tab content for a Group, "Alert health": its entities' alarm and
+ * policy counts, its alarms by noise, paging load and alarm reviews. Mount
+ * it at `alert-health` with `isTeamAlertHealthAvailable` as the condition.
+ * @public
+ */
+export const EntityTeamAlertHealthContent = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamAlertHealthContent',
+    component: {
+      lazy: () =>
+        import('./components/alerts').then(m => m.TeamAlertHealthContent),
+    },
   }),
 );

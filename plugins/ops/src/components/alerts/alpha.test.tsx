@@ -5,7 +5,16 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
+import { screen } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import plugin from '../../alpha';
+import { opsApiRef } from '../../api';
+import { EntityAlertPolicyCard } from '../../plugin';
+import { FakeAlertsBackend } from './__fixtures__/alerts';
 
 jest.setTimeout(30_000);
 
@@ -61,5 +70,21 @@ describe('alert hygiene in the new frontend system', () => {
     expect(filter?.({ ...team, metadata: withAlarms.metadata } as Entity)).toBe(
       false,
     );
+  });
+
+  it('renders the legacy EntityAlertPolicyCard', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[opsApiRef, new FakeAlertsBackend().api()]]}>
+        <EntityProvider entity={withAlarms}>
+          <EntityAlertPolicyCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByText('1 present, 1 looser, 1 missing'),
+    ).toBeVisible();
   });
 });
