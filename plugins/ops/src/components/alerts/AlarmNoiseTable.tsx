@@ -32,6 +32,12 @@ import { ReviewAlarmDialog } from './ReviewAlarmDialog';
 
 const useStyles = makeStyles(theme => ({
   filter: { minWidth: 220, marginBottom: theme.spacing(1) },
+  // Thirteen columns: scroll sideways rather than break words letter by letter.
+  table: {
+    minWidth: 1180,
+    '& th, & td': { wordBreak: 'normal', overflowWrap: 'normal' },
+    '& thead th': { whiteSpace: 'nowrap' },
+  },
   name: { fontFamily: 'monospace', fontSize: '0.85rem' },
   nowrap: { whiteSpace: 'nowrap' },
   srOnly: {
@@ -132,6 +138,7 @@ export function AlarmNoiseTable(props: {
         value={flag}
         onChange={e => setFlag(e.target.value as AlarmFlag | '')}
         SelectProps={{ native: true }}
+        InputLabelProps={{ shrink: true }}
         variant="outlined"
         size="small"
         className={classes.filter}
@@ -144,7 +151,7 @@ export function AlarmNoiseTable(props: {
         ))}
       </TextField>
       <TableContainer component={Paper}>
-        <Table size="small" aria-label={props.label}>
+        <Table size="small" aria-label={props.label} className={classes.table}>
           <TableHead>
             <TableRow>
               <TableCell>Alarm</TableCell>

@@ -4,6 +4,7 @@ import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
+import { makeStyles } from '@material-ui/core/styles';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
@@ -23,6 +24,15 @@ function EmptyRow(props: { columns: number; text: string }) {
   );
 }
 
+const useStyles = makeStyles({
+  // Many columns: scroll sideways rather than break words letter by letter.
+  table: {
+    minWidth: 900,
+    '& th, & td': { wordBreak: 'normal', overflowWrap: 'normal' },
+    '& thead th': { whiteSpace: 'nowrap' },
+  },
+});
+
 /** A count with its share of the incidents in words ("4 (50 %)"). */
 function share(part: number, whole: number): string {
   if (whole === 0) return String(part);
@@ -38,9 +48,10 @@ export function ServicePagingTable(props: {
   services: ServicePagingLoad[];
   label: string;
 }) {
+  const classes = useStyles();
   return (
     <TableContainer component={Paper}>
-      <Table size="small" aria-label={props.label}>
+      <Table size="small" aria-label={props.label} className={classes.table}>
         <TableHead>
           <TableRow>
             <TableCell>Service</TableCell>
@@ -125,9 +136,10 @@ export function PersonPagingTable(props: {
   people: PersonPagingLoad[];
   label: string;
 }) {
+  const classes = useStyles();
   return (
     <TableContainer component={Paper}>
-      <Table size="small" aria-label={props.label}>
+      <Table size="small" aria-label={props.label} className={classes.table}>
         <TableHead>
           <TableRow>
             <TableCell>Person</TableCell>

@@ -81,8 +81,12 @@ export function formatRelative(iso: string): string {
 }
 
 /** "1 alarm", "2 alarms". */
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+export function plural(
+  count: number,
+  word: string,
+  many: string = word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`,
+): string {
+  return `${count} ${count === 1 ? word : many}`;
 }
 
 /** A person's name from a user ref: `user:default/jane-doe` → `jane-doe`. */
