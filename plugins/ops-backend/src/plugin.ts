@@ -183,6 +183,7 @@ export const opsPlugin = createBackendPlugin({
           slo: slo.service,
           changes: changes.service,
           reviews: reviews.service,
+          maintenance: changeMaintenance.service,
         });
 
         // An entity page's overview tab in one request, read through the

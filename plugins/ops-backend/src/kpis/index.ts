@@ -18,6 +18,7 @@ import {
   availabilitySourceFromSlo,
   changeSourceFromService,
   incidentSourceFromService,
+  MaintenancePeriodSource,
   reviewSourceFromService,
 } from './sources';
 
@@ -35,6 +36,12 @@ export interface KpisFeatureOptions {
   changes?: ChangeRequestService;
   /** Post-incident reviews: the KPIs ask its service, never its tables. */
   reviews?: Pick<ReviewsService, 'kpiRecords'>;
+  /**
+   * PagerDuty maintenance windows for changes: incidents opened inside one
+   * are left out of the KPIs unless `ops.alerts.noise.excludeMaintenance`
+   * is false (the same switch as the alarm noise).
+   */
+  maintenance?: MaintenancePeriodSource;
   clock?: Clock;
 }
 
@@ -52,7 +59,16 @@ export function createKpisFeature(
     catalog: options.catalog,
     config: readKpisConfig(options.config),
     clock,
-    incidents: incidents ? incidentSourceFromService(incidents) : undefined,
+    incidents: incidents
+      ? incidentSourceFromService(
+          incidents,
+          options.config.getOptionalBoolean(
+            'ops.alerts.noise.excludeMaintenance',
+          ) === false
+            ? undefined
+            : options.maintenance,
+        )
+      : undefined,
     availability: slo ? availabilitySourceFromSlo({ uptime: slo }) : undefined,
     changes: changes ? changeSourceFromService(changes) : undefined,
     reviews: reviews ? reviewSourceFromService(reviews) : undefined,

@@ -12,6 +12,7 @@ import {
   KpiAvailabilityPoint,
   KpiReviewRecord,
   MaintenanceCalendar,
+  MaintenancePeriod,
   PlatformOnCallResponse,
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
@@ -90,12 +91,51 @@ export function combineFreshness(parts: (Freshness | undefined)[]): Freshness {
   };
 }
 
+/** Maintenance windows (the alerts feature's PagerDuty windows for changes). */
+export interface MaintenancePeriodSource {
+  listPeriods(since: Date, until: Date): Promise<MaintenancePeriod[]>;
+}
+
+/**
+ * Leaves out incidents opened inside a maintenance window that covers their
+ * service (a window without services covers every service): pages expected
+ * during a change do not count against the operation (docs/kpis.md).
+ */
+export function withoutMaintenance(
+  byEntity: Map<string, AssessedIncident[]>,
+  periods: MaintenancePeriod[],
+): Map<string, AssessedIncident[]> {
+  if (periods.length === 0) return byEntity;
+  const spans = periods.map(p => ({
+    start: Date.parse(p.start),
+    end: Date.parse(p.end),
+    serviceIds: p.serviceIds,
+  }));
+  const inside = (incident: AssessedIncident) => {
+    const at = Date.parse(incident.createdAt);
+    return spans.some(
+      s =>
+        at >= s.start &&
+        at < s.end &&
+        (s.serviceIds.length === 0 ||
+          s.serviceIds.includes(incident.serviceId)),
+    );
+  };
+  return new Map(
+    [...byEntity].map(([ref, incidents]) => [
+      ref,
+      incidents.filter(i => !inside(i)),
+    ]),
+  );
+}
+
 /**
  * Incidents from the incidents feature's reader, with the freshness of its
  * snapshots. The feature keeps `windowDays` of incidents (ops.incidents).
  */
 export function incidentSourceFromService(
   reader: IncidentsReader & Pick<IncidentsService, 'getEntityIncidents'>,
+  maintenance?: MaintenancePeriodSource,
 ): KpiIncidentSource {
   return {
     async incidents(entityRefs, since, until, credentials) {
@@ -112,11 +152,17 @@ export function incidentSourceFromService(
         );
         stored = await reader.freshnessOf(entityRefs);
       }
-      const byEntity = await reader.listIncidents({
+      const listed = await reader.listIncidents({
         entityRefs,
         since,
         until,
       });
+      const byEntity = maintenance
+        ? withoutMaintenance(
+            listed,
+            await maintenance.listPeriods(since, until),
+          )
+        : listed;
       // The incidents feature keeps `windowDays` of incidents before now.
       const kept = new Date(until.getTime() - reader.windowDays * 86_400_000);
       return {
