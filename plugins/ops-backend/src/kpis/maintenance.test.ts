@@ -61,7 +61,7 @@ describe('KPIs and maintenance windows', () => {
       {
         windowDays: 90,
         listIncidents: async () => incidents,
-        freshnessOf: async refs =>
+        freshnessOf: async (refs: string[]) =>
           new Map(refs.map(r => [r, { stale: false }])),
         getEntityIncidents: async () => {
           throw new Error('not read: every entity has a snapshot');
