@@ -54,11 +54,11 @@ import {
   Alarm,
   AlarmsProvider,
   IncidentProvider,
-  mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
 import type { Request } from 'express';
 import { auditedWrite } from '../lib/audit';
 import { anyAnnotationFilter } from '../lib/catalogFilters';
+import { readAlarmTags } from '../lib/alarmTags';
 import { Clock, systemClock } from '../lib/clock';
 import { memoView } from '../lib/viewResponse';
 import { SnapshotStore, StoredSnapshot } from '../snapshots/SnapshotStore';
@@ -1393,54 +1393,19 @@ export class AlertsService {
   }
 
   /** Alarm tags (for severities), from the cache the runbooks feature fills too. */
-  private async tagsOf(
+  private tagsOf(
     provider: AlarmsProvider,
     alarms: Alarm[],
     region: string | undefined,
   ): Promise<Map<string, Record<string, string>>> {
-    const arns = [
-      ...new Set(alarms.filter(a => !a.tags && a.arn).map(a => a.arn!)),
-    ];
-    if (
-      !this.config.severity.severityTag ||
-      !provider.getAlarmTags ||
-      arns.length === 0
-    ) {
-      return new Map();
-    }
-    try {
-      const cache = this.options.tagCache;
-      if (!cache) return await provider.getAlarmTags(arns, { region });
-      // The same keys as the runbooks feature: one read serves both.
-      const cacheKey = (arn: string) => `alarm-tags:${region ?? ''}:${arn}`;
-      const found = new Map<string, Record<string, string>>();
-      const cached = await mapWithConcurrency(arns, 16, arn =>
-        cache.get<Record<string, string>>(cacheKey(arn)).catch(() => undefined),
-      );
-      const missing = arns.filter((arn, i) => {
-        if (cached[i] === undefined) return true;
-        found.set(arn, cached[i]!);
-        return false;
-      });
-      if (missing.length > 0) {
-        const fetched = await provider.getAlarmTags(missing, { region });
-        await mapWithConcurrency(missing, 16, async arn => {
-          const tags = fetched.get(arn) ?? {};
-          if (fetched.has(arn)) found.set(arn, tags);
-          await cache
-            .set(cacheKey(arn), tags, {
-              ttl: { minutes: this.config.severity.alarmTagsCacheMinutes },
-            })
-            .catch(() => undefined);
-        });
-      }
-      return found;
-    } catch (error) {
-      // Severities then come from the rules; the figures are still right.
-      this.options.logger.warn(
-        `Could not read alarm tags for alert hygiene: ${describeError(error)}`,
-      );
-      return new Map();
-    }
+    return readAlarmTags({
+      provider,
+      alarms,
+      region,
+      severityTag: this.config.severity.severityTag,
+      cache: this.options.tagCache,
+      ttlMinutes: this.config.severity.alarmTagsCacheMinutes,
+      logger: this.options.logger,
+    });
   }
 }

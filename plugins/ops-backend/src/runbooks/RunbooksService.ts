@@ -43,6 +43,7 @@ import {
   AlarmsProvider,
   mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
+import { readAlarmTags } from '../lib/alarmTags';
 import { Clock, systemClock } from '../lib/clock';
 import { ALL_KEYS, RefreshShard, inShard } from '../lib/shards';
 import { SingleFlight } from '../lib/singleFlight';
@@ -628,57 +629,20 @@ export class RunbooksService {
     }
   }
 
-  private async tagsOf(
+  private tagsOf(
     provider: AlarmsProvider,
     alarms: Alarm[],
     region: string | undefined,
   ): Promise<Map<string, Record<string, string>>> {
-    const arns = [
-      ...new Set(alarms.filter(a => !a.tags && a.arn).map(a => a.arn!)),
-    ];
-    if (!this.config.severityTag || !provider.getAlarmTags || !arns.length) {
-      return new Map();
-    }
-    try {
-      const cache = this.tagCache;
-      if (!cache) return await provider.getAlarmTags(arns, { region });
-      // Tags change rarely: kept in the shared cache (Redis in production),
-      // so that each replica and shard does not ask for them again.
-      const found = new Map<string, Record<string, string>>();
-      const cacheKey = (arn: string) => `alarm-tags:${region ?? ''}:${arn}`;
-      const cached = await mapWithConcurrency(arns, 16, arn =>
-        cache.get<Record<string, string>>(cacheKey(arn)).catch(() => undefined),
-      );
-      const missing = arns.filter((arn, i) => {
-        if (cached[i] === undefined) return true;
-        found.set(arn, cached[i]!);
-        return false;
-      });
-      if (missing.length > 0) {
-        const fetched = await provider.getAlarmTags(missing, { region });
-        await mapWithConcurrency(missing, 16, async arn => {
-          // Unknown ARNs are remembered as untagged, as the provider answers.
-          const tags = fetched.get(arn) ?? {};
-          if (fetched.has(arn)) found.set(arn, tags);
-          await cache
-            .set(cacheKey(arn), tags, {
-              ttl: { minutes: this.config.alarmTagsCacheMinutes },
-            })
-            .catch(error =>
-              this.logger.warn(
-                `Could not keep alarm tags in the cache: ${describeError(
-                  error,
-                )}`,
-              ),
-            );
-        });
-      }
-      return found;
-    } catch (error) {
-      // Severity then comes from the rules; the alarms themselves are fine.
-      this.logger.warn(`Could not read alarm tags: ${describeError(error)}`);
-      return new Map();
-    }
+    return readAlarmTags({
+      provider,
+      alarms,
+      region,
+      severityTag: this.config.severityTag,
+      cache: this.tagCache,
+      ttlMinutes: this.config.alarmTagsCacheMinutes,
+      logger: this.logger,
+    });
   }
 
   private toStoredAlarm(
