@@ -151,6 +151,7 @@ export function AlertsContent() {
         >
           {value && (
             <ServicePagingTable
+              notReadYet={!value.freshness.paging.fetchedAt}
               services={value.paging.services}
               label="Paging load by service"
             />
@@ -167,6 +168,7 @@ export function AlertsContent() {
         >
           {value && (
             <PersonPagingTable
+              notReadYet={!value.freshness.paging.fetchedAt}
               people={value.paging.people}
               label="Pages by person"
             />

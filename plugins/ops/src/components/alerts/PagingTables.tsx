@@ -47,6 +47,8 @@ function share(part: number, whole: number): string {
 export function ServicePagingTable(props: {
   services: ServicePagingLoad[];
   label: string;
+  /** PagerDuty has not been read yet: say so rather than "none". */
+  notReadYet?: boolean;
 }) {
   const classes = useStyles();
   return (
@@ -67,7 +69,14 @@ export function ServicePagingTable(props: {
         </TableHead>
         <TableBody>
           {props.services.length === 0 && (
-            <EmptyRow columns={9} text="No incidents in the window." />
+            <EmptyRow
+              columns={9}
+              text={
+                props.notReadYet
+                  ? 'PagerDuty has not been read yet; the paging load follows the first refresh.'
+                  : 'No incidents in the window.'
+              }
+            />
           )}
           {props.services.map(s => (
             <TableRow key={s.serviceId}>
@@ -135,6 +144,8 @@ export function ServicePagingTable(props: {
 export function PersonPagingTable(props: {
   people: PersonPagingLoad[];
   label: string;
+  /** PagerDuty has not been read yet: say so rather than "none". */
+  notReadYet?: boolean;
 }) {
   const classes = useStyles();
   return (
@@ -151,7 +162,14 @@ export function PersonPagingTable(props: {
         </TableHead>
         <TableBody>
           {props.people.length === 0 && (
-            <EmptyRow columns={5} text="Nobody was paged in the window." />
+            <EmptyRow
+              columns={5}
+              text={
+                props.notReadYet
+                  ? 'PagerDuty has not been read yet; the paging load follows the first refresh.'
+                  : 'Nobody was paged in the window.'
+              }
+            />
           )}
           {props.people.map(p => (
             <TableRow key={p.userId}>

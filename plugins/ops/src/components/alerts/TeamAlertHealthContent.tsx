@@ -171,6 +171,7 @@ export function TeamAlertHealthContent() {
             >
               {value && (
                 <ServicePagingTable
+                  notReadYet={!value.freshness.paging.fetchedAt}
                   services={value.paging.services}
                   label={`Paging load of ${title}'s services`}
                 />
@@ -186,6 +187,7 @@ export function TeamAlertHealthContent() {
             >
               {value && (
                 <PersonPagingTable
+                  notReadYet={!value.freshness.paging.fetchedAt}
                   people={value.paging.people}
                   label={`Pages of ${title}'s people`}
                 />
