@@ -107,6 +107,51 @@ export const ANNOTATION_ALERT_POLICY_SCOPES = `${OPS_ANNOTATION_PREFIX}/alert-po
  */
 export const ANNOTATION_AUTOSCALING = `${OPS_ANNOTATION_PREFIX}/autoscaling`;
 
+/**
+ * Prometheus job of the entity (the `job` label of its series), for SLOs and
+ * capacity read from Prometheus (docs/prometheus.md). The same key the
+ * Prometheus community uses for scrape configuration.
+ * @public
+ */
+export const ANNOTATION_PROMETHEUS_JOB = 'prometheus.io/job';
+
+/**
+ * Further label matchers of the entity's Prometheus series, PromQL syntax
+ * without braces, e.g. `namespace="shop",service="orders"`; combined with
+ * `prometheus.io/job` when both are set.
+ * @public
+ */
+export const ANNOTATION_PROMETHEUS_SELECTOR = `${OPS_ANNOTATION_PREFIX}/prometheus-selector`;
+
+/**
+ * CloudWatch Logs log group(s) of the entity, comma separated (docs/observability.md).
+ * @public
+ */
+export const ANNOTATION_LOG_GROUPS = `${OPS_ANNOTATION_PREFIX}/log-groups`;
+
+/**
+ * X-Ray service name(s) of the entity in traces, comma separated
+ * (docs/observability.md).
+ * @public
+ */
+export const ANNOTATION_XRAY_SERVICE = `${OPS_ANNOTATION_PREFIX}/xray-service`;
+
+/**
+ * Grafana dashboards of the entity by selector, the community Grafana
+ * plugin's key and syntax (e.g. `tags @> 'order-service'`).
+ * @public
+ */
+export const ANNOTATION_GRAFANA_DASHBOARD_SELECTOR =
+  'grafana/dashboard-selector';
+
+/**
+ * URL of the entity's main Grafana dashboard, the community Grafana
+ * plugin's key.
+ * @public
+ */
+export const ANNOTATION_GRAFANA_OVERVIEW_DASHBOARD =
+  'grafana/overview-dashboard';
+
 /** Splits a comma-separated annotation value into trimmed, non-empty parts. @public */
 export function splitAnnotation(value: string | undefined): string[] {
   if (!value) return [];

@@ -18,4 +18,5 @@ export * from './slo';
 export * from './capacity';
 export * from './kpis';
 export * from './alerts';
+export * from './observability';
 export * from './setup';

@@ -1,6 +1,11 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { AlarmsProvider, MetricsProvider } from './metrics';
 import {
+  DashboardsProvider,
+  LogsProvider,
+  TracesProvider,
+} from './observability';
+import {
   IncidentProvider,
   IncidentResponseProvider,
   MaintenanceWindowProvider,
@@ -21,6 +26,12 @@ export interface OpsProvidersExtensionPoint {
   addIncidentResponseProvider(provider: IncidentResponseProvider): void;
   /** Maintenance windows on the paging tool (suppression during changes). */
   addMaintenanceWindowProvider(provider: MaintenanceWindowProvider): void;
+  /** Logs: counts, top messages and retention (CloudWatch Logs). */
+  addLogsProvider(provider: LogsProvider): void;
+  /** Trace statistics (X-Ray's service graph). */
+  addTracesProvider(provider: TracesProvider): void;
+  /** Dashboard search (Grafana). */
+  addDashboardsProvider(provider: DashboardsProvider): void;
 }
 
 /** Extension point through which modules register their providers. @public */

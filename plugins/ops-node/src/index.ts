@@ -8,6 +8,7 @@
 
 export * from './metrics';
 export * from './oncall';
+export * from './observability';
 export * from './extensions';
 export * from './changes/permissions';
 export * from './concurrency';

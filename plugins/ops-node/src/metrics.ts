@@ -24,6 +24,17 @@ export interface MetricQuery {
   group?: string;
   /** Label shown in errors and logs. */
   label?: string;
+  /**
+   * A PromQL expression, for providers that speak PromQL (the Prometheus
+   * module); absent for CloudWatch queries. It is evaluated once per period
+   * over the request's range, and `$period` in it stands for the period as a
+   * PromQL duration (`300s`), so that
+   * `sum(increase(http_requests_total{job="orders"}[$period]))` answers the
+   * requests of each period. As with CloudWatch, each answered datapoint is
+   * timestamped at the start of its period (Prometheus evaluates at the
+   * end). `metric`, `stat` and `expression` are unset on such a query.
+   */
+  promql?: string;
 }
 
 /** A series answered for one query. @public */
@@ -52,6 +63,14 @@ export interface MetricDataRequest {
   end: Date;
   /** Region override (entity annotation); the provider's default otherwise. */
   region?: string;
+  /**
+   * Id of the metrics provider the request is for (`cloudwatch`,
+   * `prometheus`). Absent: the default provider (CloudWatch when it is
+   * installed, else the first registered). The ops backend routes each
+   * request to the provider of that id; a request for a provider that is
+   * not installed fails with an error that names it.
+   */
+  provider?: string;
   signal?: AbortSignal;
 }
 

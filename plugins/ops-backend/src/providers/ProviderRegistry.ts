@@ -1,11 +1,14 @@
 import {
   AlarmsProvider,
+  DashboardsProvider,
   IncidentProvider,
   IncidentResponseProvider,
+  LogsProvider,
   MaintenanceWindowProvider,
   MetricsProvider,
   OnCallProvider,
   OpsProvidersExtensionPoint,
+  TracesProvider,
 } from '@opsportal/plugin-ops-node';
 
 /**
@@ -19,6 +22,9 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   private readonly incidents: IncidentProvider[] = [];
   private readonly response: IncidentResponseProvider[] = [];
   private readonly maintenance: MaintenanceWindowProvider[] = [];
+  private readonly logs: LogsProvider[] = [];
+  private readonly traces: TracesProvider[] = [];
+  private readonly dashboards: DashboardsProvider[] = [];
   private locked = false;
 
   addMetricsProvider(provider: MetricsProvider): void {
@@ -49,6 +55,21 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   addMaintenanceWindowProvider(provider: MaintenanceWindowProvider): void {
     this.assertOpen();
     this.maintenance.push(provider);
+  }
+
+  addLogsProvider(provider: LogsProvider): void {
+    this.assertOpen();
+    this.logs.push(provider);
+  }
+
+  addTracesProvider(provider: TracesProvider): void {
+    this.assertOpen();
+    this.traces.push(provider);
+  }
+
+  addDashboardsProvider(provider: DashboardsProvider): void {
+    this.assertOpen();
+    this.dashboards.push(provider);
   }
 
   /** Called when the plugin initialises; later registrations are a bug. */
@@ -86,6 +107,21 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
     return this.maintenance[0];
   }
 
+  /** The logs provider, if a module registered one. */
+  logsProvider(): LogsProvider | undefined {
+    return this.logs[0];
+  }
+
+  /** The traces provider, if a module registered one. */
+  tracesProvider(): TracesProvider | undefined {
+    return this.traces[0];
+  }
+
+  /** The dashboards provider, if a module registered one. */
+  dashboardsProvider(): DashboardsProvider | undefined {
+    return this.dashboards[0];
+  }
+
   /** Ids of all registered providers, for the health answer and logs. */
   describe(): Record<string, string[]> {
     return {
@@ -94,6 +130,9 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
       onCall: this.onCall.map(p => p.id),
       incidents: this.incidents.map(p => p.id),
       maintenanceWindows: this.maintenance.map(p => p.id),
+      logs: this.logs.map(p => p.id),
+      traces: this.traces.map(p => p.id),
+      dashboards: this.dashboards.map(p => p.id),
     };
   }
 
