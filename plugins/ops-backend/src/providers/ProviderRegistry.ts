@@ -10,6 +10,7 @@ import {
   OpsProvidersExtensionPoint,
   TracesProvider,
 } from '@opsportal/plugin-ops-node';
+import { RoutingMetricsProvider } from './RoutingMetricsProvider';
 
 /**
  * The providers that backend modules registered through the extension point.
@@ -26,10 +27,12 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
   private readonly traces: TracesProvider[] = [];
   private readonly dashboards: DashboardsProvider[] = [];
   private locked = false;
+  private routing?: RoutingMetricsProvider;
 
   addMetricsProvider(provider: MetricsProvider): void {
     this.assertOpen();
     this.metrics.push(provider);
+    this.routing = undefined;
   }
 
   addAlarmsProvider(provider: AlarmsProvider): void {
@@ -77,9 +80,15 @@ export class ProviderRegistry implements OpsProvidersExtensionPoint {
     this.locked = true;
   }
 
-  /** The metrics provider, if a module registered one. */
+  /**
+   * The metrics provider the features read through, if a module registered
+   * one: it routes each request to the provider its `provider` field names
+   * (CloudWatch, Prometheus; see {@link RoutingMetricsProvider}).
+   */
   metricsProvider(): MetricsProvider | undefined {
-    return this.metrics[0];
+    if (this.metrics.length === 0) return undefined;
+    this.routing ??= new RoutingMetricsProvider(this.metrics);
+    return this.routing;
   }
 
   /** The alarms provider, if a module registered one. */
