@@ -86,6 +86,10 @@ export function describeCloudWatchError(
     signal?: AbortSignal;
     /** The client's request timeout, for a timeout whose error does not say it. */
     timeoutMs?: number;
+    /** The AWS service in messages. Default `CloudWatch` (e.g. `X-Ray`). */
+    service?: string;
+    /** The IAM action the credentials need. Default `cloudwatch:<operation>`. */
+    permission?: string;
   },
 ): Error {
   if (context.signal?.aborted) return error as Error;
@@ -99,9 +103,10 @@ export function describeCloudWatchError(
   const code = e.code ?? '';
   const attempts = e.$metadata?.attempts;
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  const service = context.service ?? 'CloudWatch';
   const where = context.endpoint
-    ? `CloudWatch at ${context.endpoint}`
-    : `CloudWatch in ${context.region}`;
+    ? `${service} at ${context.endpoint}`
+    : `${service} in ${context.region}`;
   let message: string;
   if (THROTTLING.has(name) || e.$metadata?.httpStatusCode === 429) {
     message = `${where} throttled ${context.operation}${tries}; the next refresh tries again`;
@@ -110,7 +115,9 @@ export function describeCloudWatchError(
   } else if (NO_CREDENTIALS.has(name)) {
     message = `No AWS credentials were found for ${where}: give the backend some (aws.accounts in app-config, or the AWS SDK's default chain: environment variables, a shared config profile, an instance or task role)`;
   } else if (DENIED.has(name)) {
-    message = `${where} refused ${context.operation}: the credentials need cloudwatch:${context.operation}`;
+    message = `${where} refused ${context.operation}: the credentials need ${
+      context.permission ?? `cloudwatch:${context.operation}`
+    }`;
   } else if (name === 'TimeoutError') {
     // The SDK names the limit it hit: `... within 5000 ms` (no connection),
     // `... the configured 10000 ms requestTimeout` (no answer).
