@@ -8,3 +8,5 @@
 export { opsModuleCloudWatch as default } from './module';
 export { CloudWatchProvider } from './CloudWatchProvider';
 export type { CloudWatchProviderOptions } from './CloudWatchProvider';
+export { CloudWatchLogsProvider } from './LogsProvider';
+export type { CloudWatchLogsProviderOptions } from './LogsProvider';

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { CloudWatchProvider } from './CloudWatchProvider';
+import { CloudWatchLogsProvider } from './LogsProvider';
 
 /**
  * Registers CloudWatch as the ops portal's metrics and alarms provider.
@@ -25,6 +26,10 @@ export const opsModuleCloudWatch = createBackendModule({
         });
         providers.addMetricsProvider(provider);
         providers.addAlarmsProvider(provider);
+        // Logs Insights counts and log group retention (same region and credentials).
+        providers.addLogsProvider(
+          await CloudWatchLogsProvider.fromConfig(config, { logger }),
+        );
       },
     });
   },

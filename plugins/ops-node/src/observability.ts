@@ -50,6 +50,8 @@ export interface LogQueryResult {
 /** Source of logs (CloudWatch Logs). @public */
 export interface LogsProvider {
   readonly id: string;
+  /** The region used when a call names none (for links into the upstream's console). */
+  readonly defaultRegion?: string;
   /** Log groups by name, with their retention; unknown names come back with `exists: false`. */
   describeLogGroups(
     names: string[],

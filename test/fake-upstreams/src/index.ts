@@ -11,6 +11,17 @@ export type {
   CloudWatchFault,
   CloudWatchStats,
 } from './cloudwatch/server';
+export {
+  createFakeCloudWatchLogs,
+  platformLogGroups,
+} from './cloudwatch/logs';
+export type {
+  FakeCloudWatchLogs,
+  FakeCloudWatchLogsOptions,
+  FakeLogGroup,
+  FakeLogEvent,
+  CloudWatchLogsStats,
+} from './cloudwatch/logs';
 export { MetricStore, keyString } from './cloudwatch/store';
 export type {
   MetricKey,

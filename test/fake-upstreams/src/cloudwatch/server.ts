@@ -14,6 +14,11 @@ import {
   MetricStore,
 } from './store';
 import { queryProblems } from './validation';
+import {
+  createFakeCloudWatchLogs,
+  FakeCloudWatchLogs,
+  LOGS_TARGET_PREFIX,
+} from './logs';
 
 /**
  * A fake AWS CloudWatch that speaks the AWS JSON 1.0 protocol the AWS SDK v3
@@ -67,12 +72,16 @@ export interface FakeCloudWatch extends FakeServer {
   /** Faults met by the next requests, first in first out. */
   faults: CloudWatchFault[];
   stats: CloudWatchStats;
+  /** CloudWatch Logs on the same port (`Logs_20140328.*` targets, logs.ts). */
+  logs: FakeCloudWatchLogs;
 }
 
 export interface FakeCloudWatchOptions extends ServeOptions {
   store: MetricStore;
   /** The fake's clock; data never lies in its future. Default: Date.now. */
   now?: () => number;
+  /** CloudWatch Logs; the example platform's log groups by default (logs.ts). */
+  logs?: FakeCloudWatchLogs;
 }
 
 class AwsError extends Error {
@@ -86,6 +95,7 @@ export async function startFakeCloudWatch(
 ): Promise<FakeCloudWatch> {
   const now = options.now ?? (() => Date.now());
   const faults: CloudWatchFault[] = [];
+  const logs = options.logs ?? createFakeCloudWatchLogs({ now });
   const stats: CloudWatchStats = {
     getMetricDataCalls: 0,
     metricsRequested: 0,
@@ -560,6 +570,13 @@ export async function startFakeCloudWatch(
       sendJson(res, 200, stats);
       return;
     }
+    // CloudWatch Logs (AWS JSON 1.1) shares the port, told by its target.
+    if (
+      String(req.headers['x-amz-target'] ?? '').startsWith(LOGS_TARGET_PREFIX)
+    ) {
+      await logs.handle(req, res, faults.shift());
+      return;
+    }
     try {
       const fault = faults.shift();
       if (fault) {
@@ -652,7 +669,12 @@ export async function startFakeCloudWatch(
   };
 
   const server = await serve(handler, options);
-  return Object.assign(server, { store: options.store, faults, stats });
+  return Object.assign(server, {
+    store: options.store,
+    faults,
+    stats,
+    logs,
+  });
 }
 
 function toMetricAlarm(a: AlarmDefinition) {
