@@ -157,6 +157,7 @@ export function ports() {
     backend: 7007 + offset,
     pagerduty: 7101 + offset,
     cloudwatch: 7102 + offset,
+    prometheus: 7103 + offset,
   };
 }
 
@@ -164,9 +165,11 @@ function stackEnv(p, extra = {}) {
   return toolEnv({
     FAKE_PAGERDUTY_PORT: String(p.pagerduty),
     FAKE_CLOUDWATCH_PORT: String(p.cloudwatch),
+    FAKE_PROMETHEUS_PORT: String(p.prometheus),
     APP_CONFIG_ops_pagerduty_apiBaseUrl: `http://localhost:${p.pagerduty}`,
     APP_CONFIG_ops_pagerduty_eventsBaseUrl: `http://localhost:${p.pagerduty}`,
     APP_CONFIG_ops_cloudwatch_endpoint: `http://localhost:${p.cloudwatch}`,
+    APP_CONFIG_ops_prometheus_baseUrl: `http://localhost:${p.prometheus}`,
     ...extra,
   });
 }
@@ -177,6 +180,7 @@ async function startFakes(p) {
   });
   await waitForPort(p.pagerduty, 60, 'the fake PagerDuty');
   await waitForPort(p.cloudwatch, 60, 'the fake CloudWatch');
+  await waitForPort(p.prometheus, 60, 'the fake Prometheus');
 }
 
 async function start() {
@@ -184,7 +188,7 @@ async function start() {
   install();
   const p = ports();
   log(
-    `Starting the fake PagerDuty (:${p.pagerduty}) and CloudWatch (:${p.cloudwatch})`,
+    `Starting the fake PagerDuty (:${p.pagerduty}), CloudWatch (:${p.cloudwatch}) and Prometheus (:${p.prometheus})`,
   );
   await startFakes(p);
   log(`Starting the portal: http://localhost:${p.app} (backend :${p.backend})`);

@@ -46,6 +46,23 @@ export type {
   PagerDutyStats,
 } from './pagerduty/server';
 export { PagerDutyContract, defaultSpecPath } from './pagerduty/contract';
+export { startFakePrometheus } from './prometheus/server';
+export type {
+  FakePrometheus,
+  FakePrometheusOptions,
+  PrometheusFault,
+  PrometheusStats,
+} from './prometheus/server';
+export {
+  PrometheusStore,
+  CounterFamily,
+  gauge as prometheusGauge,
+} from './prometheus/store';
+export type {
+  Labels as PrometheusLabels,
+  PromSeries,
+} from './prometheus/store';
+export { createPrometheusPlatformStore } from './prometheus/platform';
 export { createPlatformAccount } from './pagerduty/data';
 export type { PagerDutyAccount } from './pagerduty/data';
 export * as platform from './platform';

@@ -1,11 +1,14 @@
 /*
  * Runs the fake PagerDuty and CloudWatch for the local portal:
  *   FAKE_PAGERDUTY_PORT (default 7101), FAKE_CLOUDWATCH_PORT (default 7102),
- *   FAKE_PAGERDUTY_LATENCY_MS (default 0: answer at once).
+ *   FAKE_PAGERDUTY_LATENCY_MS (default 0: answer at once),
+ *   FAKE_PROMETHEUS_PORT (default 7103).
  */
 import { createPlatformStore } from './cloudwatch/platform';
 import { startFakeCloudWatch } from './cloudwatch/server';
 import { startFakePagerDuty } from './pagerduty/server';
+import { createPrometheusPlatformStore } from './prometheus/platform';
+import { startFakePrometheus } from './prometheus/server';
 
 async function main() {
   // Scenarios are placed relative to this anchor, floored to the minute.
@@ -20,16 +23,27 @@ async function main() {
     host: '0.0.0.0',
     store: createPlatformStore(anchor),
   });
+  const prometheus = await startFakePrometheus({
+    port: Number(process.env.FAKE_PROMETHEUS_PORT ?? 7103),
+    host: '0.0.0.0',
+    store: createPrometheusPlatformStore(anchor),
+  });
   // Keep memory flat in a long-running session: requests are only kept for tests.
   setInterval(() => {
     pagerduty.reset();
     cloudwatch.reset();
+    prometheus.reset();
   }, 60_000).unref();
   process.stdout.write(
     `fake PagerDuty on ${pagerduty.url}, fake CloudWatch on ${cloudwatch.url}\n`,
   );
+  process.stdout.write(`fake Prometheus on ${prometheus.url}\n`);
   const stop = async () => {
-    await Promise.all([pagerduty.close(), cloudwatch.close()]);
+    await Promise.all([
+      pagerduty.close(),
+      cloudwatch.close(),
+      prometheus.close(),
+    ]);
     process.exit(0);
   };
   process.on('SIGINT', stop);
