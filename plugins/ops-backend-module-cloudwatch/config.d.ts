@@ -39,6 +39,19 @@ export interface Config {
        * tag) are kept before they are read again. Default 3600.
        */
       alarmTagsCacheSeconds?: number;
+      /**
+       * AWS X-Ray, read with the region, credentials, `maxAttempts` and
+       * `requestTimeoutMs` above: trace statistics (requests, errors,
+       * faults, latency percentiles) from GetServiceGraph for entities with
+       * `opsportal.dev/xray-service` (docs/observability.md). The
+       * credentials need `xray:GetServiceGraph`.
+       */
+      xray?: {
+        /** Registers the traces provider. Default true. */
+        enabled?: boolean;
+        /** Endpoint URL overriding AWS's for X-Ray only; `endpoint` above otherwise. */
+        endpoint?: string;
+      };
     };
   };
 }

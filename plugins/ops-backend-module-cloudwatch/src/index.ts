@@ -10,3 +10,5 @@ export { CloudWatchProvider } from './CloudWatchProvider';
 export type { CloudWatchProviderOptions } from './CloudWatchProvider';
 export { CloudWatchLogsProvider } from './LogsProvider';
 export type { CloudWatchLogsProviderOptions } from './LogsProvider';
+export { XRayTracesProvider } from './TracesProvider';
+export type { XRayTracesProviderOptions } from './TracesProvider';

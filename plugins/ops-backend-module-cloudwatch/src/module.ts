@@ -5,6 +5,7 @@ import {
 import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
 import { CloudWatchProvider } from './CloudWatchProvider';
 import { CloudWatchLogsProvider } from './LogsProvider';
+import { XRayTracesProvider } from './TracesProvider';
 
 /**
  * Registers CloudWatch as the ops portal's metrics and alarms provider.
@@ -30,6 +31,12 @@ export const opsModuleCloudWatch = createBackendModule({
         providers.addLogsProvider(
           await CloudWatchLogsProvider.fromConfig(config, { logger }),
         );
+        // Trace statistics from X-Ray's service graph (same region and credentials).
+        if (XRayTracesProvider.isEnabled(config)) {
+          providers.addTracesProvider(
+            await XRayTracesProvider.fromConfig(config, { logger }),
+          );
+        }
       },
     });
   },

@@ -32,6 +32,14 @@ export type {
   AlarmStateValue,
 } from './cloudwatch/store';
 export { createPlatformStore } from './cloudwatch/platform';
+export { platformServiceGraph, sampledShare } from './cloudwatch/xray';
+export type {
+  FakeXRay,
+  ServiceGraphModel,
+  XRayFault,
+  XRayNode,
+  XRayStatistics,
+} from './cloudwatch/xray';
 export { addScaleAlarms } from './cloudwatch/scale';
 export type {
   ScaleAlarms,

@@ -19,6 +19,7 @@ import {
   FakeCloudWatchLogs,
   LOGS_TARGET_PREFIX,
 } from './logs';
+import { createFakeXRay, FakeXRay, ServiceGraphModel } from './xray';
 
 /**
  * A fake AWS CloudWatch that speaks the AWS JSON 1.0 protocol the AWS SDK v3
@@ -72,6 +73,8 @@ export interface FakeCloudWatch extends FakeServer {
   /** Faults met by the next requests, first in first out. */
   faults: CloudWatchFault[];
   stats: CloudWatchStats;
+  /** X-Ray on the same port (REST-JSON `POST /ServiceGraph`, xray.ts). */
+  xray: FakeXRay;
   /** CloudWatch Logs on the same port (`Logs_20140328.*` targets, logs.ts). */
   logs: FakeCloudWatchLogs;
 }
@@ -82,6 +85,8 @@ export interface FakeCloudWatchOptions extends ServeOptions {
   now?: () => number;
   /** CloudWatch Logs; the example platform's log groups by default (logs.ts). */
   logs?: FakeCloudWatchLogs;
+  /** X-Ray's service graph; the example platform's by default (xray.ts). */
+  xrayGraph?: ServiceGraphModel;
 }
 
 class AwsError extends Error {
@@ -565,7 +570,11 @@ export async function startFakeCloudWatch(
     return regionCache.items;
   }
 
+  const xray = createFakeXRay({ now, graph: options.xrayGraph });
+
   const handler = async (req: RecordedRequest, res: http.ServerResponse) => {
+    // X-Ray (REST-JSON) shares the port: its requests name their operation by path.
+    if (await xray.handle(req, res)) return;
     if (req.method === 'GET' && req.url === '/__stats') {
       sendJson(res, 200, stats);
       return;
@@ -673,6 +682,7 @@ export async function startFakeCloudWatch(
     store: options.store,
     faults,
     stats,
+    xray,
     logs,
   });
 }
