@@ -560,6 +560,75 @@ export interface Config {
       shards?: number;
     };
     /**
+     * Business metrics (docs/business-metrics.md): each a CloudWatch metric
+     * or a Prometheus query, shown on the entities it belongs to against the
+     * same time last week. Checked at startup; a wrong key stops the backend
+     * with a message naming it.
+     */
+    business?: {
+      /**
+       * Minutes between two refreshes (one replica at a time). Each reads
+       * every metric's last 24 hours and the same 24 hours a week earlier:
+       * two CloudWatch metrics requested per CloudWatch metric. Default 5.
+       */
+      refreshMinutes?: number;
+      /** The metrics. None by default (the card then says how to add one). */
+      metrics?: Array<{
+        /** Unique; a lower-case letter, then letters, digits, `_` and `-`. */
+        id: string;
+        /** Shown on the card, e.g. "Orders per minute". */
+        title: string;
+        /** count (default), currency, percent or users. */
+        unit?: 'count' | 'currency' | 'percent' | 'users';
+        /** ISO 4217 code for unit currency. Default USD. */
+        currency?: string;
+        /**
+         * Entity refs whose cards show the metric, e.g.
+         * system:default/ecommerce-platform, component:default/order-service.
+         * A component's card also shows its system's metrics, folded.
+         */
+        entities: string[];
+        /** A CloudWatch metric (exactly one of cloudwatch and prometheus). */
+        cloudwatch?: {
+          namespace: string;
+          metricName: string;
+          /** Dimension names and values, exactly as published. Default none. */
+          dimensions?: { [name: string]: string };
+          /** Statistic: Sum (default) for counts and amounts, Average for levels and rates. */
+          stat?: string;
+          /** Region override; default ops.cloudwatch.region. */
+          region?: string;
+        };
+        /** A Prometheus query (needs the Prometheus module). */
+        prometheus?: {
+          /**
+           * PromQL evaluated once per period; `$period` stands for the period
+           * as a duration, e.g. `sum(increase(orders_total[$period]))`.
+           */
+          query: string;
+        };
+        /**
+         * Seconds each value covers: the chart's step and the current value's
+         * span (the last complete period). 60 to 3600, a multiple of 60.
+         * Default 300.
+         */
+        period?: number;
+        /**
+         * Express each period's value as a rate per second, minute or hour
+         * (orders of a 300 s period / 5 = orders per minute). Unset: the
+         * value as read (levels such as active users or a rate in percent).
+         */
+        per?: 'second' | 'minute' | 'hour';
+        /**
+         * Share of last week's value by which the current value may depart,
+         * either way, before it is flagged. Default 0.3 (30 %).
+         */
+        deviationShare?: number;
+        /** Whether a higher value is good news (false for cart abandonment). Default true. */
+        higherIsBetter?: boolean;
+      }>;
+    };
+    /**
      * The scheduled refreshes of every feature (docs/configuration.md,
      * "Replicas and shards").
      */

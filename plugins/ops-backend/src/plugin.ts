@@ -20,6 +20,7 @@ import {
 import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
+import { createBusinessFeature } from './business';
 import { createOverviewFeature } from './overview';
 import { createReviewsFeature } from './reviews';
 import { createChangeMaintenanceFeature } from './alerts/maintenance';
@@ -186,6 +187,14 @@ export const opsPlugin = createBackendPlugin({
           maintenance: changeMaintenance.service,
         });
 
+        // Business metrics (docs/business-metrics.md): the configured
+        // CloudWatch or Prometheus queries against the same time last week.
+        const business = createBusinessFeature({
+          ...featureDeps,
+          snapshots,
+          metrics: providers.metricsProvider(),
+        });
+
         // An entity page's overview tab in one request, read through the
         // services above.
         const overview = createOverviewFeature({
@@ -212,6 +221,7 @@ export const opsPlugin = createBackendPlugin({
           kpis,
           overview,
           reviews,
+          business,
         ];
         readiness.start();
         await scheduleFeatureTasks(

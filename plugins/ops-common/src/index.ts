@@ -20,3 +20,4 @@ export * from './kpis';
 export * from './alerts';
 export * from './observability';
 export * from './setup';
+export * from './business';

@@ -30,6 +30,7 @@ export {
   EntityCapacityCard,
   EntityKpiCard,
   EntityAlertPolicyCard,
+  EntityBusinessMetricsCard,
 } from './plugin';
 
 // Entity content (tabs). EntityChangesContent links into ChangesPage,

@@ -376,6 +376,23 @@ export const EntityAlertPolicyCard = opsPlugin.provide(
 );
 
 /**
+ * Entity card for systems and components: the business metrics configured
+ * for the entity in `ops.business` (docs/business-metrics.md), each against
+ * the same time last week with a 24-hour chart; a component also shows its
+ * system's, folded.
+ * @public
+ */
+export const EntityBusinessMetricsCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityBusinessMetricsCard',
+    component: {
+      lazy: () =>
+        import('./components/business').then(m => m.EntityBusinessMetricsCard),
+    },
+  }),
+);
+
+/**
  * Entity tab content for a Group, "Alert health": its entities' alarm and
  * policy counts, its alarms by noise, paging load and alarm reviews. Mount
  * it at `alert-health` with `isTeamAlertHealthAvailable` as the condition.

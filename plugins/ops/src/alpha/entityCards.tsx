@@ -109,3 +109,19 @@ export const entityAlertPolicyCard = EntityCardBlueprint.make({
       ),
   },
 });
+
+/**
+ * Business metrics (docs/business-metrics.md) against the same time last
+ * week, on systems and components; configured in app-config
+ * (`ops.business`), so the card's empty state says how. A chunk of its own.
+ */
+export const entityBusinessMetricsCard = EntityCardBlueprint.make({
+  name: 'business',
+  params: {
+    filter: { kind: { $in: ['system', 'component'] } },
+    loader: () =>
+      import('../components/business').then(m =>
+        compatWrapper(<m.EntityBusinessMetricsCard />),
+      ),
+  },
+});

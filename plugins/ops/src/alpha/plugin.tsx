@@ -2,6 +2,7 @@ import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { opsApi } from './apis';
 import {
   entityAlertPolicyCard,
+  entityBusinessMetricsCard,
   entityCapacityCard,
   entityIncidentsCard,
   entityKpiCard,
@@ -62,6 +63,7 @@ export const opsPlugin = createFrontendPlugin({
     entityChangesContent,
     changesPage,
     entityAlertPolicyCard,
+    entityBusinessMetricsCard,
     entityTeamAlertHealthContent,
     alertsPage,
   ],

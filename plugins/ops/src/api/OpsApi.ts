@@ -59,6 +59,7 @@ import type {
   KpiScopeKind,
   OpsOverview,
 } from '@opsportal/plugin-ops-common';
+import type { EntityBusinessMetricsResponse } from '@opsportal/plugin-ops-common';
 
 /**
  * The ops backend as the frontend sees it. One method per endpoint; each
@@ -186,6 +187,11 @@ export interface OpsApi {
   getChangeMaintenanceWindows(
     changeRequestId: string,
   ): Promise<{ items: ChangeMaintenanceWindow[] }>;
+
+  /** An entity's business metrics against the same time last week, and its system's (business metrics). */
+  getEntityBusinessMetrics(
+    entityRef: string,
+  ): Promise<EntityBusinessMetricsResponse>;
 }
 
 /** Which table {@link OpsApi.exportAlertsCsv} exports. @public */

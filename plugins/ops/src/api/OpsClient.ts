@@ -63,6 +63,7 @@ import {
 } from './OpsApi';
 import type { KpiQuery } from './OpsApi';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
+import type { EntityBusinessMetricsResponse } from '@opsportal/plugin-ops-common';
 
 /**
  * {@link OpsApi} over HTTP: discovery finds the backend, fetchApi adds the
@@ -390,6 +391,14 @@ export class OpsClient implements OpsApi {
       '/alerts/maintenance-windows',
       { query: { changeRequestId } },
     );
+  }
+
+  getEntityBusinessMetrics(
+    entityRef: string,
+  ): Promise<EntityBusinessMetricsResponse> {
+    return this.request<EntityBusinessMetricsResponse>('/business/entity', {
+      query: { entityRef },
+    });
   }
 
   private async request<T>(

@@ -1,6 +1,7 @@
 import { MetricStore } from './store';
 import { addSloSeries } from './sloSeries';
 import { addCapacitySeries } from './capacitySeries';
+import { addBusinessSeries } from './businessSeries';
 import { addPerformanceSloSeries } from './performanceSloSeries';
 import { addAlarms } from './alarms';
 
@@ -15,6 +16,7 @@ export function createPlatformStore(anchor: number): MetricStore {
   const store = new MetricStore();
   addSloSeries(store, anchor);
   addCapacitySeries(store, anchor);
+  addBusinessSeries(store, anchor);
   addPerformanceSloSeries(store, anchor);
   addAlarms(store, anchor);
   return store;

@@ -1,0 +1,1 @@
+export { EntityBusinessMetricsCard } from './EntityBusinessMetricsCard';
