@@ -45,4 +45,8 @@ backend.add(import('@opsportal/plugin-ops-backend-module-pagerduty'));
 // Development only: an example change history for the KPIs (docs/kpis.md).
 backend.add(import('./modules/exampleChangeHistory'));
 
+// MCP: the ops actions (and any other plugin's in backend.actions.pluginSources)
+// as tools for AI assistants at /api/mcp-actions/v1 (docs/mcp.md).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -27,6 +27,8 @@ import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
 import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { registerOpsActions } from './actions';
 
 /**
  * The ops backend plugin: SLOs, on-call, runbooks, capacity, change requests
@@ -56,6 +58,7 @@ export const opsPlugin = createBackendPlugin({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, httpRouter, permissionsRegistry, database } = deps;
@@ -205,6 +208,18 @@ export const opsPlugin = createBackendPlugin({
           runbooks: runbooks.service,
           capacity: capacity.service,
           kpis: kpis.service,
+        });
+
+        // Actions for AI assistants and other clients of Backstage's actions
+        // registry (served as MCP tools by @backstage/plugin-mcp-actions-backend,
+        // docs/mcp.md), read and written through the services above.
+        registerOpsActions({
+          ...featureDeps,
+          oncall: oncall.service,
+          slo: slo.service,
+          incidents: incidents.service,
+          capacity: capacity.service,
+          changes: changes.service,
         });
 
         const features = [
