@@ -560,6 +560,41 @@ export interface Config {
       shards?: number;
     };
     /**
+     * Observability of entities (docs/observability.md): logs, traces and
+     * dashboards on the entity card "Observability".
+     */
+    observability?: {
+      /** Shards of the logs refresh; default `ops.refresh.shards`. */
+      shards?: number;
+      /**
+       * Logs from CloudWatch Logs Insights for entities with
+       * `opsportal.dev/log-groups`: error and warning counts, top error
+       * messages, retention. Logs Insights bills by the bytes a query
+       * scans; these settings bound that cost. Wrong values stop startup
+       * with the key named.
+       */
+      logs?: {
+        /** Minutes between two refreshes (two day-long queries per entity each). Default 15. */
+        refreshMinutes?: number;
+        /** The policy's hot retention in days: what each log group should keep. Default 30. */
+        retentionDays?: number;
+        /** The policy's archive retention in days (kept outside CloudWatch Logs, e.g. S3). Default 365. */
+        archiveDays?: number;
+        /** Log groups per Logs Insights query, 1 to 50 (Logs Insights' limit). Default 50. */
+        maxLogGroupsPerQuery?: number;
+        /** Seconds a query may run before it is stopped (StopQuery). Default 60. */
+        queryTimeoutSeconds?: number;
+        /** Entities refreshed per run at most, the least recently read first. Default 200. */
+        maxEntitiesPerRefresh?: number;
+        /** Error messages shown per entity. Default 5. */
+        topErrors?: number;
+        /** Field of the JSON log events that holds the level (`ERROR`, `WARN`). Default `level`. */
+        levelField?: string;
+        /** Field of the JSON log events that holds the message. Default `message`. */
+        messageField?: string;
+      };
+    };
+    /**
      * Business metrics (docs/business-metrics.md): each a CloudWatch metric
      * or a Prometheus query, shown on the entities it belongs to against the
      * same time last week. Checked at startup; a wrong key stops the backend

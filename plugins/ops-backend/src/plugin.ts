@@ -22,6 +22,7 @@ import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
 import { createBusinessFeature } from './business';
 import { createOverviewFeature } from './overview';
+import { createObservabilityFeature } from './observability';
 import { createReviewsFeature } from './reviews';
 import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
@@ -198,6 +199,16 @@ export const opsPlugin = createBackendPlugin({
           metrics: providers.metricsProvider(),
         });
 
+        // Logs, traces and dashboards of an entity (docs/observability.md):
+        // Logs Insights counts and retention, X-Ray, Grafana.
+        const observability = createObservabilityFeature({
+          ...featureDeps,
+          snapshots,
+          logs: providers.logsProvider(),
+          traces: providers.tracesProvider(),
+          dashboards: providers.dashboardsProvider(),
+        });
+
         // An entity page's overview tab in one request, read through the
         // services above.
         const overview = createOverviewFeature({
@@ -236,6 +247,7 @@ export const opsPlugin = createBackendPlugin({
           kpis,
           overview,
           reviews,
+          observability,
           business,
         ];
         readiness.start();

@@ -31,6 +31,7 @@ export {
   EntityKpiCard,
   EntityAlertPolicyCard,
   EntityBusinessMetricsCard,
+  EntityObservabilityCard,
 } from './plugin';
 
 // Entity content (tabs). EntityChangesContent links into ChangesPage,
@@ -76,6 +77,7 @@ export {
   isAlertPolicyAvailable,
   isTeamAlertHealthAvailable,
 } from './components/alerts/availability';
+export { isObservabilityAvailable } from './components/observability/availability';
 
 // Route refs of the pages.
 export {

@@ -407,3 +407,22 @@ export const EntityTeamAlertHealthContent = opsPlugin.provide(
     },
   }),
 );
+
+/**
+ * Entity card for components with log groups, an X-Ray service or Grafana
+ * dashboards (`isObservabilityAvailable`): error and warning counts, top
+ * error messages, log retention against the policy and a Logs Insights
+ * link; X-Ray links, latency and fault rate; Grafana dashboards.
+ * @public
+ */
+export const EntityObservabilityCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityObservabilityCard',
+    component: {
+      lazy: () =>
+        import('./components/observability').then(
+          m => m.EntityObservabilityCard,
+        ),
+    },
+  }),
+);

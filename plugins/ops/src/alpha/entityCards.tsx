@@ -2,6 +2,7 @@ import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isSloAvailable } from '../components/availability';
 import { isAlertPolicyAvailable } from '../components/alerts/availability';
+import { isObservabilityAvailable } from '../components/observability/availability';
 
 /*
  * Entity cards. Most show on every component: a component without the
@@ -122,6 +123,23 @@ export const entityBusinessMetricsCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/business').then(m =>
         compatWrapper(<m.EntityBusinessMetricsCard />),
+      ),
+  },
+});
+
+/**
+ * Logs (error and warning counts, top error messages, retention, a Logs
+ * Insights link), traces (X-Ray) and dashboards (Grafana) of components
+ * that have any of their annotations (docs/observability.md). A chunk of
+ * its own.
+ */
+export const entityObservabilityCard = EntityCardBlueprint.make({
+  name: 'observability',
+  params: {
+    filter: isObservabilityAvailable,
+    loader: () =>
+      import('../components/observability').then(m =>
+        compatWrapper(<m.EntityObservabilityCard />),
       ),
   },
 });

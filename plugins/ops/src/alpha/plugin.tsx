@@ -8,6 +8,7 @@ import {
   entityKpiCard,
   entityOnCallCard,
   entityOpsSetupCard,
+  entityObservabilityCard,
   entityRunbooksCard,
   entitySloCard,
 } from './entityCards';
@@ -66,5 +67,6 @@ export const opsPlugin = createFrontendPlugin({
     entityBusinessMetricsCard,
     entityTeamAlertHealthContent,
     alertsPage,
+    entityObservabilityCard,
   ],
 });

@@ -4,6 +4,7 @@ import type {
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
+import type { EntityObservabilityResponse } from '@opsportal/plugin-ops-common';
 import type {
   CapacityRange,
   CapacityReview,
@@ -192,6 +193,11 @@ export interface OpsApi {
   getEntityBusinessMetrics(
     entityRef: string,
   ): Promise<EntityBusinessMetricsResponse>;
+
+  /** An entity's logs, traces and dashboards (observability). */
+  getEntityObservability(
+    entityRef: string,
+  ): Promise<EntityObservabilityResponse>;
 }
 
 /** Which table {@link OpsApi.exportAlertsCsv} exports. @public */

@@ -5,6 +5,7 @@ import type {
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
 import { OpsHealth } from '@opsportal/plugin-ops-common';
+import type { EntityObservabilityResponse } from '@opsportal/plugin-ops-common';
 import type {
   CapacityRange,
   CapacityReview,
@@ -397,6 +398,14 @@ export class OpsClient implements OpsApi {
     entityRef: string,
   ): Promise<EntityBusinessMetricsResponse> {
     return this.request<EntityBusinessMetricsResponse>('/business/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getEntityObservability(
+    entityRef: string,
+  ): Promise<EntityObservabilityResponse> {
+    return this.request<EntityObservabilityResponse>('/observability/entity', {
       query: { entityRef },
     });
   }
