@@ -214,48 +214,70 @@ export function platformLogGroups(): FakeLogGroup[] {
   ];
 }
 
-function fill(template: string, key: string): string {
-  let i = 0;
+/** A small seeded generator (mulberry32): numbers in [0, 1), the same for the same seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hex(random: () => number, digits: number): string {
+  let out = '';
+  while (out.length < digits) {
+    out += Math.floor(random() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
+  }
+  return out.slice(0, digits);
+}
+
+function fill(template: string, random: () => number): string {
   return template.replace(/\{(id|uuid|n|ms)\}/g, (_m, kind: string) => {
-    const u = unit(`${key}#${i++}`);
     switch (kind) {
       case 'id':
-        return `ord-${100000 + Math.floor(u * 900000)}`;
-      case 'uuid': {
-        const h = (s: string) => hash(`${key}#${i}#${s}`).toString(16);
-        return `${h('a').padStart(8, '0')}-${h('b')
-          .slice(0, 4)
-          .padStart(4, '0')}-4${h('c').slice(0, 3).padStart(3, '0')}-a${h('d')
-          .slice(0, 3)
-          .padStart(3, '0')}-${(h('e') + h('f')).slice(0, 12).padEnd(12, '0')}`;
-      }
+        return `ord-${100000 + Math.floor(random() * 900000)}`;
+      case 'uuid':
+        return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-a${hex(
+          random,
+          3,
+        )}-${hex(random, 12)}`;
       case 'ms':
-        return String(200 + Math.floor(u * 4800));
+        return String(200 + Math.floor(random() * 4800));
       default:
-        return String(1 + Math.floor(u * 49));
+        return String(1 + Math.floor(random() * 49));
     }
   });
 }
 
 /** The events of one group in one minute, oldest first. */
 function minuteEvents(group: FakeLogGroup, minute: number): FakeLogEvent[] {
-  const key = `${group.name}@${minute}`;
+  const random = seeded(hash(`${group.name}@${minute}`));
   // Busier in the (UTC) day, quieter at night; a burst of errors now and then.
   const hour = new Date(minute).getUTCHours();
   const daily = 0.6 + 0.4 * Math.sin(((hour - 6) / 24) * 2 * Math.PI);
   const count = Math.max(
     0,
-    Math.round(group.eventsPerMinute * daily * (0.7 + 0.6 * unit(key))),
+    Math.round(group.eventsPerMinute * daily * (0.7 + 0.6 * random())),
   );
   const burst =
     unit(`${group.name}@burst@${Math.floor(minute / (20 * MINUTE))}`) < 0.1;
   const errorShare = burst ? group.errorShare * 5 : group.errorShare;
+  const pods = [0, 1, 2].map(
+    i =>
+      `${group.service}/${group.service}/${(
+        hash(`${group.name}#pod${i}`) % 0xffffff
+      ).toString(16)}`,
+  );
   const events: FakeLogEvent[] = [];
   for (let i = 0; i < count; i++) {
-    const ek = `${key}#${i}`;
-    const r = unit(`${ek}#level`);
+    const r = random();
     let level = 'INFO';
-    let templates = [...group.infos];
+    let templates = group.infos;
     if (r < errorShare) {
       level = 'ERROR';
       templates = group.errors;
@@ -263,26 +285,29 @@ function minuteEvents(group: FakeLogGroup, minute: number): FakeLogEvent[] {
       level = 'WARN';
       templates = group.warnings;
     }
-    const template =
-      templates[Math.floor(unit(`${ek}#t`) * templates.length)] ?? 'ok';
-    const message = fill(template, ek);
+    const template = templates[Math.floor(random() * templates.length)] ?? 'ok';
+    const message = fill(template, random);
     const timestamp =
-      minute +
-      Math.floor((i + unit(`${ek}#at`)) * (MINUTE / Math.max(count, 1)));
-    const logStream = `${group.service}/${group.service}/${(
-      hash(`${group.name}#pod${i % 3}`) % 0xffffff
-    ).toString(16)}`;
+      minute + Math.floor((i + random()) * (MINUTE / Math.max(count, 1)));
     const fields: Record<string, string> = {
       timestamp: new Date(timestamp).toISOString(),
       level,
       service: group.service,
       message,
-      traceId: `1-${Math.floor(timestamp / 1000).toString(16)}-${hash(ek)
-        .toString(16)
-        .padStart(8, '0')}${hash(`${ek}#2`).toString(16).padStart(8, '0')}`,
+      traceId: `1-${Math.floor(timestamp / 1000).toString(16)}-${hex(
+        random,
+        24,
+      )}`,
     };
     const raw = JSON.stringify(fields);
-    events.push({ timestamp, level, message, raw, fields, logStream });
+    events.push({
+      timestamp,
+      level,
+      message,
+      raw,
+      fields,
+      logStream: pods[i % 3],
+    });
   }
   return events;
 }
@@ -762,7 +787,7 @@ export function createFakeCloudWatchLogs(
     const pattern: string = input.logGroupNamePattern ?? '';
     const listed = groups
       .filter(g => g.name.startsWith(prefix) && g.name.includes(pattern))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name));
     let from = 0;
     if (input.nextToken !== undefined) {
       const after = Buffer.from(String(input.nextToken), 'base64').toString(
