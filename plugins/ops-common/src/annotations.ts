@@ -152,6 +152,15 @@ export const ANNOTATION_GRAFANA_DASHBOARD_SELECTOR =
 export const ANNOTATION_GRAFANA_OVERVIEW_DASHBOARD =
   'grafana/overview-dashboard';
 
+/**
+ * Where the compact SLO annotations read their SLIs: `cloudwatch` (the
+ * ALB's metrics) or `prometheus` (the `prometheus.io/job`'s series).
+ * Default: CloudWatch when the ALB annotations are there, else Prometheus
+ * (docs/slo.md).
+ * @public
+ */
+export const ANNOTATION_SLO_SOURCE = `${OPS_ANNOTATION_PREFIX}/slo-source`;
+
 /** Splits a comma-separated annotation value into trimmed, non-empty parts. @public */
 export function splitAnnotation(value: string | undefined): string[] {
   if (!value) return [];

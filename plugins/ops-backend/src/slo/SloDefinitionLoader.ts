@@ -5,7 +5,12 @@ import {
   SloProblem,
 } from '@opsportal/plugin-ops-common';
 import { EntityLocationReader } from '../lib/EntityLocationReader';
-import { COMPACT_ANNOTATIONS, compactDefinitions } from './spec/compact';
+import {
+  COMPACT_ANNOTATIONS,
+  compactDefinitions,
+  DEFAULT_PROMETHEUS_SLO,
+  PrometheusSloDefaults,
+} from './spec/compact';
 import { SloDefinitionSet } from './spec/definitions';
 import { parseOpenSlo } from './spec/openslo';
 
@@ -21,11 +26,12 @@ export class SloDefinitionLoader {
   constructor(
     private readonly reader: EntityLocationReader,
     private readonly rules: readonly BurnRateRule[],
+    private readonly prometheus: PrometheusSloDefaults = DEFAULT_PROMETHEUS_SLO,
   ) {}
 
   async load(entity: Entity): Promise<SloDefinitionSet> {
     const annotations = entity.metadata.annotations ?? {};
-    const compact = compactDefinitions(entity, this.rules);
+    const compact = compactDefinitions(entity, this.rules, this.prometheus);
     const spec = annotations[ANNOTATION_SLO_SPEC]?.trim();
     if (!spec) return compact;
 

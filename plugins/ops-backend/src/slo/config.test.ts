@@ -25,4 +25,32 @@ describe('readSloConfig', () => {
       /ops\.slo\.burnRateCeiling\.share is .*: give a share of the events above 0 and at most 1/,
     );
   });
+
+  it('reads the Prometheus series of the compact form, the usual client-library names by default', () => {
+    expect(read({}).prometheus).toEqual({
+      requestsMetric: 'http_requests_total',
+      durationMetric: 'http_request_duration_seconds',
+      statusLabel: 'code',
+    });
+    expect(
+      read({
+        prometheus: {
+          requestsMetric: 'orders_requests_total',
+          statusLabel: 'status',
+        },
+      }).prometheus,
+    ).toEqual({
+      requestsMetric: 'orders_requests_total',
+      durationMetric: 'http_request_duration_seconds',
+      statusLabel: 'status',
+    });
+    expect(() => read({ prometheus: { statusLabel: 'status-code' } })).toThrow(
+      'ops.slo.prometheus.statusLabel is "status-code": give a Prometheus label name, e.g. code',
+    );
+    expect(() =>
+      read({ prometheus: { requestsMetric: 'http requests' } }),
+    ).toThrow(
+      /requestsMetric is "http requests": give a Prometheus metric name/,
+    );
+  });
 });

@@ -10,6 +10,7 @@ import {
   DEFAULT_BURN_RATE_WINDOWS,
   parseDurationShorthand,
 } from '@opsportal/plugin-ops-common';
+import { DEFAULT_PROMETHEUS_SLO, PrometheusSloDefaults } from './spec/compact';
 
 /** The SLO feature's settings (`ops.slo`, documented in config.d.ts). */
 export interface SloConfig {
@@ -28,6 +29,8 @@ export interface SloConfig {
    * `share` x 1 / (1 - target).
    */
   burnRateCeiling: { share: number; scaleToTarget: boolean };
+  /** The Prometheus series the compact annotations read (`ops.slo.prometheus`). */
+  prometheus: PrometheusSloDefaults;
 }
 
 /**
@@ -45,6 +48,26 @@ function duration(value: string, key: string): string {
   if (parseDurationShorthand(value) === undefined) {
     throw new Error(
       `ops.slo.${key} is "${value}": give a duration such as 5m, 1h or 1d`,
+    );
+  }
+  return value;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function prometheusName(
+  config: Config | undefined,
+  key: keyof PrometheusSloDefaults,
+  pattern: RegExp,
+): string {
+  const value =
+    config?.getOptionalString(key)?.trim() ?? DEFAULT_PROMETHEUS_SLO[key];
+  if (!pattern.test(value)) {
+    throw new Error(
+      `ops.slo.prometheus.${key} is "${value}": give a Prometheus ${
+        pattern === LABEL_NAME ? 'label' : 'metric'
+      } name, e.g. ${DEFAULT_PROMETHEUS_SLO[key]}`,
     );
   }
   return value;
@@ -94,9 +117,15 @@ export function readSloConfig(root: Config): SloConfig {
       `ops.slo.burnRateCeiling.share is ${share}: give a share of the events above 0 and at most 1, e.g. 0.5`,
     );
   }
+  const prometheus = config?.getOptionalConfig('prometheus');
   return {
     schedule,
     rules,
+    prometheus: {
+      requestsMetric: prometheusName(prometheus, 'requestsMetric', METRIC_NAME),
+      durationMetric: prometheusName(prometheus, 'durationMetric', METRIC_NAME),
+      statusLabel: prometheusName(prometheus, 'statusLabel', LABEL_NAME),
+    },
     burnRateCeiling: {
       share,
       scaleToTarget:

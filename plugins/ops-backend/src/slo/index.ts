@@ -54,6 +54,7 @@ export function createSloFeature(
     loader: new SloDefinitionLoader(
       new EntityLocationReader({ urlReader: options.urlReader }),
       config.rules,
+      config.prometheus,
     ),
     config,
     metrics: options.metrics,

@@ -11,9 +11,11 @@ import {
   MetricSeries,
 } from '@opsportal/plugin-ops-node';
 import {
-  CloudWatchMetricStat,
   describeMetric,
+  providerOf,
+  SliMetric,
   SloDefinition,
+  sourceName,
 } from './spec/definitions';
 
 const DAY_S = 86_400;
@@ -42,9 +44,9 @@ export type PlanResult =
   | { ok: true; end: number; series: SliSeries[] }
   | { ok: false; end: number; error: string };
 
-/** The GetMetricData requests of a set of SLOs, and how to read the answers back. */
+/** The metric requests of a set of SLOs, and how to read the answers back. */
 export interface EvaluationPlan {
-  /** One request per region and time range; queries shared by SLOs are asked once. */
+  /** One request per provider, region and time range; queries shared by SLOs are asked once. */
   requests: MetricDataRequest[];
   /**
    * The buckets of each planned SLO. `answers[i]` is the answer to
@@ -53,9 +55,9 @@ export interface EvaluationPlan {
   collect(answers: (MetricSeries[] | Error)[]): Map<string, PlanResult>;
 }
 
-/** A series an SLO reads: one metric at one period over one range. */
+/** A series an SLO reads: one metric (or query) at one period over one range. */
 interface Need {
-  metric: CloudWatchMetricStat;
+  metric: SliMetric;
   period: number;
   start: number;
   end: number;
@@ -156,7 +158,7 @@ function recipeOf(item: PlanItem, options: PlanOptions): Recipe | undefined {
 
   const readAll = (
     read: Reader,
-    metrics: CloudWatchMetricStat[],
+    metrics: SliMetric[],
     period: number,
     from: number,
   ): (number | undefined)[][] | Error => {
@@ -168,12 +170,14 @@ function recipeOf(item: PlanItem, options: PlanOptions): Recipe | undefined {
     }
     return out;
   };
-  const noData = (metrics: CloudWatchMetricStat[]) =>
+  const noData = (metrics: SliMetric[]) =>
     `No data for ${metrics
       .map(describeMetric)
-      .join(
-        ' + ',
-      )} in the last ${windowLabel}: check the metric name and dimensions, and that it is published`;
+      .join(' + ')} in the last ${windowLabel}: ${
+      metrics.some(m => m.provider === 'prometheus')
+        ? 'check the metric and label names of the query, and that Prometheus scrapes them'
+        : 'check the metric name and dimensions, and that it is published'
+    }`;
 
   if (info.timeSlice) {
     // Time slices (or a threshold metric's datapoints) over the window.
@@ -294,7 +298,10 @@ function recipeOf(item: PlanItem, options: PlanOptions): Recipe | undefined {
   };
 }
 
-function metricKey(metric: CloudWatchMetricStat, period: number): string {
+function metricKey(metric: SliMetric, period: number): string {
+  if (metric.provider === 'prometheus') {
+    return `promql|${metric.promql}|${period}`;
+  }
   const dims = Object.keys(metric.dimensions)
     .sort()
     .map(k => `${k}=${metric.dimensions[k]}`)
@@ -303,11 +310,14 @@ function metricKey(metric: CloudWatchMetricStat, period: number): string {
 }
 
 /**
- * Plans the GetMetricData requests for a set of SLOs: one request per
- * region and time range, each metric statistic asked once however many
- * SLOs read it, at the coarsest period the math allows (see
- * {@link occurrencesLayout}). The provider packs each request into calls
- * of up to 500 queries and 100,800 datapoints.
+ * Plans the metric requests for a set of SLOs: one request per provider
+ * (CloudWatch, Prometheus), region and time range, each metric statistic
+ * or PromQL query asked once per period however many SLOs read it, at the
+ * coarsest period the math allows (see {@link occurrencesLayout}; the
+ * layout follows CloudWatch's retention for Prometheus queries too, so
+ * both sources are bucketed alike). The CloudWatch provider packs each
+ * request into calls of up to 500 queries and 100,800 datapoints; the
+ * Prometheus provider evaluates each query once per period.
  */
 export function planEvaluation(
   items: PlanItem[],
@@ -321,8 +331,10 @@ export function planEvaluation(
   const requestIndex = new Map<string, number>();
   const queryIds: Map<string, string>[] = [];
   const where = (need: Need) => {
-    const region = need.metric.region ?? '';
-    const key = `${region}|${need.start}|${need.end}`;
+    const provider = providerOf(need.metric);
+    const region =
+      need.metric.provider === 'prometheus' ? '' : need.metric.region ?? '';
+    const key = `${provider}|${region}|${need.start}|${need.end}`;
     let index = requestIndex.get(key);
     if (index === undefined) {
       index = requests.length;
@@ -332,6 +344,7 @@ export function planEvaluation(
         start: new Date(need.start),
         end: new Date(need.end),
         ...(region ? { region } : {}),
+        provider,
       });
       queryIds.push(new Map());
     }
@@ -345,17 +358,26 @@ export function planEvaluation(
       if (!ids.has(key)) {
         const id = `q${ids.size}`;
         ids.set(key, id);
-        const query: MetricQuery = {
-          id,
-          metric: {
-            namespace: need.metric.namespace,
-            metricName: need.metric.metricName,
-            dimensions: need.metric.dimensions,
-          },
-          stat: need.metric.stat,
-          period: need.period,
-          label: describeMetric(need.metric),
-        };
+        const metric = need.metric;
+        const query: MetricQuery =
+          metric.provider === 'prometheus'
+            ? {
+                id,
+                promql: metric.promql,
+                period: need.period,
+                label: describeMetric(metric),
+              }
+            : {
+                id,
+                metric: {
+                  namespace: metric.namespace,
+                  metricName: metric.metricName,
+                  dimensions: metric.dimensions,
+                },
+                stat: metric.stat,
+                period: need.period,
+                label: describeMetric(metric),
+              };
         requests[index].queries.push(query);
       }
     }
@@ -386,9 +408,9 @@ export function planEvaluation(
         if (!series) return values;
         if (series.error) {
           return new Error(
-            `CloudWatch refused ${describeMetric(need.metric)}: ${
-              series.error
-            }`,
+            `${sourceName(need.metric)} refused ${describeMetric(
+              need.metric,
+            )}: ${series.error}`,
           );
         }
         if (
@@ -396,9 +418,9 @@ export function planEvaluation(
           series.status === 'InternalError'
         ) {
           return new Error(
-            `CloudWatch answered ${series.status} for ${describeMetric(
-              need.metric,
-            )}${
+            `${sourceName(need.metric)} answered ${
+              series.status
+            } for ${describeMetric(need.metric)}${
               series.messages?.length ? `: ${series.messages.join('; ')}` : ''
             }`,
           );

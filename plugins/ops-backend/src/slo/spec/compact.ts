@@ -3,9 +3,12 @@ import {
   ANNOTATION_ALB,
   ANNOTATION_ALB_TARGET_GROUP,
   ANNOTATION_CLOUDWATCH_REGION,
+  ANNOTATION_PROMETHEUS_JOB,
+  ANNOTATION_PROMETHEUS_SELECTOR,
   ANNOTATION_SLO_AVAILABILITY,
   ANNOTATION_SLO_ERROR_RATE,
   ANNOTATION_SLO_LATENCY_P95,
+  ANNOTATION_SLO_SOURCE,
   BurnRateRule,
   checkCloudWatchStatistic,
   SloProblem,
@@ -14,10 +17,18 @@ import {
   CloudWatchMetricStat,
   describeMetric,
   percentText,
+  PrometheusQuery,
   secondsText,
+  SliMetric,
   SloDefinition,
   SloDefinitionSet,
 } from './definitions';
+import {
+  leMatcher,
+  PERIOD_PLACEHOLDER,
+  promqlSelector,
+  promqlString,
+} from './promql';
 
 /** The compact form's window: the seed's tables all measure 30 days. */
 const COMPACT_WINDOW = '30d';
@@ -54,6 +65,26 @@ function complement(share: number): number {
   return Number((1 - share).toFixed(12));
 }
 
+/**
+ * The Prometheus series the compact form reads (`ops.slo.prometheus`):
+ * a request counter with a status-code label and a latency histogram.
+ */
+export interface PrometheusSloDefaults {
+  /** Counter of requests, e.g. `http_requests_total`. */
+  requestsMetric: string;
+  /** Histogram of request durations in seconds (its `_bucket` series are read). */
+  durationMetric: string;
+  /** Label of `requestsMetric` with the HTTP status code, e.g. `code`. */
+  statusLabel: string;
+}
+
+/** The usual names of Prometheus client libraries' HTTP metrics. */
+export const DEFAULT_PROMETHEUS_SLO: PrometheusSloDefaults = {
+  requestsMetric: 'http_requests_total',
+  durationMetric: 'http_request_duration_seconds',
+  statusLabel: 'code',
+};
+
 interface AlbSource {
   /** Dimensions of the request, error and latency metrics. */
   dimensions: Record<string, string>;
@@ -83,6 +114,76 @@ function albSource(entity: Entity): AlbSource | undefined {
   return undefined;
 }
 
+interface PrometheusSource {
+  /** Label matchers of the entity's series (job and the extra selector). */
+  matchers: string[];
+  described: string;
+}
+
+function prometheusSource(entity: Entity): PrometheusSource | undefined {
+  const a = entity.metadata.annotations ?? {};
+  const job = a[ANNOTATION_PROMETHEUS_JOB]?.trim();
+  if (!job) return undefined;
+  const extra = a[ANNOTATION_PROMETHEUS_SELECTOR]?.trim().replace(/,+$/, '');
+  return {
+    matchers: [`job=${promqlString(job)}`, ...(extra ? [extra] : [])],
+    described: `Prometheus job ${job}${extra ? ` {${extra}}` : ''}`,
+  };
+}
+
+/** The events of each period counted by a counter: `sum(increase(...[$period]))`. */
+function counted(name: string, matchers: string[]): PrometheusQuery {
+  return {
+    provider: 'prometheus',
+    promql: `sum(increase(${promqlSelector(
+      name,
+      matchers,
+    )}[${PERIOD_PLACEHOLDER}]))`,
+  };
+}
+
+/** The SLIs of the compact annotations over one source, CloudWatch or Prometheus. */
+interface CompactMetrics {
+  described: string;
+  /** Requests without a 5xx: bad and total. */
+  availability: { bad: SliMetric[]; total: SliMetric[] };
+  /** Requests answered within `seconds`: good and total. */
+  latency(seconds: number): { good: SliMetric[]; total: SliMetric[] };
+  /** Requests without a 4xx or 5xx: bad and total. */
+  errorRate: { bad: SliMetric[]; total: SliMetric[] };
+}
+
+function prometheusMetrics(
+  source: PrometheusSource,
+  names: PrometheusSloDefaults,
+): CompactMetrics {
+  const { matchers } = source;
+  const status = (pattern: string) =>
+    `${names.statusLabel}=~${promqlString(pattern)}`;
+  const total = [counted(names.requestsMetric, matchers)];
+  const histogram = names.durationMetric.replace(/_bucket$/, '');
+  return {
+    described: source.described,
+    availability: {
+      bad: [counted(names.requestsMetric, [...matchers, status('5..')])],
+      total,
+    },
+    latency: seconds => ({
+      good: [
+        counted(`${histogram}_bucket`, [
+          ...matchers,
+          `le=~${promqlString(leMatcher(seconds))}`,
+        ]),
+      ],
+      total: [counted(`${histogram}_bucket`, [...matchers, 'le="+Inf"'])],
+    }),
+    errorRate: {
+      bad: [counted(names.requestsMetric, [...matchers, status('[45]..')])],
+      total,
+    },
+  };
+}
+
 function metric(
   source: AlbSource,
   metricName: string,
@@ -98,30 +199,91 @@ function metric(
     ...(region ? { region } : {}),
   };
 }
+function albMetrics(source: AlbSource, region?: string): CompactMetrics {
+  const requests = [metric(source, 'RequestCount', 'Sum', region)];
+  const bad5xx = [metric(source, 'HTTPCode_Target_5XX_Count', 'Sum', region)];
+  if (source.loadBalancerWide) {
+    bad5xx.push(metric(source, 'HTTPCode_ELB_5XX_Count', 'Sum', region));
+  }
+  const bad4xx5xx = [
+    metric(source, 'HTTPCode_Target_4XX_Count', 'Sum', region),
+    metric(source, 'HTTPCode_Target_5XX_Count', 'Sum', region),
+  ];
+  if (source.loadBalancerWide) {
+    bad4xx5xx.push(metric(source, 'HTTPCode_ELB_4XX_Count', 'Sum', region));
+    bad4xx5xx.push(metric(source, 'HTTPCode_ELB_5XX_Count', 'Sum', region));
+  }
+  return {
+    described: source.described,
+    availability: { bad: bad5xx, total: requests },
+    // Requests within the threshold are counted by CloudWatch: TC(:X),
+    // checked by compactDefinitions before this is called.
+    latency: seconds => {
+      const check = checkCloudWatchStatistic(`TC(:${seconds})`);
+      const stat = check.valid ? check.statistic : `TC(:${seconds})`;
+      return {
+        good: [metric(source, 'TargetResponseTime', stat, region)],
+        total: [metric(source, 'TargetResponseTime', 'SampleCount', region)],
+      };
+    },
+    errorRate: { bad: bad4xx5xx, total: requests },
+  };
+}
+
+const SOURCES = ['cloudwatch', 'prometheus'] as const;
 
 /**
  * The compact SLO annotations as SLO definitions over the entity's ALB
- * metrics (see docs/slo.md for why these metrics):
+ * metrics or its Prometheus job's series (see docs/slo.md for why these
+ * metrics):
  *
- * - availability: requests without a 5xx from the targets, over all
- *   requests (load balancer wide: the load balancer's own 5xx count too);
- * - latency p95 `X`: 95 % of requests answered within X, counted with the
- *   trimmed count `TC(:X)` of `TargetResponseTime` over its sample count
- *   (so p95 <= X over the window exactly when the SLI reaches 95 %);
+ * - availability: requests without a 5xx, over all requests (CloudWatch:
+ *   the targets' 5xx, load balancer wide also the load balancer's own;
+ *   Prometheus: the requests counter with a `5..` status label);
+ * - latency p95 `X`: 95 % of requests answered within X, so p95 <= X over
+ *   the window exactly when the SLI reaches 95 % (CloudWatch: the trimmed
+ *   count `TC(:X)` of `TargetResponseTime` over its sample count;
+ *   Prometheus: the histogram's `le="X"` bucket over its `+Inf` bucket);
  * - error rate `Y %`: requests without a 4xx or 5xx, target `100 - Y %`.
  *
- * On a System without a load balancer, availability is computed from its
+ * The source: `opsportal.dev/slo-source` when set, else CloudWatch when
+ * the ALB annotations are there, else Prometheus when `prometheus.io/job`
+ * is. On a System without either, availability is computed from its
  * member components' availability SLOs.
  */
 export function compactDefinitions(
   entity: Entity,
   rules: readonly BurnRateRule[],
+  prometheus: PrometheusSloDefaults = DEFAULT_PROMETHEUS_SLO,
 ): SloDefinitionSet {
   const a = entity.metadata.annotations ?? {};
   const problems: SloProblem[] = [];
   const definitions: SloDefinition[] = [];
   const region = a[ANNOTATION_CLOUDWATCH_REGION]?.trim() || undefined;
-  const source = albSource(entity);
+  const alb = albSource(entity);
+  const job = prometheusSource(entity);
+  const present = COMPACT_ANNOTATIONS.filter(x => a[x] !== undefined);
+
+  const written = a[ANNOTATION_SLO_SOURCE]?.trim();
+  const explicit = SOURCES.find(x => x === written?.toLocaleLowerCase('en-US'));
+  if (written && !explicit && present.length > 0) {
+    problems.push({
+      severity: 'error',
+      source: ANNOTATION_SLO_SOURCE,
+      message: `${ANNOTATION_SLO_SOURCE} is "${written}": use cloudwatch or prometheus.`,
+    });
+  }
+  let chosen: (typeof SOURCES)[number] | undefined = explicit;
+  if (!chosen) {
+    if (alb) chosen = 'cloudwatch';
+    else if (job) chosen = 'prometheus';
+  }
+  let source: CompactMetrics | undefined;
+  if (chosen === 'cloudwatch' && alb) source = albMetrics(alb, region);
+  if (chosen === 'prometheus' && job) {
+    source = prometheusMetrics(job, prometheus);
+  }
+
   const base = {
     window: COMPACT_WINDOW,
     windowSeconds: COMPACT_WINDOW_SECONDS,
@@ -129,12 +291,21 @@ export function compactDefinitions(
     missingData: 'ignore' as const,
     burnRateRules: [...rules],
   };
-  const needSource = (annotation: string) =>
+  const cloudWatchNeeds = `${ANNOTATION_ALB} (and ${ANNOTATION_ALB_TARGET_GROUP} for one service behind a shared load balancer) to find its CloudWatch metrics`;
+  const prometheusNeeds = `${ANNOTATION_PROMETHEUS_JOB} (and optionally ${ANNOTATION_PROMETHEUS_SELECTOR}) to find its Prometheus series`;
+  const needSource = (annotation: string) => {
+    let needs = `${cloudWatchNeeds}, or ${prometheusNeeds}`;
+    if (chosen === 'cloudwatch') needs = cloudWatchNeeds;
+    if (chosen === 'prometheus') needs = prometheusNeeds;
+    const because = explicit
+      ? ` (${ANNOTATION_SLO_SOURCE} is ${explicit})`
+      : '';
     problems.push({
       severity: 'error',
       source: annotation,
-      message: `${annotation} needs ${ANNOTATION_ALB} (and ${ANNOTATION_ALB_TARGET_GROUP} for one service behind a shared load balancer) to find its CloudWatch metrics.`,
+      message: `${annotation} needs ${needs}${because}.`,
     });
+  };
 
   const availability = a[ANNOTATION_SLO_AVAILABILITY];
   if (availability !== undefined) {
@@ -146,11 +317,7 @@ export function compactDefinitions(
         message: `${ANNOTATION_SLO_AVAILABILITY} is "${availability}": give a percentage between 0 and 100, e.g. '99.9'.`,
       });
     } else if (source) {
-      const bad = [metric(source, 'HTTPCode_Target_5XX_Count', 'Sum', region)];
-      if (source.loadBalancerWide) {
-        bad.push(metric(source, 'HTTPCode_ELB_5XX_Count', 'Sum', region));
-      }
-      const total = [metric(source, 'RequestCount', 'Sum', region)];
+      const { bad, total } = source.availability;
       definitions.push({
         info: {
           ...base,
@@ -196,9 +363,9 @@ export function compactDefinitions(
   const latency = a[ANNOTATION_SLO_LATENCY_P95];
   if (latency !== undefined) {
     const seconds = parseLatency(latency);
-    // Requests within the threshold are counted by CloudWatch: TC(:X).
-    const counted =
-      seconds === undefined
+    // CloudWatch counts requests within the threshold with TC(:X).
+    const check =
+      seconds === undefined || chosen !== 'cloudwatch'
         ? undefined
         : checkCloudWatchStatistic(`TC(:${seconds})`);
     if (seconds === undefined) {
@@ -207,19 +374,21 @@ export function compactDefinitions(
         source: ANNOTATION_SLO_LATENCY_P95,
         message: `${ANNOTATION_SLO_LATENCY_P95} is "${latency}": give a duration in ms or s, e.g. '500ms'.`,
       });
-    } else if (counted && !counted.valid) {
+    } else if (check && !check.valid) {
       problems.push({
         severity: 'error',
         source: ANNOTATION_SLO_LATENCY_P95,
-        message: `${ANNOTATION_SLO_LATENCY_P95} is "${latency}", which CloudWatch cannot count requests against: ${counted.message}. Give the threshold with at most 10 decimals of a second, e.g. '250ms'.`,
+        message: `${ANNOTATION_SLO_LATENCY_P95} is "${latency}", which CloudWatch cannot count requests against: ${check.message}. Give the threshold with at most 10 decimals of a second, e.g. '250ms'.`,
       });
-    } else if (source && counted?.valid) {
-      const good = [
-        metric(source, 'TargetResponseTime', counted.statistic, region),
-      ];
-      const total = [
-        metric(source, 'TargetResponseTime', 'SampleCount', region),
-      ];
+    } else if (source) {
+      const { good, total } = source.latency(seconds);
+      const bucket =
+        chosen === 'prometheus'
+          ? ` (a bucket of ${prometheus.durationMetric.replace(
+              /_bucket$/,
+              '',
+            )} at ${seconds} s is needed)`
+          : '';
       definitions.push({
         info: {
           ...base,
@@ -234,7 +403,7 @@ export function compactDefinitions(
             source.described
           } answered within ${secondsText(seconds)}: ${describeMetric(
             good[0],
-          )} / ${describeMetric(total[0])}`,
+          )} / ${describeMetric(total[0])}${bucket}`,
           source: {
             form: 'annotation',
             annotation: ANNOTATION_SLO_LATENCY_P95,
@@ -257,15 +426,7 @@ export function compactDefinitions(
         message: `${ANNOTATION_SLO_ERROR_RATE} is "${errorRate}": give the highest error rate as a percentage, e.g. '1%'.`,
       });
     } else if (source) {
-      const bad = [
-        metric(source, 'HTTPCode_Target_4XX_Count', 'Sum', region),
-        metric(source, 'HTTPCode_Target_5XX_Count', 'Sum', region),
-      ];
-      if (source.loadBalancerWide) {
-        bad.push(metric(source, 'HTTPCode_ELB_4XX_Count', 'Sum', region));
-        bad.push(metric(source, 'HTTPCode_ELB_5XX_Count', 'Sum', region));
-      }
-      const total = [metric(source, 'RequestCount', 'Sum', region)];
+      const { bad, total } = source.errorRate;
       const target = complement(share);
       definitions.push({
         info: {

@@ -6,6 +6,8 @@ import {
 
 /** One CloudWatch metric statistic an SLI reads. */
 export interface CloudWatchMetricStat {
+  /** Absent on CloudWatch metrics (it is the default source). */
+  provider?: 'cloudwatch';
   namespace: string;
   metricName: string;
   dimensions: Record<string, string>;
@@ -13,6 +15,30 @@ export interface CloudWatchMetricStat {
   stat: string;
   /** Region of the metric; the provider's default when absent. */
   region?: string;
+}
+
+/**
+ * One PromQL query an SLI reads, evaluated once per period: `$period` in it
+ * stands for the period as a PromQL duration (`300s`), so
+ * `sum(increase(http_requests_total{job="orders"}[$period]))` counts the
+ * requests of each period.
+ */
+export interface PrometheusQuery {
+  provider: 'prometheus';
+  promql: string;
+}
+
+/** What an SLI reads: a CloudWatch statistic or a Prometheus query. */
+export type SliMetric = CloudWatchMetricStat | PrometheusQuery;
+
+/** The id of the metrics provider that answers a metric (`MetricDataRequest.provider`). */
+export function providerOf(metric: SliMetric): 'cloudwatch' | 'prometheus' {
+  return metric.provider === 'prometheus' ? 'prometheus' : 'cloudwatch';
+}
+
+/** The source's name for sentences: CloudWatch or Prometheus. */
+export function sourceName(metric: SliMetric): string {
+  return metric.provider === 'prometheus' ? 'Prometheus' : 'CloudWatch';
 }
 
 /** Comparison of a threshold SLI: the slice is good when `value <op> threshold`. */
@@ -25,13 +51,13 @@ export type ThresholdOp = 'lt' | 'lte' | 'gt' | 'gte';
 export type SliDefinition =
   | {
       type: 'ratio';
-      good?: CloudWatchMetricStat[];
-      bad?: CloudWatchMetricStat[];
-      total: CloudWatchMetricStat[];
+      good?: SliMetric[];
+      bad?: SliMetric[];
+      total: SliMetric[];
     }
   | {
       type: 'threshold';
-      metric: CloudWatchMetricStat;
+      metric: SliMetric;
       op: ThresholdOp;
       value: number;
     }
@@ -53,8 +79,12 @@ export interface SloDefinitionSet {
   problems: SloProblem[];
 }
 
-/** A metric in words: `AWS/ApplicationELB RequestCount (TargetGroup=...) Sum`. */
-export function describeMetric(metric: CloudWatchMetricStat): string {
+/**
+ * A metric in words: `AWS/ApplicationELB RequestCount (TargetGroup=...) Sum`,
+ * or `PromQL sum(increase(http_requests_total{job="orders"}[$period]))`.
+ */
+export function describeMetric(metric: SliMetric): string {
+  if (metric.provider === 'prometheus') return `PromQL ${metric.promql}`;
   const dims = Object.entries(metric.dimensions)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');

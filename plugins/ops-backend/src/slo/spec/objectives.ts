@@ -4,10 +4,10 @@ import {
   SloCategory,
 } from '@opsportal/plugin-ops-common';
 import {
-  CloudWatchMetricStat,
   describeMetric,
   percentText,
   SliDefinition,
+  SliMetric,
 } from './definitions';
 import { Path } from './positions';
 import { Objective } from './schemas';
@@ -18,8 +18,8 @@ import { Objective } from './schemas';
 /** An SLI with its metrics read. */
 export type Sli =
   | { type: 'ratio'; good?: Metrics; bad?: Metrics; total: Metrics }
-  | { type: 'threshold'; metric: CloudWatchMetricStat };
-type Metrics = CloudWatchMetricStat[];
+  | { type: 'threshold'; metric: SliMetric };
+type Metrics = SliMetric[];
 
 const OPS: Record<string, string> = { lt: '<', lte: '≤', gt: '>', gte: '≥' };
 
@@ -54,7 +54,8 @@ export function measure(
     };
   }
   // Occurrences of a threshold metric: each datapoint at the finest period
-  // CloudWatch keeps for the whole window is one occurrence.
+  // CloudWatch keeps for the whole window is one occurrence. Prometheus
+  // queries are read at the same periods, so both sources mean the same.
   const finest = finestPeriodSeconds(windowSeconds);
   let sliceSeconds = finest;
   if (method === 'Timeslices') {
@@ -67,9 +68,16 @@ export function measure(
     const [slice, window, period] = [sliceSeconds, windowSeconds, finest].map(
       formatDurationShorthand,
     );
+    const read =
+      sli.type === 'threshold'
+        ? [sli.metric]
+        : [...(sli.good ?? sli.bad ?? []), ...sli.total];
+    const why = read.some(m => m.provider === 'prometheus')
+      ? `the portal reads ${period} data over a window that long`
+      : `CloudWatch keeps ${period} data that long`;
     return fail(
       ['timeSliceWindow'],
-      `time slices of ${slice} do not fit a ${window} window: CloudWatch keeps ${period} data that long, so use a multiple of ${period} that divides the window`,
+      `time slices of ${slice} do not fit a ${window} window: ${why}, so use a multiple of ${period} that divides the window`,
     );
   }
   const slices = formatDurationShorthand(sliceSeconds);
@@ -88,7 +96,11 @@ export function measure(
       indicator: `Share of ${words} where ${describeMetric(
         metric,
       )} ${condition}`,
-      objective: `${share} of ${words} with ${metric.metricName} ${metric.stat} ${condition}`,
+      objective: `${share} of ${words} with ${
+        metric.provider === 'prometheus'
+          ? metric.promql
+          : `${metric.metricName} ${metric.stat}`
+      } ${condition}`,
       definition: { type: 'threshold', metric, op: o.op, value: o.value },
     };
   }

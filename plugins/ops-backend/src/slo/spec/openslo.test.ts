@@ -326,10 +326,10 @@ spec:
       [
         ratioSlo('    - target: 0.99\n').replace(
           'type: CloudWatch',
-          'type: Prometheus',
+          'type: Datadog',
         ),
-        'type: Prometheus',
-        /type Prometheus is not supported/,
+        'type: Datadog',
+        /type Datadog is not supported: the ops portal reads CloudWatch and Prometheus/,
       ],
       [
         ratioSlo('    - target: 0.99\n').replace(

@@ -5,11 +5,13 @@ import {
 } from '@opsportal/plugin-ops-common';
 import {
   CloudWatchMetricStat,
+  SliMetric,
   SloDefinition,
   SloDefinitionSet,
 } from './definitions';
 import { categoryOf, measure, Sli, slugify } from './objectives';
 import { at, FileProblems, pathText, Place } from './positions';
+import { periodQuery } from './promql';
 import * as s from './schemas';
 
 export {
@@ -227,7 +229,11 @@ class References {
     if (spec.thresholdMetric) {
       const threshold = at(place, 'thresholdMetric');
       const source = spec.thresholdMetric.metricSource;
-      const metrics = this.metricsOf(at(threshold, 'metricSource'), source);
+      const metrics = this.metricsOf(
+        at(threshold, 'metricSource'),
+        source,
+        'threshold',
+      );
       if (!metrics || metrics.length === 1) {
         return metrics && { type: 'threshold', metric: metrics[0] };
       }
@@ -240,6 +246,7 @@ class References {
       this.metricsOf(
         at(place, 'ratioMetric', key, 'metricSource'),
         ratio[key]!.metricSource,
+        'ratio',
       );
     const total = read('total');
     const counted = read(part);
@@ -252,7 +259,8 @@ class References {
   private metricsOf(
     place: Place,
     source: s.MetricSource,
-  ): CloudWatchMetricStat[] | undefined {
+    role: 'ratio' | 'threshold',
+  ): SliMetric[] | undefined {
     let type = source.type;
     let region: string | undefined;
     if (source.metricSourceRef) {
@@ -267,16 +275,25 @@ class References {
     if (!type) {
       return this.file.error(
         place,
-        'metricSource needs a type (CloudWatch) or a metricSourceRef to a DataSource',
-      );
-    }
-    if (type.toLocaleLowerCase('en-US') !== 'cloudwatch') {
-      return this.file.error(
-        at(place, 'type'),
-        `metric source type ${type} is not supported: the ops portal reads CloudWatch`,
+        'metricSource needs a type (CloudWatch or Prometheus) or a metricSourceRef to a DataSource',
       );
     }
     const spec = at(place, 'spec');
+    const lower = type.toLocaleLowerCase('en-US');
+    if (lower === 'prometheus') {
+      const query = this.file.parse(s.prometheusQuery, source.spec, spec);
+      const key = 'promql' in source.spec ? 'promql' : 'query';
+      const promql = query && this.promqlOf(query, at(spec, key), role);
+      return promql === undefined
+        ? undefined
+        : [{ provider: 'prometheus', promql }];
+    }
+    if (lower !== 'cloudwatch') {
+      return this.file.error(
+        at(place, 'type'),
+        `metric source type ${type} is not supported: the ops portal reads CloudWatch and Prometheus`,
+      );
+    }
     if ('metrics' in source.spec) {
       const sum = this.file.parse(s.cloudWatchMetrics, source.spec, spec);
       return sum?.metrics.map((m, i) =>
@@ -285,6 +302,21 @@ class References {
     }
     const one = this.file.parse(s.cloudWatchMetric, source.spec, spec);
     return one && [this.metricOf(one, spec, region)];
+  }
+
+  /**
+   * The PromQL the portal evaluates once per period for a query of the
+   * file, or undefined after reporting why it cannot be (see
+   * {@link periodQuery}).
+   */
+  private promqlOf(
+    query: string,
+    place: Place,
+    role: 'ratio' | 'threshold',
+  ): string | undefined {
+    const read = periodQuery(query, role);
+    if ('error' in read) return this.file.error(place, read.error);
+    return read.promql;
   }
 
   /** A metric with its region, after a note on a statistic spelled differently. */
@@ -307,7 +339,7 @@ class References {
 /**
  * Reads an OpenSLO v1 file (several YAML documents: SLO, SLI, AlertPolicy,
  * AlertCondition, DataSource, Service) into SLO definitions over CloudWatch
- * metrics. Every problem is reported with the line at fault; an invalid SLO
+ * metrics or Prometheus queries. Every problem is reported with the line at fault; an invalid SLO
  * is left out, the others are kept.
  */
 export function parseOpenSlo(

@@ -107,6 +107,29 @@ export const cloudWatchMetric = strict(
   ),
 }));
 
+/**
+ * A Prometheus metric source's spec: the PromQL in `query` (OpenSLO's and
+ * Sloth's field) or `promql`. Strict like the CloudWatch spec.
+ */
+export const prometheusQuery = strict(
+  {
+    query: z.string().trim().min(1).optional(),
+    promql: z.string().trim().min(1).optional(),
+  },
+  'a Prometheus metric source has query (or promql)',
+)
+  .refine(
+    q => q.query !== undefined || q.promql !== undefined,
+    sentence(
+      'a Prometheus metric source needs its PromQL in spec.query (or spec.promql)',
+    ),
+  )
+  .refine(
+    q => q.query === undefined || q.promql === undefined,
+    sentence('give the PromQL in spec.query or in spec.promql, not both'),
+  )
+  .transform(q => (q.query ?? q.promql)!);
+
 /** A sum of CloudWatch metrics. */
 export const cloudWatchMetrics = strict(
   { region: z.string().optional(), metrics: z.array(cloudWatchMetric).min(1) },
