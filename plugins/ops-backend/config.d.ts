@@ -261,6 +261,23 @@ export interface Config {
          */
         scaleToTarget?: boolean;
       };
+      /**
+       * The Prometheus series the compact SLO annotations read for entities
+       * with `prometheus.io/job` (docs/slo.md, "SLOs from Prometheus").
+       * Wrong names stop startup with the key named.
+       */
+      prometheus?: {
+        /** Counter of HTTP requests with a status-code label. Default `http_requests_total`. */
+        requestsMetric?: string;
+        /**
+         * Histogram of request durations in seconds; its `_bucket` series
+         * are read (the name may end in `_bucket`). Default
+         * `http_request_duration_seconds`.
+         */
+        durationMetric?: string;
+        /** Label of the requests counter holding the HTTP status code. Default `code`. */
+        statusLabel?: string;
+      };
     };
     /**
      * Change management policy. Everything is optional: what is left out is
