@@ -681,6 +681,122 @@ export interface Config {
       }>;
     };
     /**
+     * Security operations (docs/security-operations.md): the security metrics and
+     * alarm-based signals shown on `/security` and on services' security
+     * cards, the security contacts and the incident process. Validated at
+     * startup; a wrong value stops the backend with a message naming the key.
+     */
+    security?: {
+      /** Minutes between two refreshes of the signals (one replica at a time). Default 5. */
+      refreshMinutes?: number;
+      /** AWS region of the CloudWatch metrics and alarms; the CloudWatch module's default when absent. */
+      region?: string;
+      /**
+       * Security contacts shown on the page and cards. Values are shown as
+       * text; an email becomes a `mailto:` link and a phone number a `tel:`
+       * link only when valid, a URL a link only when http(s).
+       */
+      contacts?: Array<{
+        /** Who this is, e.g. `Security Lead`. */
+        role: string;
+        /** Email address. */
+        email?: string;
+        /** Phone number, e.g. the 24/7 hotline. */
+        phone?: string;
+        /** A page (wiki, chat channel) about this contact. */
+        url?: string;
+      }>;
+      /**
+       * The security incident process, in order. Default the seed's six
+       * steps: detect, contain, investigate scope and impact, eradicate,
+       * restore, post-incident analysis.
+       */
+      process?: Array<{
+        /** The step, e.g. `Contain the threat`. */
+        title: string;
+        /** What to do in this step. */
+        description?: string;
+      }>;
+      /** The security signals; none by default (the page then says how to add them). */
+      metrics?: Array<{
+        /** Id: a letter, then letters, digits, `_` or `-`; unique. */
+        id: string;
+        /** Title shown on the card, e.g. `Failed authentication attempts`. */
+        title: string;
+        /** `count` (default) or `percent`. */
+        unit?: 'count' | 'percent';
+        /** Window of the current value: `15m`, `1h`, `1d` (1m to 1d). Required for metrics. */
+        window?: string;
+        /**
+         * The seed's alert this signal raises when it reaches its alert
+         * threshold (or its alarm fires): `multipleFailedLogins`,
+         * `unusualApiAccess`, `privilegeEscalation`, `dataExfiltration`,
+         * `malwareDetection`. Absent: the alert is named by the title.
+         */
+        raises?:
+          | 'multipleFailedLogins'
+          | 'unusualApiAccess'
+          | 'privilegeEscalation'
+          | 'dataExfiltration'
+          | 'malwareDetection';
+        /** A CloudWatch metric (one of cloudwatch, prometheus, alarm). */
+        cloudwatch?: {
+          /** Namespace, e.g. `ECommerce/Security` or `AWS/WAFV2`. */
+          namespace: string;
+          /** Metric name, e.g. `FailedLoginAttempts`. */
+          metricName: string;
+          /** Statistic over the window: `Sum` (default), `Maximum`, `Minimum`, `Average`, `p95`... */
+          stat?: string;
+          /** Dimensions of the platform-wide metric. */
+          dimensions?: { [name: string]: string };
+        };
+        /**
+         * A PromQL query (needs the Prometheus module); `$period` stands
+         * for the window (or the chart's period), e.g.
+         * `sum(increase(auth_failures_total[$period]))`.
+         */
+        prometheus?: {
+          /** The platform-wide query. */
+          query: string;
+        };
+        /** CloudWatch alarm(s) whose state is the signal: ALARM raises the alert. */
+        alarm?: {
+          /** The alarm's exact name. */
+          name?: string;
+          /** Every alarm whose name starts with this. */
+          prefix?: string;
+        };
+        /** Thresholds of a metric (not for alarms). */
+        thresholds?: {
+          /** Value that makes the signal a warning. */
+          warning?: number;
+          /** Value that raises the alert. */
+          alert: number;
+          /** `above` (default: reaching a threshold from below) or `below` (e.g. patch compliance). */
+          direction?: 'above' | 'below';
+        };
+        /**
+         * How to scope the signal to one service (the services' security
+         * cards); without it the signal is platform-wide only.
+         */
+        perEntity?: {
+          /** Annotation whose value identifies the service; default the entity's name. */
+          annotation?: string;
+          /** CloudWatch: the dimension set to that value (added to `cloudwatch.dimensions`). */
+          dimension?: string;
+          /** Prometheus: the query for one service, `$entity` standing for that value. */
+          query?: string;
+          /** Alarms: the alarm name or prefix for one service, with `$entity`. */
+          alarm?: {
+            /** Exact alarm name with `$entity`. */
+            name?: string;
+            /** Alarm name prefix with `$entity`. */
+            prefix?: string;
+          };
+        };
+      }>;
+    };
+    /**
      * The scheduled refreshes of every feature (docs/configuration.md,
      * "Replicas and shards").
      */

@@ -20,6 +20,7 @@ import {
 import { createSloFeature } from './slo';
 import { createKpisFeature } from './kpis';
 import { createCapacityFeature } from './capacity';
+import { createSecurityFeature } from './security';
 import { createBusinessFeature } from './business';
 import { createOverviewFeature } from './overview';
 import { createObservabilityFeature } from './observability';
@@ -233,6 +234,16 @@ export const opsPlugin = createBackendPlugin({
           changes: changes.service,
         });
 
+        // Security operations (docs/security-operations.md): the
+        // configured security metrics and alarms of the platform and of
+        // each service.
+        const security = createSecurityFeature({
+          ...featureDeps,
+          snapshots,
+          metrics: providers.metricsProvider(),
+          alarms: providers.alarmsProvider(),
+        });
+
         const features = [
           runbooks,
           changes,
@@ -244,6 +255,7 @@ export const opsPlugin = createBackendPlugin({
           incidentResponse,
           slo,
           capacity,
+          security,
           kpis,
           overview,
           reviews,

@@ -19,5 +19,6 @@ export * from './capacity';
 export * from './kpis';
 export * from './alerts';
 export * from './observability';
+export * from './security';
 export * from './setup';
 export * from './business';

@@ -30,6 +30,7 @@ export {
   EntityCapacityCard,
   EntityKpiCard,
   EntityAlertPolicyCard,
+  EntitySecurityCard,
   EntityBusinessMetricsCard,
   EntityObservabilityCard,
 } from './plugin';
@@ -57,6 +58,7 @@ export {
   ChangesPage,
   IncidentsPage,
   AlertsPage,
+  SecurityPage,
 } from './plugin';
 
 // Whether an entity gets a card or tab: each is the feature's
@@ -89,4 +91,5 @@ export {
   changesRouteRef,
   incidentsRouteRef,
   alertsRouteRef,
+  securityRouteRef,
 } from './routes';

@@ -14,6 +14,7 @@ import { onCallRouteRef } from './routes';
 import { overviewRouteRef } from './routes';
 import { incidentsRouteRef } from './routes';
 import { alertsRouteRef } from './routes';
+import { securityRouteRef } from './routes';
 
 /**
  * The ops portal for Backstage's legacy frontend system.
@@ -39,6 +40,7 @@ export const opsPlugin = createPlugin({
     onCall: onCallRouteRef,
     incidents: incidentsRouteRef,
     alerts: alertsRouteRef,
+    security: securityRouteRef,
   },
 });
 
@@ -404,6 +406,36 @@ export const EntityTeamAlertHealthContent = opsPlugin.provide(
     component: {
       lazy: () =>
         import('./components/alerts').then(m => m.TeamAlertHealthContent),
+    },
+  }),
+);
+
+/**
+ * Page: security operations (docs/security-operations.md), the platform's security
+ * signals against their thresholds, the alerts they raise, the security
+ * contacts and the incident process. Mount it at `/security`.
+ * @public
+ */
+export const SecurityPage = opsPlugin.provide(
+  createRoutableExtension({
+    name: 'SecurityPage',
+    component: () => import('./components/security').then(m => m.SecurityPage),
+    mountPoint: securityRouteRef,
+  }),
+);
+
+/**
+ * Entity card for components: the service's security signals (those
+ * configured with `perEntity`), the alerts they raise, the security
+ * contacts and the incident process.
+ * @public
+ */
+export const EntitySecurityCard = opsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySecurityCard',
+    component: {
+      lazy: () =>
+        import('./components/security').then(m => m.EntitySecurityCard),
     },
   }),
 );

@@ -29,3 +29,6 @@ export const overviewRouteRef = createRouteRef({ id: 'ops.overview' });
 
 /** The alert health page (`/alerts`): noisy alarms, paging load, alarm reviews. @public */
 export const alertsRouteRef = createRouteRef({ id: 'ops.alerts' });
+
+/** The security operations page (`/security`): signals, alerts, contacts, process. @public */
+export const securityRouteRef = createRouteRef({ id: 'ops.security' });

@@ -143,3 +143,19 @@ export const entityObservabilityCard = EntityCardBlueprint.make({
       ),
   },
 });
+
+/**
+ * Security signals scoped to the service (`ops.security.metrics` with
+ * `perEntity`, docs/security-operations.md), the alerts they raise, the
+ * security contacts and the incident process. A chunk of its own.
+ */
+export const entitySecurityCard = EntityCardBlueprint.make({
+  name: 'security',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/security').then(m =>
+        compatWrapper(<m.EntitySecurityCard />),
+      ),
+  },
+});

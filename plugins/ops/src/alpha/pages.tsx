@@ -5,6 +5,7 @@ import {
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import Dashboard from '@material-ui/icons/Dashboard';
 import NotificationsActive from '@material-ui/icons/NotificationsActive';
+import Security from '@material-ui/icons/Security';
 import LibraryBooks from '@material-ui/icons/LibraryBooks';
 import PhoneInTalk from '@material-ui/icons/PhoneInTalk';
 import ShowChart from '@material-ui/icons/ShowChart';
@@ -18,6 +19,7 @@ import {
   onCallRouteRef,
   overviewRouteRef,
   runbooksRouteRef,
+  securityRouteRef,
   sloRouteRef,
 } from '../routes';
 
@@ -149,5 +151,21 @@ export const alertsPage = PageBlueprint.make({
     routeRef: convertLegacyRouteRef(alertsRouteRef),
     loader: () =>
       import('../components/alerts').then(m => compatWrapper(<m.AlertsPage />)),
+  },
+});
+
+/** Security operations: the security signals, alerts, contacts and incident process. */
+export const securityPage = PageBlueprint.make({
+  name: 'security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    icon: <Security />,
+    noHeader: true,
+    routeRef: convertLegacyRouteRef(securityRouteRef),
+    loader: () =>
+      import('../components/security').then(m =>
+        compatWrapper(<m.SecurityPage />),
+      ),
   },
 });

@@ -10,6 +10,7 @@ import {
   entityOpsSetupCard,
   entityObservabilityCard,
   entityRunbooksCard,
+  entitySecurityCard,
   entitySloCard,
 } from './entityCards';
 import {
@@ -30,6 +31,7 @@ import {
   onCallPage,
   overviewPage,
   runbooksPage,
+  securityPage,
   sloPage,
 } from './pages';
 
@@ -67,6 +69,8 @@ export const opsPlugin = createFrontendPlugin({
     entityBusinessMetricsCard,
     entityTeamAlertHealthContent,
     alertsPage,
+    entitySecurityCard,
+    securityPage,
     entityObservabilityCard,
   ],
 });

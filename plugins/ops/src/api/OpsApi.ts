@@ -1,5 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  EntitySecurityResponse,
+  SecurityOverviewResponse,
+} from '@opsportal/plugin-ops-common';
+import type {
   EntitySlosResponse,
   PlatformSlosResponse,
 } from '@opsportal/plugin-ops-common';
@@ -188,6 +192,11 @@ export interface OpsApi {
   getChangeMaintenanceWindows(
     changeRequestId: string,
   ): Promise<{ items: ChangeMaintenanceWindow[] }>;
+
+  /** The platform's security signals, alerts, contacts and incident process (security operations). */
+  getSecurityOverview(): Promise<SecurityOverviewResponse>;
+  /** A service's security signals (those with `perEntity` in config) (security operations). */
+  getEntitySecurity(entityRef: string): Promise<EntitySecurityResponse>;
 
   /** An entity's business metrics against the same time last week, and its system's (business metrics). */
   getEntityBusinessMetrics(

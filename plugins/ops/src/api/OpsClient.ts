@@ -63,6 +63,10 @@ import {
   ReviewsQuery,
 } from './OpsApi';
 import type { KpiQuery } from './OpsApi';
+import type {
+  EntitySecurityResponse,
+  SecurityOverviewResponse,
+} from '@opsportal/plugin-ops-common';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 import type { EntityBusinessMetricsResponse } from '@opsportal/plugin-ops-common';
 
@@ -406,6 +410,16 @@ export class OpsClient implements OpsApi {
     entityRef: string,
   ): Promise<EntityObservabilityResponse> {
     return this.request<EntityObservabilityResponse>('/observability/entity', {
+      query: { entityRef },
+    });
+  }
+
+  getSecurityOverview(): Promise<SecurityOverviewResponse> {
+    return this.request<SecurityOverviewResponse>('/security/overview');
+  }
+
+  getEntitySecurity(entityRef: string): Promise<EntitySecurityResponse> {
+    return this.request<EntitySecurityResponse>('/security/entity', {
       query: { entityRef },
     });
   }

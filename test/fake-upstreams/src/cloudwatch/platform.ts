@@ -3,6 +3,7 @@ import { addSloSeries } from './sloSeries';
 import { addCapacitySeries } from './capacitySeries';
 import { addBusinessSeries } from './businessSeries';
 import { addPerformanceSloSeries } from './performanceSloSeries';
+import { addSecuritySeries } from './securitySeries';
 import { addAlarms } from './alarms';
 
 /**
@@ -18,6 +19,7 @@ export function createPlatformStore(anchor: number): MetricStore {
   addCapacitySeries(store, anchor);
   addBusinessSeries(store, anchor);
   addPerformanceSloSeries(store, anchor);
+  addSecuritySeries(store, anchor);
   addAlarms(store, anchor);
   return store;
 }

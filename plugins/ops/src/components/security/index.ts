@@ -1,0 +1,2 @@
+export { SecurityPage, SecurityCard } from './SecurityPage';
+export { EntitySecurityCard } from './EntitySecurityCard';
