@@ -55,6 +55,9 @@ export function createObservabilityFeature(
     config: logsConfig,
     logger: options.logger,
   });
+  // Traces and dashboards are answered by their services when these are
+  // given to the ObservabilityService (`traces`, `dashboards`: anything with
+  // `forEntity(entity)`); without them those parts of the answer are null.
   const service = new ObservabilityService({
     catalog: options.catalog,
     logs,
