@@ -158,6 +158,7 @@ export function ports() {
     pagerduty: 7101 + offset,
     cloudwatch: 7102 + offset,
     prometheus: 7103 + offset,
+    grafana: 7104 + offset,
   };
 }
 
@@ -166,10 +167,12 @@ function stackEnv(p, extra = {}) {
     FAKE_PAGERDUTY_PORT: String(p.pagerduty),
     FAKE_CLOUDWATCH_PORT: String(p.cloudwatch),
     FAKE_PROMETHEUS_PORT: String(p.prometheus),
+    FAKE_GRAFANA_PORT: String(p.grafana),
     APP_CONFIG_ops_pagerduty_apiBaseUrl: `http://localhost:${p.pagerduty}`,
     APP_CONFIG_ops_pagerduty_eventsBaseUrl: `http://localhost:${p.pagerduty}`,
     APP_CONFIG_ops_cloudwatch_endpoint: `http://localhost:${p.cloudwatch}`,
     APP_CONFIG_ops_prometheus_baseUrl: `http://localhost:${p.prometheus}`,
+    APP_CONFIG_ops_grafana_baseUrl: `http://localhost:${p.grafana}`,
     ...extra,
   });
 }
@@ -181,6 +184,7 @@ async function startFakes(p) {
   await waitForPort(p.pagerduty, 60, 'the fake PagerDuty');
   await waitForPort(p.cloudwatch, 60, 'the fake CloudWatch');
   await waitForPort(p.prometheus, 60, 'the fake Prometheus');
+  await waitForPort(p.grafana, 60, 'the fake Grafana');
 }
 
 async function start() {

@@ -46,6 +46,14 @@ export type {
   ScaleAlarmsOptions,
   ScaleAlarmKind,
 } from './cloudwatch/scale';
+export { startFakeGrafana, FAKE_GRAFANA_TOKEN } from './grafana/server';
+export type {
+  FakeGrafana,
+  FakeGrafanaOptions,
+  GrafanaFault,
+} from './grafana/server';
+export { platformDashboards } from './grafana/dashboards';
+export type { FakeDashboard, FakeFolder } from './grafana/dashboards';
 export { startFakePagerDuty } from './pagerduty/server';
 export type {
   FakePagerDuty,
