@@ -42,6 +42,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@opsportal/plugin-ops-backend'));
 backend.add(import('@opsportal/plugin-ops-backend-module-cloudwatch'));
 backend.add(import('@opsportal/plugin-ops-backend-module-pagerduty'));
+// Prometheus metrics for PromQL SLOs (registers only with ops.prometheus.baseUrl).
+backend.add(import('@opsportal/plugin-ops-backend-module-prometheus'));
 // Grafana dashboards search (registers only with ops.grafana.baseUrl).
 backend.add(import('@opsportal/plugin-ops-backend-module-grafana'));
 // Development only: an example change history for the KPIs (docs/kpis.md).
