@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrometheus } from './lib/prometheus.mjs';
 import { toolEnv } from './lib/toolEnv.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -422,6 +423,11 @@ async function test() {
       ? `PagerDuty requests are checked against ${contract}`
       : "PagerDuty's OpenAPI description (shared/contracts/pagerduty/rest-openapiv3.json) is not in a folder above the repository: set PAGERDUTY_REST_SPEC to it, or the PagerDuty contract tests fail",
   );
+  // The Prometheus module's tests run against a real Prometheus (Debian's).
+  const prometheus = ensurePrometheus({ log });
+  log(
+    `Prometheus tests use ${prometheus.prometheus} and ${prometheus.promtool}`,
+  );
   log('Unit and database tests');
   // --verbose names every test, so the output shows each database the
   // database tests ran on (e.g. "... on POSTGRES_15").
@@ -430,6 +436,8 @@ async function test() {
       ...dbEnv,
       ...(contract ? { PAGERDUTY_REST_SPEC: contract } : {}),
       CI: 'true',
+      PROMETHEUS_BIN: prometheus.prometheus,
+      PROMTOOL_BIN: prometheus.promtool,
       BACKSTAGE_TEST_DISABLE_DOCKER: '1',
     }),
   });
