@@ -3,6 +3,7 @@ import { CodeSnippet } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
+import MuiLink from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -65,10 +66,13 @@ function truncate(text: string): string {
 
 function ExternalLink(props: { href: string; children: string }) {
   return (
-    <a href={props.href} target="_blank" rel="noopener noreferrer">
+    <MuiLink href={props.href} target="_blank" rel="noopener noreferrer">
       {props.children}
-      <span className="MuiTypography-srOnly"> (opens in a new tab)</span>
-    </a>
+      <Typography variant="srOnly" component="span">
+        {' '}
+        (opens in a new tab)
+      </Typography>
+    </MuiLink>
   );
 }
 
