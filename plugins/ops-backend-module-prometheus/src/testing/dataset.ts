@@ -65,7 +65,7 @@ function random(seed: number): () => number {
 }
 
 /** Samples of a counter from events per interval, restarting (from 0) at the given sample indexes. */
-function counter(
+export function counter(
   labels: Record<string, string>,
   times: number[],
   events: number[],
@@ -81,7 +81,7 @@ function counter(
   return { labels, times, values, events };
 }
 
-function labelText(labels: Record<string, string>): string {
+export function labelText(labels: Record<string, string>): string {
   return `{${Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(',')}}`;
