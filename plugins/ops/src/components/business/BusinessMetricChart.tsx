@@ -68,19 +68,20 @@ export function BusinessMetricChart(props: {
             ]}
           />
           <Line
-            dataKey="lastWeek"
-            name="Last week"
-            stroke={theme.palette.text.secondary}
-            strokeDasharray="4 3"
-            strokeWidth={1}
-            dot={false}
-            isAnimationActive={false}
-          />
-          <Line
             dataKey="today"
             name="Last 24 h"
             stroke={colour}
             strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="lastWeek"
+            name="Last week"
+            stroke={theme.palette.text.primary}
+            strokeOpacity={0.6}
+            strokeDasharray="4 3"
+            strokeWidth={1.5}
             dot={false}
             isAnimationActive={false}
           />

@@ -38,7 +38,10 @@ const useStyles = makeStyles(theme => ({
         : 'rgba(255, 152, 0, 0.06)',
   },
   value: { fontSize: '1.5rem', fontWeight: 500, lineHeight: 1.2 },
-  flag: { color: theme.palette.warning.dark, fontWeight: 500 },
+  // Text stays in the body colour (contrast); the border, background and
+  // the sign carry the warning colour.
+  flag: { fontWeight: 500 },
+  sign: { color: theme.palette.warning.dark },
   table: {
     fontSize: '0.75rem',
     borderCollapse: 'collapse',
@@ -100,7 +103,10 @@ export function BusinessMetricTile(props: { metric: BusinessMetricView }) {
       </Typography>
       {flag && (
         <Typography variant="body2" role="note" className={classes.flag}>
-          ⚠ {flag}
+          <span className={classes.sign} aria-hidden="true">
+            ⚠{' '}
+          </span>
+          {flag}
         </Typography>
       )}
       {!metric.current && metric.error && (
@@ -113,6 +119,9 @@ export function BusinessMetricTile(props: { metric: BusinessMetricView }) {
           <Suspense fallback={<div style={{ height: 72 }} />}>
             <BusinessMetricChart metric={metric} />
           </Suspense>
+          <Typography variant="caption" color="textSecondary">
+            Last 24 hours; dashed: the same hours last week
+          </Typography>
           <Button
             size="small"
             aria-expanded={showData}
