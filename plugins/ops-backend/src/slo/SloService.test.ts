@@ -47,6 +47,9 @@ async function exampleEntities(): Promise<Entity[]> {
     for (const doc of text.split(/^---$/m)) {
       const entity = parse(doc) as Entity;
       if (!entity) continue;
+      // This suite is about CloudWatch: orders-db's objective reads
+      // Prometheus (the Prometheus module is tested against a real one).
+      if (entity.metadata.name === 'orders-db') continue;
       entity.metadata.namespace = 'default';
       entity.metadata.annotations = {
         ...entity.metadata.annotations,
@@ -135,15 +138,15 @@ describe('SloService against the fake CloudWatch', () => {
   it('evaluates the example platform: payment within 99.99 %, order paging, the platform over its services', async () => {
     const { service, byName, provider } = await setup('SQLITE_3');
     const summary = await service.refreshAll();
-    // 5 services x 3 SLOs and the platform's objective.
+    // 5 services x 3 SLOs, the cache's hit rate and the platform's objective.
     expect(summary).toMatchObject({
-      entities: 6,
-      slos: 16,
-      evaluated: 16,
+      entities: 7,
+      slos: 17,
+      evaluated: 17,
       failed: 0,
     });
-    // Two time ranges: 30 days of daily buckets (and payment's 5-minute
-    // slices) and 6 hours of 5-minute buckets, each one call.
+    // Two time ranges: 30 days of daily buckets (and the 5-minute slices
+    // of payment and the cache) and 6 hours of 5-minute buckets, each one call.
     expect(provider.stats().calls).toBe(2);
 
     const payment = await service.getEntitySlos(byName('payment-service'));
@@ -168,6 +171,17 @@ describe('SloService against the fake CloudWatch', () => {
     expect(latency.total).toBe(8640);
     expect(latency.good).toBeLessThan(8640);
     expect(latency.sli).toBeGreaterThan(0.99);
+
+    // The cache's hit rate (ElastiCache, Average per 5-minute slice): the
+    // failover six days ago cost a few slices.
+    const cache = await service.getEntitySlos(byName('ecommerce-cache'));
+    expect(cache.objectives.map(o => o.objective.id)).toEqual([
+      'cache-hit-rate',
+    ]);
+    const hitRate = cache.objectives[0].status!;
+    expect(hitRate.total).toBe(8640);
+    expect(hitRate.total - hitRate.good).toBeGreaterThanOrEqual(6);
+    expect(hitRate.sli).toBeGreaterThan(0.99);
 
     const order = await service.getEntitySlos(byName('order-service'));
     const orderAvailability = order.objectives.find(
@@ -227,7 +241,15 @@ describe('SloService against the fake CloudWatch', () => {
     expect(list.platform.map(r => r.entityRef)).toEqual([
       'system:default/ecommerce-platform',
     ]);
-    expect(list.services).toHaveLength(5);
+    // The five services and the cache, a Resource.
+    expect(list.services.map(r => r.entityRef).sort()).toEqual([
+      'component:default/customer-service',
+      'component:default/order-service',
+      'component:default/payment-service',
+      'component:default/product-service',
+      'component:default/search-service',
+      'resource:default/ecommerce-cache',
+    ]);
     const remaining = list.services.map(r => r.lowestRemaining!);
     expect([...remaining].sort((a, b) => a - b)).toEqual(remaining);
     expect(list.services.find(r => r.title === 'Order Service')!.alert).toBe(
@@ -274,7 +296,7 @@ describe('SloService against the fake CloudWatch', () => {
       time += 10 * MINUTE;
       fault();
       const summary = await service.refreshAll();
-      expect(summary.failed).toBe(16);
+      expect(summary.failed).toBe(17);
 
       const after = await service.getEntitySlos(byName('order-service'));
       expect(after.stale).toBe(true);
@@ -305,7 +327,7 @@ describe('SloService against the fake CloudWatch', () => {
     const summary = await service.refreshAll();
 
     // Product's three SLOs and the platform's, which adds product up.
-    expect(summary).toMatchObject({ slos: 16, evaluated: 12, failed: 4 });
+    expect(summary).toMatchObject({ slos: 17, evaluated: 13, failed: 4 });
     const after = await service.getEntitySlos(product);
     expect(after.objectives.map(o => [o.stale, o.status])).toEqual([
       [true, undefined],
@@ -352,12 +374,12 @@ describe('SloService against the fake CloudWatch', () => {
       ...Array.from({ length: 10 }, () => ({ kind: 'throttle' as const })),
     );
     const summary = await service.refreshAll();
-    expect(summary.failed).toBe(16);
+    expect(summary.failed).toBe(17);
 
     const warnings = (logger.warn as jest.Mock).mock.calls.map(c => c[0]);
     expect(warnings).toContainEqual(
       expect.stringMatching(
-        /^15 SLO\(s\) have no values yet: CloudWatch at .* throttled GetMetricData after 2 attempts; the next refresh tries again/,
+        /^16 SLO\(s\) have no values yet: CloudWatch at .* throttled GetMetricData after 2 attempts; the next refresh tries again/,
       ),
     );
     expect(warnings.join('\n')).not.toMatch(/last good/);

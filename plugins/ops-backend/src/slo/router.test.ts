@@ -27,7 +27,7 @@ const examples = path.resolve(__dirname, '../../../../examples');
 const user = mockCredentials.user.header('user:default/guest');
 
 async function entities(): Promise<Entity[]> {
-  const names = ['order-service', 'payment-service', 'storefront'];
+  const names = ['order-service', 'payment-service'];
   const out: Entity[] = [];
   for (const name of names) {
     const file = path.join(examples, 'services', `${name}.yaml`);
@@ -43,6 +43,17 @@ async function entities(): Promise<Entity[]> {
     };
     out.push(entity);
   }
+  // A component without SLOs (every example service has some).
+  out.push({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'status-page', namespace: 'default' },
+    spec: {
+      type: 'website',
+      lifecycle: 'production',
+      owner: 'group:default/dev-team',
+    },
+  });
   return out;
 }
 
@@ -152,7 +163,7 @@ describe('SLO routes', () => {
 
   it('answers no SLOs for an entity without any, 404 for an unknown one, 400 for a bad name', async () => {
     const none = await request(server)
-      .get('/api/ops/slos/entity/component/default/storefront')
+      .get('/api/ops/slos/entity/component/default/status-page')
       .set('Authorization', user)
       .expect(200);
     expect(none.body.objectives).toEqual([]);

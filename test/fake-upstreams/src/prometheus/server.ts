@@ -161,7 +161,7 @@ export async function startFakePrometheus(
     pointsReturned: 0,
   };
 
-  function queryRange(params: URLSearchParams) {
+  async function queryRange(params: URLSearchParams) {
     const start = parseTime(params.get('start') ?? undefined, 'start');
     const end = parseTime(params.get('end') ?? undefined, 'end');
     if (end < start) {
@@ -191,7 +191,11 @@ export async function startFakePrometheus(
       string,
       { metric: Labels; values: [number, string][] }
     >();
-    for (let t = start; t <= end; t += step) {
+    for (let t = start, n = 0; t <= end; t += step, n++) {
+      // A long range is evaluated in slices, yielding between them, so the
+      // server keeps reading other requests (a blocked event loop lets
+      // idle keep-alive sockets time out under a client's new request).
+      if (n > 0 && n % 250 === 0) await new Promise(r => setImmediate(r));
       const value = evaluate(expr, t, options.store, clock);
       let samples: { labels: Labels; value: number }[] = [];
       if (value.kind === 'scalar')
@@ -347,7 +351,7 @@ export async function startFakePrometheus(
         }
         if (path === '/api/v1/query_range') {
           stats.queryRangeCalls += 1;
-          data = queryRange(params);
+          data = await queryRange(params);
         } else {
           stats.queryCalls += 1;
           data = query(params);
