@@ -116,9 +116,17 @@ describe('SecurityService', () => {
     const { service, requests, alarmListings } = await setup();
     await service.refreshAll();
 
-    // One 24-hour request and one per window (15m, 1h, 1d) for the platform
-    // and every service together, and one alarm listing.
-    expect(requests).toHaveLength(4);
+    // For the platform and every service together: one 24-hour request
+    // (whose last periods are the 15m and 1h values), one for the 1d
+    // values, and one alarm listing.
+    expect(requests).toHaveLength(2);
+    expect(requests.map(r => r.end.getTime() - r.start.getTime())).toEqual([
+      86_400_000, 86_400_000,
+    ]);
+    expect(requests.map(r => r.queries.length)).toEqual([
+      6 * 7, // 6 metrics for the platform and 6 services
+      3 * 7, // the three with a 1d window
+    ]);
     expect(alarmListings()).toBe(1);
 
     const overview = await service.getOverview();

@@ -244,13 +244,18 @@ export async function collectSecuritySignals(options: {
   };
   const seriesRequests = new Map<string, Request>();
   const currentRequests = new Map<string, Request>();
-  const ids = new Map<Planned, { series: string; current: string }>();
+  // A window of 5 minutes to an hour that divides the day is the 24-hour
+  // series' period: its last period, ending at `end`, is the current value
+  // and needs no request of its own.
+  const ids = new Map<Planned, { series: string; current?: string }>();
   planned.forEach((p, index) => {
     if (!p.query) return;
     const provider = p.metric.prometheus ? 'prometheus' : 'cloudwatch';
     const windowSeconds = parseSecurityWindow(p.metric.window!)!;
     const series = `s${index}`;
-    const current = `c${index}`;
+    const period = securitySeriesPeriod(windowSeconds);
+    const fromSeries = period === windowSeconds && 86400 % period === 0;
+    const current = fromSeries ? undefined : `c${index}`;
     ids.set(p, { series, current });
     const seriesRequest = seriesRequests.get(provider) ?? {
       provider,
@@ -261,9 +266,10 @@ export async function collectSecuritySignals(options: {
     seriesRequest.queries.push({
       ...p.query,
       id: series,
-      period: securitySeriesPeriod(windowSeconds),
+      period,
     });
     seriesRequests.set(provider, seriesRequest);
+    if (!current) return;
     const key = `${provider}|${windowSeconds}`;
     const currentRequest = currentRequests.get(key) ?? {
       provider,
@@ -394,7 +400,7 @@ export async function collectSecuritySignals(options: {
     } else {
       const { series: seriesId, current: currentId } = ids.get(p)!;
       const seriesAnswer = answers.get(seriesId);
-      const currentAnswer = answers.get(currentId);
+      const currentAnswer = currentId ? answers.get(currentId) : seriesAnswer;
       const error = options.metricsProvider
         ? currentAnswer?.error ?? seriesAnswer?.error
         : noMetricsProvider;
@@ -407,10 +413,12 @@ export async function collectSecuritySignals(options: {
         points.sort((a, b) => a.t - b.t);
       }
       const c = currentAnswer?.series;
+      const windowMs = parseSecurityWindow(m.window!)! * 1000;
+      // The period that ends at `end` (the series' other periods are older).
+      const last =
+        c && !c.error ? c.timestamps.indexOf(end.getTime() - windowMs) : -1;
       const value =
-        c && !c.error && c.values.length > 0
-          ? c.values[c.timestamps.indexOf(Math.max(...c.timestamps))]
-          : null;
+        last >= 0 && Number.isFinite(c!.values[last]) ? c!.values[last] : null;
       const thresholds = m.thresholds!;
       signal = {
         ...base,

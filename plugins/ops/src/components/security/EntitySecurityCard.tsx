@@ -83,6 +83,7 @@ function Body(props: { value: EntitySecurityResponse }) {
       <SecuritySignalsTable
         signals={value.signals}
         label="Security signals of this service"
+        compact
       />
       <div className={classes.section}>
         <UnscopedList unscoped={value.unscoped} />

@@ -13,6 +13,11 @@ const SecuritySparkline = lazy(() =>
   import('./SecuritySparkline').then(m => ({ default: m.SecuritySparkline })),
 );
 
+/** An upstream error shortened for a table cell (the whole text is its title). */
+function shorten(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
 const useStyles = makeStyles(theme => ({
   state: { fontWeight: 600 },
   alert: { color: theme.palette.error.main },
@@ -30,19 +35,20 @@ const useStyles = makeStyles(theme => ({
 export function SecuritySignalsTable(props: {
   signals: SecuritySignal[];
   label: string;
-  /** Leave the chart column out (narrow cards). */
+  /** Narrow cards: thresholds under the value, a smaller chart. */
   compact?: boolean;
 }) {
   const classes = useStyles();
+  const width = props.compact ? 110 : 160;
   return (
     <Table size="small" aria-label={props.label}>
       <TableHead>
         <TableRow>
           <TableCell>Signal</TableCell>
           <TableCell>Now</TableCell>
-          <TableCell>Thresholds</TableCell>
+          {!props.compact && <TableCell>Thresholds</TableCell>}
           <TableCell>State</TableCell>
-          {!props.compact && <TableCell>Last 24 hours</TableCell>}
+          <TableCell>Last 24 hours</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -60,8 +66,19 @@ export function SecuritySignalsTable(props: {
                   : `over ${signal.window}`}
               </Typography>
             </TableCell>
-            <TableCell>{valueText(signal)}</TableCell>
-            <TableCell>{thresholdText(signal)}</TableCell>
+            <TableCell>
+              {valueText(signal)}
+              {props.compact && (
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  display="block"
+                >
+                  {thresholdText(signal)}
+                </Typography>
+              )}
+            </TableCell>
+            {!props.compact && <TableCell>{thresholdText(signal)}</TableCell>}
             <TableCell>
               <span
                 className={`${classes.state} ${classes[signal.state]}`}
@@ -74,35 +91,42 @@ export function SecuritySignalsTable(props: {
                 color="textSecondary"
                 className={classes.reason}
               >
-                {signal.error ?? signal.reason}
+                {signal.reason}
               </Typography>
+              {signal.error && (
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  className={classes.reason}
+                  title={signal.error}
+                >
+                  {shorten(signal.error)}
+                </Typography>
+              )}
             </TableCell>
-            {!props.compact && (
-              <TableCell>
-                {signal.source === 'alarm' ? (
-                  <Typography variant="caption" color="textSecondary">
-                    No chart for alarms
-                  </Typography>
-                ) : (
-                  <div role="img" aria-label={seriesSummary(signal)}>
-                    {signal.series.length > 0 ? (
-                      <Suspense
-                        fallback={<div style={{ width: 160, height: 40 }} />}
-                      >
-                        <SecuritySparkline
-                          points={signal.series}
-                          thresholds={signal.thresholds}
-                        />
-                      </Suspense>
-                    ) : (
-                      <Typography variant="caption" color="textSecondary">
-                        No datapoints
-                      </Typography>
-                    )}
-                  </div>
-                )}
-              </TableCell>
-            )}
+            <TableCell>
+              {signal.source === 'alarm' ? (
+                <Typography variant="caption" color="textSecondary">
+                  No chart for alarms
+                </Typography>
+              ) : (
+                <div role="img" aria-label={seriesSummary(signal)}>
+                  {signal.series.length > 0 ? (
+                    <Suspense fallback={<div style={{ width, height: 40 }} />}>
+                      <SecuritySparkline
+                        points={signal.series}
+                        thresholds={signal.thresholds}
+                        width={width}
+                      />
+                    </Suspense>
+                  ) : (
+                    <Typography variant="caption" color="textSecondary">
+                      No datapoints
+                    </Typography>
+                  )}
+                </div>
+              )}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

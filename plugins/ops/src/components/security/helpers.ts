@@ -10,6 +10,7 @@ export function valueText(signal: SecuritySignal): string {
     if (!signal.alarms || signal.alarms.length === 0) return 'No alarm';
     return signal.alarms.map(a => `${a.name}: ${a.state}`).join(', ');
   }
+  if (signal.error) return 'Not read';
   return signal.value === null
     ? 'No data'
     : formatSecurityValue(signal.value, signal.unit);

@@ -275,7 +275,16 @@ describe('EntitySecurityCard', () => {
       entityRef: 'component:default/customer-service',
       stale: false,
       fetchedAt: new Date(now).toISOString(),
-      signals: [failedLogins],
+      signals: [
+        failedLogins,
+        {
+          ...patches,
+          value: null,
+          state: 'unknown',
+          reason: 'Could not be read in the last refresh',
+          error: 'ThrottlingException: Rate exceeded',
+        },
+      ],
       alerts: overview.alerts,
       unscoped: [
         {
@@ -293,6 +302,13 @@ describe('EntitySecurityCard', () => {
     expect(
       screen.getByRole('table', { name: 'Security signals of this service' }),
     ).toHaveTextContent('Alert: Multiple failed login attempts');
+    const unread = screen.getByRole('row', {
+      name: /Security patch compliance/,
+    });
+    expect(unread).toHaveTextContent('Not read');
+    expect(unread).toHaveTextContent(
+      'Could not be read in the last refreshThrottlingException: Rate exceeded',
+    );
     expect(
       screen.getByRole('list', { name: 'Signals not scoped to this service' }),
     ).toHaveTextContent('Privilege escalation attempts');
