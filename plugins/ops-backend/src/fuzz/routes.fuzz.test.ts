@@ -2020,6 +2020,22 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       ],
       [
         get(
+          'GET /security/overview',
+          fc.constant('/security/overview'),
+          queryOf(),
+        ),
+        1,
+      ],
+      [
+        get(
+          'GET /security/entity',
+          fc.constant('/security/entity'),
+          queryOf({ entityRef }),
+        ),
+        2,
+      ],
+      [
+        get(
           'GET /alerts/entity',
           fc.constant('/alerts/entity'),
           queryOf({ entityRef }),
@@ -2916,6 +2932,8 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
         `entityRef=${enc('group:default/dev-team')}`,
       ),
       path('GET /alerts/export', '/alerts/export', 'kind=alarms'),
+      path('GET /security/overview', '/security/overview'),
+      path('GET /security/entity', '/security/entity', ref),
       path('GET /runbooks/entity', '/runbooks/entity', ref),
       path('GET /runbooks/document', '/runbooks/document', `${ref}&id=runbook`),
       path('GET /runbooks/coverage', '/runbooks/coverage'),
