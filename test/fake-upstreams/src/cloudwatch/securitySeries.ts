@@ -44,7 +44,12 @@ export const SECURITY_NAMESPACE = 'ECommerce/Security';
 /** The service under a credential-stuffing burst in the fake data. */
 export const FAILED_LOGIN_BURST_SERVICE = 'customer-service';
 
-const SERVICE_NAMES = [...services.map(s => s.name), 'storefront'];
+/** The catalog's services and website (event-processor consumes events: no sign-ins). */
+const SERVICE_NAMES = [
+  ...services.map(s => s.name),
+  'storefront',
+  'event-processor',
+];
 
 /** A count per minute, with a daily cycle and optional bursts. */
 interface RateShape {
