@@ -10,9 +10,11 @@ import { hash, unit } from '../random';
  * - DescribeLogGroups: `logGroupNamePrefix` or `logGroupNamePattern`,
  *   `limit` (1 to 50, default 50), `nextToken`; names in order.
  * - StartQuery / GetQueryResults / StopQuery: Logs Insights queries over
- *   generated structured JSON log events. A query answers `Running` to its
- *   first GetQueryResults (`pollsUntilComplete`) and `Complete` after, with
- *   statistics (records scanned and matched, bytes scanned). At most 30
+ *   generated structured JSON log events, scanned in the background an
+ *   hour at a time (StartQuery answers at once). A query answers `Running`
+ *   until it is scanned and to its first GetQueryResults
+ *   (`pollsUntilComplete`), `Complete` after, with statistics (records
+ *   scanned and matched, bytes scanned). At most 30
  *   queries run at once (LimitExceededException), as the account quota.
  *
  * Events are made on demand from the clock (the same minute always gives
@@ -719,6 +721,8 @@ interface RunningQuery {
   id: string;
   status: 'Running' | 'Complete' | 'Cancelled' | 'Failed' | 'Timeout';
   polls: number;
+  /** True once the events are scanned and the query run. */
+  ready: boolean;
   startedAt: number;
   finishedAt?: number;
   results: { field: string; value: string }[][];
@@ -922,28 +926,6 @@ export function createFakeCloudWatchLogs(
       );
     }
 
-    // Run it now; GetQueryResults hands it out after the polls.
-    let rows: Row[] = [];
-    let bytes = 0;
-    for (const name of names) {
-      const group = groups.find(g => g.name === name)!;
-      for (const event of groupEvents(
-        group,
-        startTime * 1000,
-        (endTime + 1) * 1000,
-        now(),
-      )) {
-        bytes += Buffer.byteLength(event.raw);
-        rows.push(eventRow(event, name));
-      }
-    }
-    const scanned = rows.length;
-    if (!commands.some(c => c.kind === 'sort' || c.kind === 'stats')) {
-      // Without a sort, newest first as Logs Insights' default.
-      rows.sort((a, b) => Number(b['@timestamp']) - Number(a['@timestamp']));
-    }
-    const result = runQuery(commands, rows);
-    rows = result.rows.slice(0, limit ?? 10_000);
     sequence += 1;
     const id = `${hash(`${sequence}@${now()}`)
       .toString(16)
@@ -953,20 +935,55 @@ export function createFakeCloudWatchLogs(
       .toString(16)
       .padStart(12, '0')
       .slice(-12)}`;
-    stats.bytesScanned += bytes;
-    queries.set(id, {
+    const query: RunningQuery = {
       id,
       status: 'Running',
       polls: 0,
+      ready: false,
       startedAt: now(),
-      results: rows.map((row, i) =>
-        toResultFields(row, commands, `${id}#${i}`),
-      ),
-      statistics: {
-        recordsMatched: result.matched,
-        recordsScanned: scanned,
-        bytesScanned: bytes,
-      },
+      results: [],
+      statistics: { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 },
+    };
+    queries.set(id, query);
+    // Scanned in the background, an hour of events at a time, so that the
+    // fake keeps answering other requests meanwhile (as Logs Insights does).
+    const scan = async () => {
+      const rows: Row[] = [];
+      const from = startTime * 1000;
+      const to = (endTime + 1) * 1000;
+      for (const name of names) {
+        const group = groups.find(g => g.name === name)!;
+        for (let t = from; t < to; t += 3_600_000) {
+          await new Promise(resolve => setImmediate(resolve));
+          if (query.status !== 'Running') return;
+          for (const event of groupEvents(
+            group,
+            t,
+            Math.min(to, t + 3_600_000),
+            now(),
+          )) {
+            const size = Buffer.byteLength(event.raw);
+            query.statistics.bytesScanned += size;
+            stats.bytesScanned += size;
+            rows.push(eventRow(event, name));
+          }
+          query.statistics.recordsScanned = rows.length;
+        }
+      }
+      if (!commands.some(c => c.kind === 'sort' || c.kind === 'stats')) {
+        // Without a sort, newest first as Logs Insights' default.
+        rows.sort((a, b) => Number(b['@timestamp']) - Number(a['@timestamp']));
+      }
+      const result = runQuery(commands, rows);
+      query.results = result.rows
+        .slice(0, limit ?? 10_000)
+        .map((row, i) => toResultFields(row, commands, `${id}#${i}`));
+      query.statistics.recordsMatched = result.matched;
+      query.ready = true;
+    };
+    scan().catch(() => {
+      query.status = 'Failed';
+      query.finishedAt = now();
     });
     return { queryId: id };
   }
@@ -983,21 +1000,20 @@ export function createFakeCloudWatchLogs(
     }
     if (query.status === 'Running') {
       query.polls += 1;
-      if (query.polls > self.pollsUntilComplete) {
+      if (query.ready && query.polls > self.pollsUntilComplete) {
         query.status = 'Complete';
         query.finishedAt = now();
       }
     }
     const done = query.status === 'Complete';
-    const share = done ? 1 : 0.5;
     return {
       queryLanguage: 'CWLI',
       results: done ? query.results : [],
       statistics: {
-        recordsMatched: Math.round(query.statistics.recordsMatched * share),
-        recordsScanned: Math.round(query.statistics.recordsScanned * share),
+        recordsMatched: query.statistics.recordsMatched,
+        recordsScanned: query.statistics.recordsScanned,
         estimatedRecordsSkipped: 0,
-        bytesScanned: Math.round(query.statistics.bytesScanned * share),
+        bytesScanned: query.statistics.bytesScanned,
         estimatedBytesSkipped: 0,
         logGroupsScanned: 1,
       },

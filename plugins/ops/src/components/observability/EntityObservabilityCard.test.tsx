@@ -174,6 +174,28 @@ describe('EntityObservabilityCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows only the error when no refresh has succeeded yet', async () => {
+    await render({
+      getEntityObservability: jest.fn().mockResolvedValue({
+        ...answer,
+        logs: {
+          ...answer.logs!,
+          fetchedAt: undefined,
+          counts: [],
+          topErrors: [],
+          retention: [],
+          stale: false,
+          error: 'CloudWatch Logs at http://x timed out after 10 s',
+        },
+      }),
+    });
+    expect(await screen.findByText(/timed out after 10 s/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: /Errors and warnings/ }),
+    ).toBeNull();
+    expect(screen.queryByText(/No errors in the last day/)).toBeNull();
+  });
+
   it('says the logs are not read yet before the first refresh', async () => {
     await render({
       getEntityObservability: jest.fn().mockResolvedValue({

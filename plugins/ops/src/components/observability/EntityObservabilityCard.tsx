@@ -114,18 +114,19 @@ const WINDOW_NAMES: Record<string, string> = {
 function LogsSection(props: { logs: EntityLogs }) {
   const classes = useStyles();
   const { logs } = props;
-  const notRead = !logs.fetchedAt && !logs.error;
+  const hasData = Boolean(logs.fetchedAt);
   const findings = logs.retention.filter(r => r.verdict !== 'ok');
   const ok = logs.retention.length - findings.length;
   return (
     <>
       <StaleNotice freshness={logs} />
-      {notRead ? (
+      {!hasData && !logs.error && (
         <Typography variant="body2" paragraph>
           The logs of {logs.logGroups.join(', ')} have not been read yet; the
           next refresh reads them.
         </Typography>
-      ) : (
+      )}
+      {hasData && (
         <>
           <Table size="small" aria-label="Errors and warnings in the logs">
             <TableHead>
