@@ -43,6 +43,17 @@ describe('what is configured', () => {
     );
   });
 
+  it('counts a Prometheus job as a capacity source', () => {
+    const job = entity({ 'prometheus.io/job': 'queue-worker' });
+    expect(isCapacityConfigured(job)).toBe(true);
+    expect(describeOpsSetup(job).find(i => i.feature === 'Capacity')).toEqual(
+      expect.objectContaining({
+        configured: true,
+        detail: 'Prometheus job queue-worker',
+      }),
+    );
+  });
+
   it('counts any SLO annotation, not only the spec or availability', () => {
     const latencyOnly = entity({ 'opsportal.dev/slo-latency-p95': '250ms' });
     expect(isSloConfigured(latencyOnly)).toBe(true);

@@ -7,6 +7,7 @@ import {
   ANNOTATION_PAGERDUTY_ESCALATION_POLICY_ID,
   ANNOTATION_PAGERDUTY_SCHEDULE_ID,
   ANNOTATION_PAGERDUTY_SERVICE_ID,
+  ANNOTATION_PROMETHEUS_JOB,
   ANNOTATION_RUNBOOKS,
   ANNOTATION_SLO_AVAILABILITY,
   ANNOTATION_SLO_ERROR_RATE,
@@ -50,13 +51,14 @@ export function isSloConfigured(entity: Entity): boolean {
 
 /**
  * The annotations that give an entity capacity metrics: Container Insights,
- * an ALB target group (with its load balancer, {@link ANNOTATION_ALB}) or
- * SQS queues. @public
+ * an ALB target group (with its load balancer, {@link ANNOTATION_ALB}), SQS
+ * queues or a Prometheus job. @public
  */
 export const CAPACITY_ANNOTATIONS: readonly string[] = [
   ANNOTATION_CONTAINER_SERVICE,
   ANNOTATION_ALB_TARGET_GROUP,
   ANNOTATION_SQS_QUEUE,
+  ANNOTATION_PROMETHEUS_JOB,
 ];
 
 /** Whether the entity has a source of capacity metrics. @public */
@@ -194,6 +196,8 @@ export function describeOpsSetup(entity: Entity): OpsSetupItem[] {
         }`,
       list(ANNOTATION_SQS_QUEUE).length > 0 &&
         `SQS ${list(ANNOTATION_SQS_QUEUE).join(', ')}`,
+      a[ANNOTATION_PROMETHEUS_JOB] &&
+        `Prometheus job ${a[ANNOTATION_PROMETHEUS_JOB]}`,
     ]
       .filter(Boolean)
       .join('; ') ||

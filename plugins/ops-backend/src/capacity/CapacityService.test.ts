@@ -15,6 +15,10 @@ import {
 } from '@internal/fake-upstreams';
 import { CloudWatchProvider } from '@opsportal/plugin-ops-backend-module-cloudwatch';
 import { MetricDataRequest, MetricsProvider } from '@opsportal/plugin-ops-node';
+import {
+  ANNOTATION_PROMETHEUS_JOB,
+  CAPACITY_ANNOTATIONS,
+} from '@opsportal/plugin-ops-common';
 import { Knex } from 'knex';
 import { parseAllDocuments } from 'yaml';
 import { applyDatabaseMigrations } from '../database/migrations';
@@ -28,9 +32,16 @@ const databases = TestDatabases.create({
   ids: ['POSTGRES_15', 'MYSQL_8', 'SQLITE_3'],
 });
 
-/** The example platform's components, as the catalog serves them. */
+/**
+ * The example platform's components with CloudWatch capacity metrics, as
+ * the catalog serves them (those read from Prometheus only are tested in
+ * prometheus.test.ts: this test's provider is CloudWatch alone).
+ */
 function exampleServices(): Entity[] {
   const dir = path.resolve(__dirname, '../../../../examples/services');
+  const cloudWatch = CAPACITY_ANNOTATIONS.filter(
+    a => a !== ANNOTATION_PROMETHEUS_JOB,
+  );
   return fs
     .readdirSync(dir)
     .filter(f => f.endsWith('.yaml'))
@@ -38,7 +49,8 @@ function exampleServices(): Entity[] {
       parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(
         d => d.toJS() as Entity,
       ),
-    );
+    )
+    .filter(e => cloudWatch.some(a => e.metadata.annotations?.[a]));
 }
 
 const DAY = 86_400_000;

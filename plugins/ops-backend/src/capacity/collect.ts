@@ -66,6 +66,8 @@ interface Wanted {
   window: WindowName;
   period: number;
   statistic: string;
+  /** The provider that answers it (`prometheus`); CloudWatch when absent. */
+  provider?: string;
   transform?: (value: number, seconds: number) => number;
 }
 
@@ -199,7 +201,12 @@ export async function collectCapacityData(
           `t${t}m${m}${SUFFIX[w.name]}`,
           w.period,
         );
-        const fingerprint = fingerprintOf(plan.definition.id, w, queries);
+        const fingerprint = fingerprintOf(
+          plan.definition.id,
+          w,
+          queries,
+          plan.source.provider,
+        );
         const key = seriesKey(target.entityRef, plan.definition.id, w.name);
         const chunks = stored.get(key) ?? [];
         const usable = chunks.filter(
@@ -236,6 +243,7 @@ export async function collectCapacityData(
           period: w.period,
           statistic: plan.source.statistic,
           transform: plan.source.transform,
+          ...(plan.source.provider ? { provider: plan.source.provider } : {}),
         });
       }
     });
@@ -259,24 +267,43 @@ export async function collectCapacityData(
   // analysis' series (exactly sized arrays), stored, and dropped before the
   // next is asked for, so that at most one window's raw answer is held.
   for (const w of windows) {
-    const groups = new Map<number, Item[]>();
+    // One request per provider and start: CloudWatch's and Prometheus's
+    // queries go to their own provider.
+    const groups = new Map<string, Item[]>();
     for (const item of items) {
       if (item.window !== w.name) continue;
-      const group = groups.get(item.fetchFrom);
+      const key = `${item.provider ?? ''}|${item.fetchFrom}`;
+      const group = groups.get(key);
       if (group) group.push(item);
-      else groups.set(item.fetchFrom, [item]);
+      else groups.set(key, [item]);
     }
-    for (const [fetchFrom, group] of groups) {
+    for (const group of groups.values()) {
+      const { fetchFrom, provider: providerId } = group[0];
       const chunks: SeriesChunk[] = [];
       const byId = new Map(group.map(item => [item.resultId, item]));
+      const request = {
+        queries: group.flatMap(item => item.queries),
+        start: new Date(fetchFrom),
+        end: new Date(w.end),
+        ...(providerId ? { provider: providerId } : { region: options.region }),
+        signal: options.signal,
+      };
       let answers: MetricSeries[] | undefined =
         fetchFrom < w.end
-          ? await provider.getMetricData({
-              queries: group.flatMap(item => item.queries),
-              start: new Date(fetchFrom),
-              end: new Date(w.end),
-              region: options.region,
-              signal: options.signal,
+          ? await provider.getMetricData(request).catch(error => {
+              // CloudWatch's failure fails the batch, which keeps its last
+              // good analyses. Another provider's (Prometheus down, or its
+              // module not installed) fails only the metrics read from it.
+              if (!providerId) throw error;
+              const message =
+                error instanceof Error ? error.message : String(error);
+              return group.map(item => ({
+                id: item.resultId,
+                timestamps: [],
+                values: [],
+                status: 'InternalError' as const,
+                messages: [message],
+              }));
             })
           : // Everything is stored (a refresh within the same period).
             group.map(item => ({
@@ -386,6 +413,7 @@ function fingerprintOf(
   metricId: string,
   w: Window,
   queries: MetricQuery[],
+  provider?: string,
 ): string {
   const ids = new Map(queries.map((q, i) => [q.id, `q${i}`]));
   const rename = (text: string) =>
@@ -403,6 +431,9 @@ function fingerprintOf(
         metricId,
         window: w.name,
         period: w.period,
+        // Stored values are kept per provider (CloudWatch's fingerprints
+        // are unchanged: the key is absent for them).
+        ...(provider ? { provider } : {}),
         shape,
       }),
     )

@@ -51,7 +51,30 @@ export interface CapacityConfig {
   rules: Record<string, Partial<CapacityRule> & { enabled?: boolean }>;
   customMetrics: CustomMetricConfig[];
   autoscaling: AutoscalingBounds;
+  /**
+   * PromQL per built-in metric id for entities with `prometheus.io/job`
+   * (`ops.capacity.prometheus.queries`): `$selector` stands for the
+   * entity's label matchers, `$period` for the period. A metric the
+   * entity's CloudWatch annotations give is read from CloudWatch.
+   */
+  prometheus: Record<string, string>;
 }
+
+/**
+ * The capacity metrics read from Prometheus by default: request rate and
+ * latency percentiles from the usual HTTP client-library metrics. CPU,
+ * memory, network and replicas have no metric every setup exports in the
+ * built-in units (percent of the limit...), so they are configured.
+ */
+export const DEFAULT_PROMETHEUS_CAPACITY_QUERIES: Record<string, string> = {
+  requestRate: 'sum(rate(http_requests_total{$selector}[$period]))',
+  latencyP50:
+    'histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{$selector}[$period])))',
+  latencyP95:
+    'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{$selector}[$period])))',
+  latencyP99:
+    'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{$selector}[$period])))',
+};
 
 const UNITS: CapacityUnit[] = [
   'percent',
@@ -147,8 +170,28 @@ export function readCapacityConfig(root: Config): CapacityConfig {
     source: 'config',
   };
 
+  const prometheus = { ...DEFAULT_PROMETHEUS_CAPACITY_QUERIES };
+  const queries = config?.getOptionalConfig('prometheus.queries');
+  for (const id of queries?.keys() ?? []) {
+    const known = BUILTIN_CAPACITY_METRICS.some(
+      b => b.id === id && b.id !== 'queueDepth',
+    );
+    if (!known) {
+      throw new Error(
+        `ops.capacity.prometheus.queries.${id}: not a capacity metric; use one of ${BUILTIN_CAPACITY_METRICS.filter(
+          b => b.id !== 'queueDepth',
+        )
+          .map(b => b.id)
+          .join(', ')}`,
+      );
+    }
+    // Switched off like the others: ops.capacity.metrics.<id>.enabled: false.
+    prometheus[id] = queries!.getString(id).trim();
+  }
+
   return {
     schedule,
+    prometheus,
     horizonDays: config?.getOptionalNumber('forecastHorizonDays') ?? 180,
     servicesPerBatch: config?.getOptionalNumber('servicesPerBatch') ?? 10,
     lateDataMinutes: Math.max(

@@ -5,6 +5,8 @@ import {
   ANNOTATION_AUTOSCALING,
   ANNOTATION_CLOUDWATCH_REGION,
   ANNOTATION_CONTAINER_SERVICE,
+  ANNOTATION_PROMETHEUS_JOB,
+  ANNOTATION_PROMETHEUS_SELECTOR,
   ANNOTATION_SQS_QUEUE,
   AutoscalingBounds,
   BUILTIN_CAPACITY_METRICS,
@@ -27,8 +29,10 @@ export interface MetricSource {
     prefix: string,
     period: number,
   ): { queries: MetricQuery[]; resultId: string };
-  /** The statistic asked for: `Average`, `Sum`, `p95`, ... */
+  /** The statistic asked for: `Average`, `Sum`, `p95`, ..., `PromQL`. */
   statistic: string;
+  /** The metrics provider that answers it; CloudWatch when absent. */
+  provider?: 'prometheus';
   /**
    * Turns an answered value into the metric's unit (a Sum into a rate),
    * given the seconds it covers: the period's, or for the running period
@@ -105,6 +109,45 @@ function math(
 }
 
 const perSecond = (value: number, seconds: number) => value / seconds;
+
+/** A PromQL string literal. */
+function promqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** One PromQL query, evaluated once per period (`$period`) by the Prometheus module. */
+function prometheusSource(promql: string): MetricSource {
+  return {
+    statistic: 'PromQL',
+    provider: 'prometheus',
+    build: (prefix, period) => ({
+      queries: [{ id: prefix, promql, period, label: promql }],
+      resultId: prefix,
+    }),
+  };
+}
+
+/**
+ * The capacity metrics of an entity's Prometheus job: each configured query
+ * (`ops.capacity.prometheus.queries`) with `$selector` replaced by the
+ * job's label matchers and `opsportal.dev/prometheus-selector`.
+ */
+function prometheusSources(
+  job: string,
+  extra: string | undefined,
+  queries: Record<string, string>,
+): Map<string, MetricSource> {
+  const matchers = [`job=${promqlString(job)}`];
+  const more = extra?.trim().replace(/,+$/, '');
+  if (more) matchers.push(more);
+  const selector = matchers.join(',');
+  return new Map(
+    Object.entries(queries).map(([id, template]) => [
+      id,
+      prometheusSource(template.split('$selector').join(selector)),
+    ]),
+  );
+}
 
 /** Container Insights sources for `<cluster>/<service>` (ECS) or `<cluster>/<namespace>/<service>` (EKS). */
 function containerSources(
@@ -287,6 +330,19 @@ export function capacityTarget(
     sources.set('latencyP50', single(alb('TargetResponseTime'), 'p50'));
     sources.set('latencyP95', single(alb('TargetResponseTime'), 'p95'));
     sources.set('latencyP99', single(alb('TargetResponseTime'), 'p99'));
+  }
+
+  // Prometheus gives the metrics the CloudWatch annotations do not.
+  const job = a[ANNOTATION_PROMETHEUS_JOB]?.trim();
+  if (job) {
+    const prometheus = prometheusSources(
+      job,
+      a[ANNOTATION_PROMETHEUS_SELECTOR],
+      config.prometheus,
+    );
+    for (const [id, source] of prometheus) {
+      if (!sources.has(id)) sources.set(id, source);
+    }
   }
 
   const queues = splitAnnotation(a[ANNOTATION_SQS_QUEUE]);
