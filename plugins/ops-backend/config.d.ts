@@ -192,6 +192,22 @@ export interface Config {
         /** The level the forecast dates; the threshold when left out. */
         limit?: number;
       }>;
+      /**
+       * Capacity metrics from Prometheus for entities with
+       * `prometheus.io/job` (docs/capacity.md, "From Prometheus"); metrics
+       * the entity's CloudWatch annotations give stay on CloudWatch.
+       */
+      prometheus?: {
+        /**
+         * PromQL per built-in metric id (cpu, memory, diskIo, network,
+         * requestRate, latencyP50, latencyP95, latencyP99, replicas), in the
+         * metric's unit and answering one series; `$selector` stands for
+         * the entity's label matchers, `$period` for the period. Default:
+         * requestRate and the latency percentiles from
+         * `http_requests_total` and `http_request_duration_seconds_bucket`.
+         */
+        queries?: { [metricId: string]: string };
+      };
       /** Autoscaling bounds of entities without the opsportal.dev/autoscaling annotation. */
       autoscaling?: {
         /** Pods: default 2–10 replicas at 70 % CPU and 80 % memory. */
