@@ -1,5 +1,6 @@
 import {
   AuthService,
+  CacheService,
   HttpAuthService,
   LoggerService,
   RootConfigService,
@@ -17,6 +18,8 @@ import { readObservabilityLogsConfig } from './config';
 import { LogsService } from './LogsService';
 import { ObservabilityService } from './ObservabilityService';
 import { createObservabilityRouter } from './router';
+import { TracesService } from './traces/TracesService';
+import { DashboardsService } from './dashboards/DashboardsService';
 
 export { ObservabilityService } from './ObservabilityService';
 export { LogsService } from './LogsService';
@@ -33,6 +36,8 @@ export interface ObservabilityFeatureOptions {
   logs?: LogsProvider;
   /** X-Ray (the CloudWatch module). */
   traces?: TracesProvider;
+  /** The plugin's cache (`coreServices.cache`): trace statistics, shared by replicas. */
+  cache?: CacheService;
   /** Grafana (the Grafana module). */
   dashboards?: DashboardsProvider;
 }
@@ -55,12 +60,23 @@ export function createObservabilityFeature(
     config: logsConfig,
     logger: options.logger,
   });
-  // Traces and dashboards are answered by their services when these are
-  // given to the ObservabilityService (`traces`, `dashboards`: anything with
-  // `forEntity(entity)`); without them those parts of the answer are null.
+  // Traces from X-Ray (traces/) and dashboards from Grafana (dashboards/),
+  // read on demand through the plugin's cache.
+  const traces = TracesService.fromConfig(options.config, {
+    provider: options.traces,
+    logger: options.logger,
+    cache: options.cache,
+  });
+  const dashboards = DashboardsService.fromConfig(options.config, {
+    provider: options.dashboards,
+    logger: options.logger,
+    cache: options.cache,
+  });
   const service = new ObservabilityService({
     catalog: options.catalog,
     logs,
+    traces,
+    dashboards,
   });
   const tasks: OpsTask[] = options.logs
     ? shardedTasks({
