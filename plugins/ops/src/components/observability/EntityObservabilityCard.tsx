@@ -3,7 +3,6 @@ import { CodeSnippet } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
-import MuiLink from '@material-ui/core/Link';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -15,14 +14,15 @@ import {
   ANNOTATION_GRAFANA_DASHBOARD_SELECTOR,
   ANNOTATION_LOG_GROUPS,
   ANNOTATION_XRAY_SERVICE,
-  EntityDashboards,
   EntityLogs,
-  EntityTraces,
   isObservabilityConfigured,
 } from '@opsportal/plugin-ops-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { opsApiRef } from '../../api';
 import { OpsCard, StaleNotice } from '../shared';
+import { DashboardsSection } from './DashboardsSection';
+import { ExternalLink, plainLogText } from './format';
+import { TracesSection } from './TracesSection';
 
 const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(2) },
@@ -36,44 +36,13 @@ const useStyles = makeStyles(theme => ({
   list: { margin: 0, paddingLeft: theme.spacing(2.5) },
 }));
 
-/** Control characters, and direction marks and overrides. */
-const UNSHOWN = new RegExp(
-  `[${String.fromCharCode(0)}-${String.fromCharCode(
-    0x1f,
-  )}\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]`,
-);
-
 /** Longest error message shown whole; longer ones are cut, the whole in the tooltip. */
 const MESSAGE_CHARS = 160;
-
-/**
- * Log text as plain, single-line text: control characters and the
- * direction overrides that could make a message read as something else
- * become spaces (React escapes the rest).
- */
-export function plainLogText(text: string): string {
-  return Array.from(text, c => (UNSHOWN.test(c) ? ' ' : c))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 function truncate(text: string): string {
   return text.length > MESSAGE_CHARS
     ? `${text.slice(0, MESSAGE_CHARS - 1)}…`
     : text;
-}
-
-function ExternalLink(props: { href: string; children: string }) {
-  return (
-    <MuiLink href={props.href} target="_blank" rel="noopener noreferrer">
-      {props.children}
-      <Typography variant="srOnly" component="span">
-        {' '}
-        (opens in a new tab)
-      </Typography>
-    </MuiLink>
-  );
 }
 
 const SETUP_YAML = `metadata:
@@ -240,110 +209,6 @@ function LogsSection(props: { logs: EntityLogs }) {
   );
 }
 
-function ms(seconds: number | null): string {
-  return seconds === null ? '–' : `${Math.round(seconds * 1000)} ms`;
-}
-
-function percent(share: number | null): string {
-  return share === null ? '–' : `${(share * 100).toFixed(2)} %`;
-}
-
-function TracesSection(props: { traces: EntityTraces }) {
-  const classes = useStyles();
-  const { traces } = props;
-  return (
-    <>
-      <StaleNotice freshness={traces} />
-      <ul className={classes.list} aria-label="X-Ray links">
-        <li>
-          <ExternalLink href={traces.tracesUrl}>Traces</ExternalLink>
-        </li>
-        <li>
-          <ExternalLink href={traces.faultTracesUrl}>
-            Traces with errors or faults
-          </ExternalLink>
-        </li>
-        <li>
-          <ExternalLink href={traces.serviceMapUrl}>Service map</ExternalLink>
-        </li>
-      </ul>
-      {traces.stats && traces.stats.length > 0 && (
-        <Table
-          size="small"
-          aria-label={`Latency and fault rate over the last ${
-            traces.statsWindow === '1h' ? 'hour' : traces.statsWindow ?? 'hour'
-          }`}
-          className={classes.section}
-        >
-          <TableHead>
-            <TableRow>
-              <TableCell component="th" scope="col">
-                Service
-              </TableCell>
-              <TableCell component="th" scope="col" align="right">
-                p50
-              </TableCell>
-              <TableCell component="th" scope="col" align="right">
-                p95
-              </TableCell>
-              <TableCell component="th" scope="col" align="right">
-                p99
-              </TableCell>
-              <TableCell component="th" scope="col" align="right">
-                Fault rate
-              </TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {traces.stats.map(s => (
-              <TableRow key={s.name}>
-                <TableCell component="th" scope="row">
-                  {s.name}
-                </TableCell>
-                <TableCell align="right">{ms(s.latency.p50)}</TableCell>
-                <TableCell align="right">{ms(s.latency.p95)}</TableCell>
-                <TableCell align="right">{ms(s.latency.p99)}</TableCell>
-                <TableCell align="right">{percent(s.faultRate)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
-    </>
-  );
-}
-
-function DashboardsSection(props: { dashboards: EntityDashboards }) {
-  const classes = useStyles();
-  const { dashboards } = props;
-  return (
-    <>
-      <StaleNotice freshness={dashboards} />
-      {dashboards.dashboards.length === 0 ? (
-        <Typography variant="body2" color="textSecondary">
-          {dashboards.selector && !dashboards.searchConfigured
-            ? 'No Grafana URL is configured, so the dashboard selector is not searched.'
-            : 'No dashboards found.'}
-        </Typography>
-      ) : (
-        <ul className={classes.list} aria-label="Grafana dashboards">
-          {dashboards.dashboards.map(d => (
-            <li key={d.url}>
-              <ExternalLink href={d.url}>{plainLogText(d.title)}</ExternalLink>
-              {d.folder && (
-                <Typography variant="caption" color="textSecondary">
-                  {' '}
-                  in {d.folder}
-                </Typography>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
-  );
-}
-
 /**
  * An entity's logs (error and warning counts, top error messages,
  * retention, a Logs Insights link), traces (X-Ray links, latency and fault
@@ -402,14 +267,7 @@ export function EntityObservabilityCard() {
             >
               Traces
             </Typography>
-            {value.traces ? (
-              <TracesSection traces={value.traces} />
-            ) : (
-              <Missing
-                what="X-Ray service"
-                annotation={ANNOTATION_XRAY_SERVICE}
-              />
-            )}
+            <TracesSection traces={value.traces} />
           </section>
           <section
             aria-labelledby="ops-observability-dashboards"
@@ -422,14 +280,7 @@ export function EntityObservabilityCard() {
             >
               Dashboards
             </Typography>
-            {value.dashboards ? (
-              <DashboardsSection dashboards={value.dashboards} />
-            ) : (
-              <Missing
-                what="Grafana dashboards"
-                annotation={ANNOTATION_GRAFANA_DASHBOARD_SELECTOR}
-              />
-            )}
+            <DashboardsSection dashboards={value.dashboards} />
           </section>
         </>
       )}

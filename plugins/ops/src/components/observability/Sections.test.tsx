@@ -31,7 +31,7 @@ describe('TracesSection', () => {
       />,
     );
     const link = screen.getByRole('link', {
-      name: /Traces of order-service with errors or faults/,
+      name: /Traces with errors or faults \(order-service\)/,
     });
     expect(link).toHaveAttribute('rel', 'noopener noreferrer');
     expect(
@@ -39,6 +39,43 @@ describe('TracesSection', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '512 ms' })).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '2.50 %' })).toBeInTheDocument();
+  });
+
+  it('says when there are no traces, and when statistics need the provider', async () => {
+    const base = {
+      services: ['order-service'],
+      region: 'us-east-1',
+      tracesUrl: 'https://console.aws.amazon.com/xray/traces',
+      faultTracesUrl: 'https://console.aws.amazon.com/xray/traces?f',
+      serviceMapUrl: 'https://console.aws.amazon.com/xray/map',
+      stale: false,
+    };
+    const { unmount } = await renderInTestApp(
+      <TracesSection
+        traces={{
+          ...base,
+          statsWindow: '1h',
+          stats: [
+            {
+              name: 'order-service',
+              requests: 0,
+              faultRate: null,
+              errorRate: null,
+              latency: { p50: null, p95: null, p99: null },
+            },
+          ],
+        }}
+      />,
+    );
+    expect(
+      screen.getByText('No traces of order-service in the last hour.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table')).toBeNull();
+    unmount();
+    await renderInTestApp(<TracesSection traces={base} />);
+    expect(
+      screen.getByText(/need the X-Ray traces provider/),
+    ).toBeInTheDocument();
   });
 
   it('asks for the annotation without traces', async () => {
@@ -101,5 +138,6 @@ describe('DashboardsSection', () => {
     expect(
       screen.getByText(/Grafana search is not configured/),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/No dashboards match/)).toBeNull();
   });
 });
