@@ -626,6 +626,30 @@ export interface Config {
         /** Field of the JSON log events that holds the message. Default `message`. */
         messageField?: string;
       };
+      /**
+       * Traces of entities with `opsportal.dev/xray-service`: X-Ray console
+       * links, and the last hour's latency and fault rate from X-Ray's
+       * service graph (needs the CloudWatch module's traces provider).
+       * Out-of-range values stop startup with the key named.
+       */
+      traces?: {
+        /** Seconds the statistics are served before X-Ray is asked again, 10 to 86400. Default 300. */
+        cacheSeconds?: number;
+        /** Seconds one read of the service graph may take, 1 to 300. Default 20. */
+        timeoutSeconds?: number;
+      };
+      /**
+       * Dashboards of entities with `grafana/dashboard-selector` or
+       * `grafana/overview-dashboard` (searches need the Grafana module and
+       * `ops.grafana.baseUrl`). Out-of-range values stop startup with the
+       * key named.
+       */
+      dashboards?: {
+        /** Seconds a search's result is served before Grafana is asked again, 10 to 86400. Default 600. */
+        cacheSeconds?: number;
+        /** Dashboards shown per entity at most, 1 to 1000. Default 50. */
+        maxDashboards?: number;
+      };
     };
     /**
      * Business metrics (docs/business-metrics.md): each a CloudWatch metric
