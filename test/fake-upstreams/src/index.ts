@@ -11,10 +11,7 @@ export type {
   CloudWatchFault,
   CloudWatchStats,
 } from './cloudwatch/server';
-export {
-  createFakeCloudWatchLogs,
-  platformLogGroups,
-} from './cloudwatch/logs';
+export { createFakeCloudWatchLogs, platformLogGroups } from './cloudwatch/logs';
 export type {
   FakeCloudWatchLogs,
   FakeCloudWatchLogsOptions,
