@@ -115,7 +115,8 @@ test('the capacity review ranks search-service first and exports CSV', async ({
   const { readFile } = await import('node:fs/promises');
   const csv = await readFile(path!, 'utf8');
   const lines = csv.trim().split('\r\n');
-  expect(lines).toHaveLength(6);
+  // The header and the six services of the table.
+  expect(lines).toHaveLength(7);
   expect(lines[1]).toMatch(
     /^1,Search Service,component:default\/search-service,CPU utilisation,percent,/,
   );
