@@ -11,7 +11,6 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
   Alarm,
   AlarmFilter,
@@ -27,6 +26,7 @@ import {
   RequestBudget,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
+import { readAwsClientSettings } from './awsSettings';
 import { describeCloudWatchError, isRefusal } from './errors';
 
 /** How long a refused query is answered with its refusal without asking CloudWatch again. */
@@ -96,26 +96,18 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
     config: Config,
     options: { logger: LoggerService },
   ): Promise<CloudWatchProvider> {
-    const cw = config.getOptionalConfig('ops.cloudwatch');
-    const accountId = cw?.getOptionalString('accountId');
-    let credentials: CloudWatchProviderOptions['credentials'];
-    if (config.has('aws')) {
-      const manager = DefaultAwsCredentialsManager.fromConfig(config);
-      credentials = (
-        await manager.getCredentialProvider(accountId ? { accountId } : {})
-      ).sdkCredentialProvider;
-    }
+    const aws = await readAwsClientSettings(config);
     return new CloudWatchProvider({
-      region: cw?.getOptionalString('region') ?? 'us-east-1',
-      endpoint: cw?.getOptionalString('endpoint'),
-      credentials,
-      maxAttempts: cw?.getOptionalNumber('maxAttempts') ?? 5,
-      requestTimeoutMs: cw?.getOptionalNumber('requestTimeoutMs') ?? 10_000,
-      concurrency: cw?.getOptionalNumber('concurrency') ?? 4,
+      region: aws.region,
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+      maxAttempts: aws.maxAttempts,
+      requestTimeoutMs: aws.requestTimeoutMs,
+      concurrency: aws.concurrency,
       tagsCacheMs:
-        (cw?.getOptionalNumber('alarmTagsCacheSeconds') ?? 3600) * 1000,
+        (aws.config?.getOptionalNumber('alarmTagsCacheSeconds') ?? 3600) * 1000,
       logger: options.logger,
-      getMetricDataBudget: budgetFromConfig(cw),
+      getMetricDataBudget: budgetFromConfig(aws.config),
     });
   }
 

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import {
   LogGroupInfo,
   LogQueryRequest,
@@ -19,6 +18,7 @@ import {
   mapWithConcurrency,
 } from '@opsportal/plugin-ops-node';
 import { describeCloudWatchError } from './errors';
+import { readAwsClientSettings } from './awsSettings';
 
 /** Logs Insights takes up to 50 log groups a query. */
 const MAX_LOG_GROUPS = 50;
@@ -94,22 +94,14 @@ export class CloudWatchLogsProvider implements LogsProvider {
     config: Config,
     options: { logger: LoggerService },
   ): Promise<CloudWatchLogsProvider> {
-    const cw = config.getOptionalConfig('ops.cloudwatch');
-    const accountId = cw?.getOptionalString('accountId');
-    let credentials: CloudWatchLogsProviderOptions['credentials'];
-    if (config.has('aws')) {
-      const manager = DefaultAwsCredentialsManager.fromConfig(config);
-      credentials = (
-        await manager.getCredentialProvider(accountId ? { accountId } : {})
-      ).sdkCredentialProvider;
-    }
+    const aws = await readAwsClientSettings(config);
     return new CloudWatchLogsProvider({
-      region: cw?.getOptionalString('region') ?? 'us-east-1',
-      endpoint: cw?.getOptionalString('endpoint'),
-      credentials,
-      maxAttempts: cw?.getOptionalNumber('maxAttempts') ?? 5,
-      requestTimeoutMs: cw?.getOptionalNumber('requestTimeoutMs') ?? 10_000,
-      concurrency: cw?.getOptionalNumber('concurrency') ?? 4,
+      region: aws.region,
+      endpoint: aws.endpoint,
+      credentials: aws.credentials,
+      maxAttempts: aws.maxAttempts,
+      requestTimeoutMs: aws.requestTimeoutMs,
+      concurrency: aws.concurrency,
       logger: options.logger,
     });
   }

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-xray';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { TraceServiceStats, TracesProvider } from '@opsportal/plugin-ops-node';
+import { readAwsClientSettings } from './awsSettings';
 import { describeCloudWatchError } from './errors';
 import {
   HistogramBucket,
@@ -59,23 +59,13 @@ export class XRayTracesProvider implements TracesProvider {
     config: Config,
     options: { logger: LoggerService },
   ): Promise<XRayTracesProvider> {
-    const cw = config.getOptionalConfig('ops.cloudwatch');
-    const accountId = cw?.getOptionalString('accountId');
-    let credentials: XRayTracesProviderOptions['credentials'];
-    if (config.has('aws')) {
-      const manager = DefaultAwsCredentialsManager.fromConfig(config);
-      credentials = (
-        await manager.getCredentialProvider(accountId ? { accountId } : {})
-      ).sdkCredentialProvider;
-    }
+    const aws = await readAwsClientSettings(config);
     return new XRayTracesProvider({
-      region: cw?.getOptionalString('region') ?? 'us-east-1',
-      endpoint:
-        cw?.getOptionalString('xray.endpoint') ??
-        cw?.getOptionalString('endpoint'),
-      credentials,
-      maxAttempts: cw?.getOptionalNumber('maxAttempts') ?? 5,
-      requestTimeoutMs: cw?.getOptionalNumber('requestTimeoutMs') ?? 10_000,
+      region: aws.region,
+      endpoint: aws.config?.getOptionalString('xray.endpoint') ?? aws.endpoint,
+      credentials: aws.credentials,
+      maxAttempts: aws.maxAttempts,
+      requestTimeoutMs: aws.requestTimeoutMs,
       logger: options.logger,
     });
   }
