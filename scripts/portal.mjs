@@ -350,7 +350,8 @@ function ensureChromium() {
   return chromium;
 }
 
-async function e2e() {
+/** `node scripts/portal.mjs e2e [spec ...]`: all specs, or only the named ones. */
+async function e2e(specs = process.argv.slice(3)) {
   const chromium = ensureChromium();
   const p = ports();
   log('Production build of the app');
@@ -371,7 +372,7 @@ async function e2e() {
   await waitForHttp(`${baseUrl}/api/ops/health`, 240, 'the backend');
   await waitForHttp(`${baseUrl}/`, 60, 'the app');
   log('End-to-end tests in Chromium');
-  const ok = yarn(['test:e2e'], {
+  const ok = yarn(['test:e2e', ...specs], {
     env: toolEnv({
       PLAYWRIGHT_URL: baseUrl,
       CHROMIUM_PATH: chromium,
@@ -441,7 +442,7 @@ async function test() {
       BACKSTAGE_TEST_DISABLE_DOCKER: '1',
     }),
   });
-  await e2e();
+  await e2e([]);
   log(`All tests passed in ${((Date.now() - started) / 60000).toFixed(1)} min`);
 }
 
