@@ -23,8 +23,10 @@ import { createCapacityFeature } from './capacity';
 import { createSecurityFeature } from './security';
 import { createBusinessFeature } from './business';
 import { createOverviewFeature } from './overview';
+import { createHomeFeature } from './home';
 import { createObservabilityFeature } from './observability';
 import { createReviewsFeature } from './reviews';
+import { createReadinessFeature } from './readiness';
 import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
@@ -222,6 +224,17 @@ export const opsPlugin = createBackendPlugin({
           kpis: kpis.service,
         });
 
+        // The home page cards of the signed-in user (docs/home.md), read
+        // through the services above.
+        const home = createHomeFeature({
+          ...featureDeps,
+          oncall: oncall.service,
+          changes: changes.service,
+          incidents: incidents.service,
+          reviews: reviews.service,
+          slo: slo.service,
+        });
+
         // Actions for AI assistants and other clients of Backstage's actions
         // registry (served as MCP tools by @backstage/plugin-mcp-actions-backend,
         // docs/mcp.md), read and written through the services above.
@@ -244,6 +257,18 @@ export const opsPlugin = createBackendPlugin({
           alarms: providers.alarmsProvider(),
         });
 
+        // Operational readiness facts for scorecards (Tech Insights,
+        // docs/tech-insights.md), read through the services above with the
+        // plugin's own credentials; service callers only.
+        const readinessFacts = createReadinessFeature({
+          ...featureDeps,
+          slo: slo.service,
+          oncall: oncall.service,
+          runbooks: runbooks.service,
+          capacity: capacity.service,
+          changes: changes.service,
+        });
+
         const features = [
           runbooks,
           changes,
@@ -258,9 +283,11 @@ export const opsPlugin = createBackendPlugin({
           security,
           kpis,
           overview,
+          home,
           reviews,
           observability,
           business,
+          readinessFacts,
         ];
         readiness.start();
         await scheduleFeatureTasks(
