@@ -22,5 +22,4 @@ export * from './observability';
 export * from './security';
 export * from './setup';
 export * from './business';
-export * from './readiness';
 export * from './home';
