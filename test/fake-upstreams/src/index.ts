@@ -77,6 +77,19 @@ export type {
 } from './prometheus/store';
 export { createPrometheusPlatformStore } from './prometheus/platform';
 export { createPlatformAccount } from './pagerduty/data';
+export { startFakeSlack, FAKE_SLACK_TOKEN } from './slack/server';
+export type {
+  FakeSlack,
+  FakeSlackMessage,
+  FakeSlackOptions,
+  SlackAttachment,
+} from './slack/server';
+export { exampleWorkspace as exampleSlackWorkspace } from './slack/workspace';
+export type {
+  FakeSlackChannel,
+  FakeSlackUser,
+  FakeSlackWorkspace,
+} from './slack/workspace';
 export type { PagerDutyAccount } from './pagerduty/data';
 export * as platform from './platform';
 export { hash, unit, normal } from './random';
