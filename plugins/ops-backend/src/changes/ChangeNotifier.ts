@@ -48,7 +48,13 @@ export class ChangeNotifier {
           link: `/changes/${change.id}`,
           severity: message.severity,
           topic: 'change-requests',
-          scope: `change-request:${change.id}`,
+          // One scope per version of the change (each transition is a new
+          // version): every event is its own notification. With one scope
+          // per change, Slack's notifications module would edit its earlier
+          // direct message (chat.update) instead of sending a new one, which
+          // pings nobody and which Slack refuses for a message sent to a user
+          // ID (docs/slack.md).
+          scope: `change-request:${change.id}:v${change.version}`,
         },
       });
     } catch (error) {
