@@ -13,3 +13,4 @@ export * from './extensions';
 export * from './changes/permissions';
 export * from './concurrency';
 export * from './budget';
+export * from './telemetry';
