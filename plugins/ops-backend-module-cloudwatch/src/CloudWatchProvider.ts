@@ -24,9 +24,11 @@ import {
   MetricsProviderStats,
   mapWithConcurrency,
   RequestBudget,
+  UpstreamTelemetry,
 } from '@opsportal/plugin-ops-node';
 import { packQueries } from './batching';
 import { readAwsClientSettings } from './awsSettings';
+import { countSdkRequests } from './telemetry';
 import { describeCloudWatchError, isRefusal } from './errors';
 
 /** How long a refused query is answered with its refusal without asking CloudWatch again. */
@@ -48,6 +50,8 @@ export interface CloudWatchProviderOptions {
    */
   maxDatapointsPerPage?: number;
   logger: LoggerService;
+  /** Counts the SDK's requests (`opsportal.upstream.*`, docs/telemetry.md). */
+  telemetry?: UpstreamTelemetry;
   /** How long alarm tags are kept before they are asked for again. Default one hour. */
   tagsCacheMs?: number;
   /** Time source of the tag cache (tests move it). Default `Date.now`. */
@@ -94,7 +98,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
 
   static async fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): Promise<CloudWatchProvider> {
     const aws = await readAwsClientSettings(config);
     return new CloudWatchProvider({
@@ -107,6 +111,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
       tagsCacheMs:
         (aws.config?.getOptionalNumber('alarmTagsCacheSeconds') ?? 3600) * 1000,
       logger: options.logger,
+      telemetry: options.telemetry,
       getMetricDataBudget: budgetFromConfig(aws.config),
     });
   }
@@ -466,6 +471,7 @@ export class CloudWatchProvider implements MetricsProvider, AlarmsProvider {
           connectionTimeout: Math.min(this.options.requestTimeoutMs, 5_000),
         },
       });
+      countSdkRequests(client, 'cloudwatch', this.options.telemetry);
       this.clients.set(key, client);
     }
     return client;

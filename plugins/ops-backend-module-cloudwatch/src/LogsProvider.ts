@@ -16,9 +16,11 @@ import {
   LogQueryResult,
   LogsProvider,
   mapWithConcurrency,
+  UpstreamTelemetry,
 } from '@opsportal/plugin-ops-node';
 import { describeCloudWatchError } from './errors';
 import { readAwsClientSettings } from './awsSettings';
+import { countSdkRequests } from './telemetry';
 
 /** Logs Insights takes up to 50 log groups a query. */
 const MAX_LOG_GROUPS = 50;
@@ -41,6 +43,8 @@ export interface CloudWatchLogsProviderOptions {
   /** Log groups described at once. */
   concurrency: number;
   logger: LoggerService;
+  /** Counts the SDK's requests (`opsportal.upstream.*`, docs/telemetry.md). */
+  telemetry?: UpstreamTelemetry;
   /** First wait between GetQueryResults polls; doubled up to `maxPollIntervalMs`. Default 500. */
   pollIntervalMs?: number;
   /** Longest wait between polls. Default 5000. */
@@ -92,7 +96,7 @@ export class CloudWatchLogsProvider implements LogsProvider {
    */
   static async fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): Promise<CloudWatchLogsProvider> {
     const aws = await readAwsClientSettings(config);
     return new CloudWatchLogsProvider({
@@ -103,6 +107,7 @@ export class CloudWatchLogsProvider implements LogsProvider {
       requestTimeoutMs: aws.requestTimeoutMs,
       concurrency: aws.concurrency,
       logger: options.logger,
+      telemetry: options.telemetry,
     });
   }
 
@@ -298,6 +303,7 @@ export class CloudWatchLogsProvider implements LogsProvider {
           connectionTimeout: Math.min(this.options.requestTimeoutMs, 5_000),
         },
       });
+      countSdkRequests(client, 'logs', this.options.telemetry);
       this.clients.set(key, client);
     }
     return client;

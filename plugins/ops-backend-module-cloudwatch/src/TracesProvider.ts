@@ -7,8 +7,13 @@ import {
 } from '@aws-sdk/client-xray';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { TraceServiceStats, TracesProvider } from '@opsportal/plugin-ops-node';
+import {
+  TraceServiceStats,
+  TracesProvider,
+  UpstreamTelemetry,
+} from '@opsportal/plugin-ops-node';
 import { readAwsClientSettings } from './awsSettings';
+import { countSdkRequests } from './telemetry';
 import { describeCloudWatchError } from './errors';
 import {
   HistogramBucket,
@@ -31,6 +36,8 @@ export interface XRayTracesProviderOptions {
   maxAttempts: number;
   requestTimeoutMs: number;
   logger: LoggerService;
+  /** Counts the SDK's requests (`opsportal.upstream.*`, docs/telemetry.md). */
+  telemetry?: UpstreamTelemetry;
 }
 
 /**
@@ -57,7 +64,7 @@ export class XRayTracesProvider implements TracesProvider {
 
   static async fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): Promise<XRayTracesProvider> {
     const aws = await readAwsClientSettings(config);
     return new XRayTracesProvider({
@@ -67,6 +74,7 @@ export class XRayTracesProvider implements TracesProvider {
       maxAttempts: aws.maxAttempts,
       requestTimeoutMs: aws.requestTimeoutMs,
       logger: options.logger,
+      telemetry: options.telemetry,
     });
   }
 
@@ -162,6 +170,7 @@ export class XRayTracesProvider implements TracesProvider {
           connectionTimeout: Math.min(this.options.requestTimeoutMs, 5_000),
         },
       });
+      countSdkRequests(client, 'xray', this.options.telemetry);
       this.clients.set(region, client);
     }
     return client;

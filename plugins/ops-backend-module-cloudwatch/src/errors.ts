@@ -49,6 +49,15 @@ const REFUSED = new Set([
   'MissingRequiredParameterException',
 ]);
 
+/** True when AWS throttled the request (its throttling error names, or a 429). */
+export function isThrottling(error: unknown): boolean {
+  const e = (error ?? {}) as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  return THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429;
+}
+
 /**
  * True when CloudWatch refused the request as invalid (HTTP 400, a
  * validation error): asking again unchanged cannot help, asking without the

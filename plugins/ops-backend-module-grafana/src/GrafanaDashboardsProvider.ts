@@ -1,7 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { DashboardInfo, DashboardsProvider } from '@opsportal/plugin-ops-node';
+import {
+  DashboardInfo,
+  DashboardsProvider,
+  UpstreamTelemetry,
+  noAnswer,
+} from '@opsportal/plugin-ops-node';
 
 /** Grafana answers at most 5,000 hits a search. */
 export const GRAFANA_MAX_LIMIT = 5000;
@@ -21,6 +26,8 @@ export interface GrafanaDashboardsProviderOptions {
   /** Hits asked for when the caller names no limit. */
   defaultLimit: number;
   logger: LoggerService;
+  /** Counts every search request (`opsportal.upstream.*`, docs/telemetry.md). */
+  telemetry?: UpstreamTelemetry;
 }
 
 /** One hit of Grafana's `/api/search`. */
@@ -56,7 +63,7 @@ export class GrafanaDashboardsProvider implements DashboardsProvider {
   /** The provider `ops.grafana` configures, or undefined without `ops.grafana.baseUrl`. */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): GrafanaDashboardsProvider | undefined {
     const grafana = config.getOptionalConfig('ops.grafana');
     const baseUrl = grafana?.getOptionalString('baseUrl');
@@ -68,6 +75,7 @@ export class GrafanaDashboardsProvider implements DashboardsProvider {
       requestTimeoutMs: grafana.getOptionalNumber('requestTimeoutMs') ?? 10_000,
       defaultLimit: grafana.getOptionalNumber('searchLimit') ?? 100,
       logger: options.logger,
+      telemetry: options.telemetry,
     });
   }
 
@@ -130,8 +138,9 @@ export class GrafanaDashboardsProvider implements DashboardsProvider {
   private async get(url: string, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const telemetry = this.options.telemetry;
     try {
-      return await fetch(url, {
+      const response = await fetch(url, {
         headers: {
           Accept: 'application/json',
           ...(this.options.token
@@ -140,7 +149,10 @@ export class GrafanaDashboardsProvider implements DashboardsProvider {
         },
         signal: combined,
       });
+      telemetry?.request('GET /api/search', { status: response.status });
+      return response;
     } catch (error) {
+      telemetry?.request('GET /api/search', noAnswer(signal, timeout));
       if (signal?.aborted) throw error;
       if (timeout.aborted) {
         throw new ServiceUnavailableError(

@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  createUpstreamTelemetry,
+  opsProvidersExtensionPoint,
+} from '@opsportal/plugin-ops-node';
 import { GrafanaDashboardsProvider } from './GrafanaDashboardsProvider';
 
 /**
@@ -20,10 +24,12 @@ export const opsModuleGrafana = createBackendModule({
         providers: opsProvidersExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
       },
-      async init({ providers, config, logger }) {
+      async init({ providers, config, logger, metrics }) {
         const provider = GrafanaDashboardsProvider.fromConfig(config, {
           logger,
+          telemetry: createUpstreamTelemetry(metrics, 'grafana'),
         });
         if (!provider) {
           logger.info(

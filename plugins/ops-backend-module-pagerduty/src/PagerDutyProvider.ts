@@ -31,6 +31,7 @@ import {
   UpstreamStats,
   mapWithConcurrency,
   systemBudgetClock,
+  UpstreamTelemetry,
 } from '@opsportal/plugin-ops-node';
 import {
   OAuthClientCredentials,
@@ -202,6 +203,8 @@ export interface PagerDutyProviderOptions {
   retryBaseDelayMs?: number;
   /** Longest Events API retry delay in milliseconds. Default 30000. */
   maxRetryDelayMs?: number;
+  /** Counts the Events API requests (the REST ones are counted by the client). */
+  telemetry?: UpstreamTelemetry;
 }
 
 /**
@@ -264,7 +267,7 @@ export class PagerDutyProvider
   /** Builds the provider from `ops.pagerduty`; undefined when it has no credentials. */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): PagerDutyProvider | undefined {
     const pd = config.getOptionalConfig('ops.pagerduty');
     if (!pd) return undefined;
@@ -322,6 +325,7 @@ export class PagerDutyProvider
       maxDelayMs: maxRetryDelayMs,
       logger: options.logger,
       budget: RequestBudget.perMinuteAtMost(rateLimit * share),
+      telemetry: options.telemetry,
     });
     return new PagerDutyProvider({
       client,
@@ -334,6 +338,7 @@ export class PagerDutyProvider
       maxAttempts,
       retryBaseDelayMs,
       maxRetryDelayMs,
+      telemetry: options.telemetry,
     });
   }
 
@@ -690,26 +695,23 @@ export class PagerDutyProvider
   async triggerIncident(
     trigger: IncidentTrigger,
   ): Promise<{ dedupKey: string }> {
-    const response = await fetch(
-      `${this.options.eventsBaseUrl.replace(/\/+$/, '')}/v2/enqueue`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          routing_key: trigger.routingKey,
-          event_action: 'trigger',
-          dedup_key: trigger.dedupKey,
-          payload: {
-            summary: trigger.summary,
-            source: trigger.source,
-            severity: trigger.severity,
-            custom_details: { triggered_by: trigger.triggeredBy },
-          },
-          client: 'Ops portal',
-        }),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      },
-    );
+    const response = await this.eventsFetch('/v2/enqueue', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        routing_key: trigger.routingKey,
+        event_action: 'trigger',
+        dedup_key: trigger.dedupKey,
+        payload: {
+          summary: trigger.summary,
+          source: trigger.source,
+          severity: trigger.severity,
+          custom_details: { triggered_by: trigger.triggeredBy },
+        },
+        client: 'Ops portal',
+      }),
+      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+    });
     const body = await response.json().catch(() => undefined);
     if (response.status !== 202 || typeof body?.dedup_key !== 'string') {
       throw new PagerDutyError(
@@ -928,6 +930,26 @@ export class PagerDutyProvider
     await this.enqueue('/v2/change/enqueue', body);
   }
 
+  /** One Events API request, counted (`opsportal.upstream.requests`). */
+  private async eventsFetch(path: string, init: RequestInit) {
+    const operation = `POST ${path}`;
+    const telemetry = this.options.telemetry;
+    try {
+      const response = await fetch(
+        `${this.options.eventsBaseUrl.replace(/\/+$/, '')}${path}`,
+        init,
+      );
+      telemetry?.request(operation, { status: response.status });
+      return response;
+    } catch (error) {
+      telemetry?.request(operation, {
+        failure:
+          (error as Error)?.name === 'TimeoutError' ? 'timeout' : 'unreachable',
+      });
+      throw error;
+    }
+  }
+
   /** POST to the Events API v2 (no REST credentials: the routing key is the credential). */
   private async enqueue(
     path: string,
@@ -943,15 +965,12 @@ export class PagerDutyProvider
       let status = 0;
       let answer: any;
       try {
-        const response = await fetch(
-          `${this.options.eventsBaseUrl.replace(/\/+$/, '')}${path}`,
-          {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-            signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-          },
-        );
+        const response = await this.eventsFetch(path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        });
         status = response.status;
         answer = await response.json().catch(() => undefined);
       } catch (error) {

@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  createUpstreamTelemetry,
+  opsProvidersExtensionPoint,
+} from '@opsportal/plugin-ops-node';
 import { PagerDutyProvider } from './PagerDutyProvider';
 
 /**
@@ -20,9 +24,13 @@ export const opsModulePagerDuty = createBackendModule({
         providers: opsProvidersExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
       },
-      async init({ providers, config, logger }) {
-        const provider = PagerDutyProvider.fromConfig(config, { logger });
+      async init({ providers, config, logger, metrics }) {
+        const provider = PagerDutyProvider.fromConfig(config, {
+          logger,
+          telemetry: createUpstreamTelemetry(metrics, 'pagerduty'),
+        });
         if (!provider) {
           logger.warn(
             'ops.pagerduty has no token or OAuth client: no on-call or incident data',

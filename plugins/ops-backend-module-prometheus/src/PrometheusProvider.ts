@@ -10,6 +10,8 @@ import {
   MetricsProviderStats,
   mapWithConcurrency,
   systemBudgetClock,
+  UpstreamTelemetry,
+  noAnswer,
 } from '@opsportal/plugin-ops-node';
 import { Limiter } from './limiter';
 
@@ -52,6 +54,8 @@ export interface PrometheusProviderOptions {
    */
   maxRetryWaitMs?: number;
   logger: LoggerService;
+  /** Counts every query_range request (`opsportal.upstream.*`, docs/telemetry.md). */
+  telemetry?: UpstreamTelemetry;
   /** What waits between attempts (tests pass one that does not sleep). Default: the system clock. */
   clock?: BudgetClock;
 }
@@ -130,7 +134,7 @@ export class PrometheusProvider implements MetricsProvider {
    */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService },
+    options: { logger: LoggerService; telemetry?: UpstreamTelemetry },
   ): PrometheusProvider | undefined {
     const prom = config.getOptionalConfig('ops.prometheus');
     const baseUrl = prom?.getOptionalString('baseUrl');
@@ -195,6 +199,7 @@ export class PrometheusProvider implements MetricsProvider {
       maxPointsPerSeries: maxPoints,
       concurrency: positive('concurrency', true),
       logger: options.logger,
+      telemetry: options.telemetry,
     });
   }
 
@@ -471,8 +476,15 @@ export class PrometheusProvider implements MetricsProvider {
         signal: combined,
       });
       const text = await response.text();
+      this.options.telemetry?.request('POST /api/v1/query_range', {
+        status: response.status,
+      });
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
+      this.options.telemetry?.request(
+        'POST /api/v1/query_range',
+        noAnswer(signal, timeout),
+      );
       if (signal?.aborted) throw signal.reason;
       const where = `Prometheus at ${this.options.baseUrl}`;
       if (timeout.aborted) {

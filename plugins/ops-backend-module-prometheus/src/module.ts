@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { opsProvidersExtensionPoint } from '@opsportal/plugin-ops-node';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  createUpstreamTelemetry,
+  opsProvidersExtensionPoint,
+} from '@opsportal/plugin-ops-node';
 import { PrometheusProvider } from './PrometheusProvider';
 
 /**
@@ -20,9 +24,13 @@ export const opsModulePrometheus = createBackendModule({
         providers: opsProvidersExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
       },
-      async init({ providers, config, logger }) {
-        const provider = PrometheusProvider.fromConfig(config, { logger });
+      async init({ providers, config, logger, metrics }) {
+        const provider = PrometheusProvider.fromConfig(config, {
+          logger,
+          telemetry: createUpstreamTelemetry(metrics, 'prometheus'),
+        });
         if (!provider) return;
         providers.addMetricsProvider(provider);
         logger.info(

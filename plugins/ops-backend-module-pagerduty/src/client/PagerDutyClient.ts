@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  noUpstreamTelemetry,
   RequestBudget,
+  restOperation,
   systemBudgetClock,
   UpstreamStats,
+  UpstreamTelemetry,
+  noAnswer,
 } from '@opsportal/plugin-ops-node';
 import { PagerDutyAuth } from './auth';
 import { PagerDutyError } from './errors';
@@ -29,6 +33,11 @@ export interface PagerDutyClientOptions {
    * requests are counted against it without waiting. Unbounded when absent.
    */
   budget?: RequestBudget;
+  /**
+   * Counts every attempt and its outcome, 429s and pauses for a used-up
+   * rate-limit window (`opsportal.upstream.*`, docs/telemetry.md).
+   */
+  telemetry?: UpstreamTelemetry;
 }
 
 /**
@@ -91,7 +100,11 @@ export class PagerDutyClient {
   /** Until when the rate-limit window is used up (epoch ms). */
   private pausedUntil = 0;
 
-  constructor(private readonly options: PagerDutyClientOptions) {}
+  private readonly telemetry: UpstreamTelemetry;
+
+  constructor(private readonly options: PagerDutyClientOptions) {
+    this.telemetry = options.telemetry ?? noUpstreamTelemetry;
+  }
 
   stats(): UpstreamStats {
     return { ...this.counters };
@@ -196,8 +209,9 @@ export class PagerDutyClient {
     const { path, signal, priority, maxAttempts } = req;
     let lastError: PagerDutyError | undefined;
     let refreshed = false;
+    const operation = restOperation(req.method, path);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      await this.waitForRateLimit(signal);
+      await this.waitForRateLimit(operation, signal);
       if (this.options.budget) {
         if (priority === 'interactive') this.options.budget.spend();
         else await this.options.budget.take(signal);
@@ -293,10 +307,11 @@ export class PagerDutyClient {
     return Math.round(base * (0.75 + Math.random() * 0.5));
   }
 
-  private async waitForRateLimit(signal?: AbortSignal) {
+  private async waitForRateLimit(operation: string, signal?: AbortSignal) {
     const wait = this.pausedUntil - Date.now();
     if (wait > 0) {
       this.counters.throttled += 1;
+      this.telemetry.paused(operation);
       await sleep(Math.min(wait, this.options.maxDelayMs), signal);
     }
   }
@@ -335,6 +350,7 @@ export class PagerDutyClient {
       }
   > {
     const { path, url, signal } = req;
+    const operation = restOperation(req.method, path);
     this.counters.requests += 1;
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -353,8 +369,9 @@ export class PagerDutyClient {
       });
       text = await response.text();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
       const timedOut = timeout.aborted;
+      this.telemetry.request(operation, noAnswer(signal, timeout));
+      if (signal?.aborted) throw signal.reason;
       return {
         ok: false,
         retry: 'if-safe',
@@ -370,6 +387,7 @@ export class PagerDutyClient {
       };
     }
 
+    this.telemetry.request(operation, { status: response.status });
     this.noteRateLimit(response.headers);
     if (response.ok) {
       // 204 No Content (a DELETE) has no body to read.
