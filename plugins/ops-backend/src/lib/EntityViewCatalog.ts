@@ -98,6 +98,8 @@ export class EntityViewCatalog {
       entityTtlSeconds?: number;
       maxEntities?: number;
       now?: () => number;
+      /** Told of each user lookup: answered from memory or asked (`opsportal.cache.requests`). */
+      onLookup?: (hit: boolean) => void;
     },
   ) {
     this.ttlMs =
@@ -155,10 +157,14 @@ export class EntityViewCatalog {
     const id = `${user}\u0000${entityRef.toLocaleLowerCase('en-US')}`;
     const now = this.now();
     const entry = this.entries.get(id);
-    if (entry && entry.expiresAt > now) return entry.entity;
+    if (entry && entry.expiresAt > now) {
+      this.options.onLookup?.(true);
+      return entry.entity;
+    }
     if (entry) this.entries.delete(id);
 
     let pending = this.inFlight.get(id);
+    this.options.onLookup?.(pending !== undefined);
     if (!pending) {
       pending = this.ask(entityRef, options.credentials, id).finally(() =>
         this.inFlight.delete(id),

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { deepFreeze } from './viewResponse';
+import type { CacheTelemetry } from './telemetry';
 import {
   SnapshotHistoryEntry,
   SnapshotStore,
@@ -71,6 +72,7 @@ export class SnapshotReadCache implements SnapshotStore {
   private readonly revalidateMs: number;
   private readonly maxChars: number;
   private readonly now: () => number;
+  private readonly telemetry?: CacheTelemetry;
 
   constructor(
     private readonly inner: SnapshotStore,
@@ -79,8 +81,11 @@ export class SnapshotReadCache implements SnapshotStore {
       revalidateMs?: number;
       maxChars?: number;
       now?: () => number;
+      /** Counts lookups (hit or miss) and the snapshots a refresh run writes. */
+      telemetry?: CacheTelemetry;
     } = {},
   ) {
+    this.telemetry = options.telemetry;
     this.revalidateMs =
       options.revalidateMs ?? SNAPSHOT_CACHE_DEFAULTS.revalidateMs;
     this.maxChars = options.maxChars ?? SNAPSHOT_CACHE_DEFAULTS.maxChars;
@@ -100,6 +105,7 @@ export class SnapshotReadCache implements SnapshotStore {
     const entry = this.entries.get(id);
     const now = this.now();
     if (entry && now - entry.checkedAt < this.revalidateMs) {
+      this.telemetry?.cacheRequest('snapshot', true);
       return entry.snapshot as StoredSnapshot<T>;
     }
     let row: VersionRow | undefined;
@@ -114,18 +120,22 @@ export class SnapshotReadCache implements SnapshotStore {
         )) as VersionRow | undefined;
     } catch {
       // The wrapped store knows what to serve while the database is down.
+      this.telemetry?.cacheRequest('snapshot', false);
       return this.inner.get<T>(kind, key);
     }
     if (!row) {
+      this.telemetry?.cacheRequest('snapshot', false);
       this.drop(id);
       return undefined;
     }
     const version = versionOf(row);
     if (entry && entry.version === version) {
+      this.telemetry?.cacheRequest('snapshot', true);
       entry.checkedAt = now;
       this.touch(id, entry);
       return entry.snapshot as StoredSnapshot<T>;
     }
+    this.telemetry?.cacheRequest('snapshot', false);
     // Version first, then the data: a row that changes in between is read
     // newer than its version says, and read again at the next check, never
     // the other way round.
@@ -158,6 +168,7 @@ export class SnapshotReadCache implements SnapshotStore {
   ) {
     try {
       await this.inner.put<T>(kind, key, data, options);
+      this.telemetry?.snapshotWritten(true);
     } finally {
       this.drop(`${kind}\u0000${key}`);
     }
@@ -169,6 +180,7 @@ export class SnapshotReadCache implements SnapshotStore {
   ) {
     try {
       await this.inner.putMany<T>(kind, entries);
+      this.telemetry?.snapshotWritten(true, entries.length);
     } finally {
       for (const e of entries) this.drop(`${kind}\u0000${e.key}`);
     }
@@ -177,6 +189,7 @@ export class SnapshotReadCache implements SnapshotStore {
   async markFailed(kind: string, key: string, error: string) {
     try {
       await this.inner.markFailed(kind, key, error);
+      this.telemetry?.snapshotWritten(false, 1, error);
     } finally {
       this.drop(`${kind}\u0000${key}`);
     }

@@ -23,13 +23,28 @@ export interface OpsFeature<TService> {
   tasks: OpsTask[];
 }
 
-/** Schedules the tasks of every feature. */
+/**
+ * Schedules the tasks of every feature. With `refreshes`, every task is
+ * wrapped once, here, so that each run is timed, recorded in the refresh
+ * metrics and in `ops_refresh_status` (docs/telemetry.md); `gate` wraps
+ * the instrumented tasks again (e.g. waiting for the catalog's first read,
+ * which therefore does not count as the run's duration).
+ */
 export async function scheduleFeatureTasks(
   scheduler: SchedulerService,
   features: { tasks: OpsTask[] }[],
+  options: {
+    refreshes?: { instrument(task: OpsTask): OpsTask };
+    gate?: (tasks: OpsTask[]) => OpsTask[];
+  } = {},
 ): Promise<void> {
   for (const feature of features) {
-    for (const task of feature.tasks) {
+    let tasks = feature.tasks;
+    if (options.refreshes) {
+      tasks = tasks.map(task => options.refreshes!.instrument(task));
+    }
+    if (options.gate) tasks = options.gate(tasks);
+    for (const task of tasks) {
       await scheduler.scheduleTask(task);
     }
   }

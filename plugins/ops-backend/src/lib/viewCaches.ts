@@ -11,6 +11,7 @@ import { CatalogReadiness } from './CatalogReadiness';
 import { EntityViewCatalog } from './EntityViewCatalog';
 import { OpsTask } from './feature';
 import { SnapshotReadCache } from './SnapshotReadCache';
+import type { CacheTelemetry } from './telemetry';
 
 /**
  * What keeps a page view cheap and start-ups sound (docs/architecture.md,
@@ -28,6 +29,8 @@ export function createViewCaches(options: {
   catalog: CatalogService;
   db: Knex;
   store: SnapshotStore;
+  /** Counts cache hits and misses (`opsportal.cache.requests`, docs/telemetry.md). */
+  telemetry?: CacheTelemetry;
 }) {
   const { config, logger, auth, permissions, db, store } = options;
   const view = config.getOptionalConfig('ops.viewCache');
@@ -61,12 +64,14 @@ export function createViewCaches(options: {
       view?.getOptionalNumber('entityTtlSeconds'),
       'ops.viewCache.entityTtlSeconds',
     ),
+    onLookup: hit => options.telemetry?.cacheRequest('entity', hit),
   });
   const snapshots = new SnapshotReadCache(store, db, {
     revalidateMs: nonNegative(
       view?.getOptionalNumber('snapshotRevalidateMs'),
       'ops.viewCache.snapshotRevalidateMs',
     ),
+    telemetry: options.telemetry,
   });
   return { catalog: entities.catalog(), snapshots, readiness };
 }

@@ -9,6 +9,11 @@ export interface RouterOptions {
   /** Routers of the feature folders (slo/, oncall/, changes/, ...). */
   features: express.Router[];
   logger: LoggerService;
+  /**
+   * The health answer with the refresh status (lib/telemetry); `{ status:
+   * 'ok' }` alone when absent.
+   */
+  health?: () => Promise<OpsHealth>;
 }
 
 /**
@@ -23,8 +28,14 @@ export async function createRouter(
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
-  router.get('/health', (_req, res) => {
-    const body: OpsHealth = { status: 'ok' };
+  // Unauthenticated (plugin.ts) and a readiness probe: it answers 200 as
+  // long as the process does, before any refresh ran and while the
+  // database is down; what is wrong shows as `degraded` and per refresh.
+  router.get('/health', async (_req, res) => {
+    const body: OpsHealth = options.health
+      ? await options.health()
+      : { status: 'ok' };
+    res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
 
