@@ -179,7 +179,49 @@ export class HomeService {
     const me = await this.me(credentials);
     const now = this.clock.now().getTime();
     const until = now + days * DAY;
-    const { rows } = await this.sources.oncall.getPlatformOnCall(credentials);
+    const { rows: platform } = await this.sources.oncall.getPlatformOnCall(
+      credentials,
+    );
+    // The user's own teams even before a refresh has read them: their views
+    // are then read at once (as when someone opens the team's page).
+    const rows: { entityRef: string; title: string; kind: string }[] = [
+      ...platform,
+    ];
+    const missing = [...me.groups].filter(
+      g => !platform.some(r => lower(r.entityRef) === g),
+    );
+    if (missing.length > 0) {
+      const { items } = await this.sources.catalog.getEntitiesByRefs(
+        {
+          entityRefs: missing,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'metadata.annotations',
+            'spec.profile.displayName',
+          ],
+        },
+        { credentials },
+      );
+      items.forEach((entity, i) => {
+        if (!entity) return;
+        const annotations = entity.metadata.annotations ?? {};
+        if (!Object.keys(annotations).some(k => k.startsWith('pagerduty.com/')))
+          return;
+        const profile = (entity.spec as { profile?: { displayName?: unknown } })
+          ?.profile;
+        rows.push({
+          entityRef: missing[i],
+          kind: lower(entity.kind),
+          title:
+            (typeof profile?.displayName === 'string' && profile.displayName) ||
+            entity.metadata.title ||
+            entity.metadata.name,
+        });
+      });
+    }
     const views = (
       await inBatches(rows, PARALLEL_VIEWS, async row => {
         const answer = await this.sources.oncall
