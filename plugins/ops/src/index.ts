@@ -81,6 +81,14 @@ export {
 } from './components/alerts/availability';
 export { isObservabilityAvailable } from './components/observability/availability';
 
+// Home page cards (@backstage/plugin-home).
+export {
+  MyOnCallShiftsCard,
+  MyApprovalsCard,
+  MyIncidentsCard,
+  PlatformSloStatusCard,
+} from './plugin';
+
 // Route refs of the pages.
 export {
   overviewRouteRef,

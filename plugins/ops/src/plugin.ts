@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createCardExtension } from '@backstage/plugin-home-react';
 import { OpsClient, opsApiRef } from './api';
 import { capacityRouteRef } from './routes';
 import { sloRouteRef } from './routes';
@@ -456,5 +457,70 @@ export const EntityObservabilityCard = opsPlugin.provide(
           m => m.EntityObservabilityCard,
         ),
     },
+  }),
+);
+
+/*
+ * Home page cards for `@backstage/plugin-home` (docs/home.md): put them in
+ * the app's home page, e.g. `<Grid item xs={12} md={6}><MyOnCallShiftsCard /></Grid>`.
+ */
+
+/**
+ * Home card: the signed-in user's on-call shifts, now and in the next four weeks.
+ * @public
+ */
+export const MyOnCallShiftsCard = opsPlugin.provide(
+  createCardExtension({
+    name: 'MyOnCallShiftsCard',
+    title: 'My on-call shifts',
+    components: () =>
+      import('./components/home').then(m => ({
+        Content: m.MyOnCallShiftsContent,
+      })),
+  }),
+);
+
+/**
+ * Home card: change requests awaiting approval that the signed-in user may approve.
+ * @public
+ */
+export const MyApprovalsCard = opsPlugin.provide(
+  createCardExtension({
+    name: 'MyApprovalsCard',
+    title: 'Changes waiting for my approval',
+    components: () =>
+      import('./components/home').then(m => ({
+        Content: m.MyApprovalsContent,
+      })),
+  }),
+);
+
+/**
+ * Home card: the signed-in user's open incidents and overdue reviews.
+ * @public
+ */
+export const MyIncidentsCard = opsPlugin.provide(
+  createCardExtension({
+    name: 'MyIncidentsCard',
+    title: 'My open incidents and overdue reviews',
+    components: () =>
+      import('./components/home').then(m => ({
+        Content: m.MyIncidentsContent,
+      })),
+  }),
+);
+
+/**
+ * Home card: the platform's SLOs by state and the least error budget left.
+ * @public
+ */
+export const PlatformSloStatusCard = opsPlugin.provide(
+  createCardExtension({
+    name: 'PlatformSloStatusCard',
+    title: 'Platform SLO status',
+    components: () =>
+      import('./components/home').then(m => ({
+        Content: m.SloStatusContent,
+      })),
   }),
 );

@@ -24,6 +24,12 @@ import {
   entityTeamReviewsContent,
 } from './entityContent';
 import {
+  myApprovalsWidget,
+  myIncidentsWidget,
+  myOnCallShiftsWidget,
+  sloStatusWidget,
+} from './home';
+import {
   alertsPage,
   capacityPage,
   changesPage,
@@ -72,5 +78,10 @@ export const opsPlugin = createFrontendPlugin({
     entitySecurityCard,
     securityPage,
     entityObservabilityCard,
+    // Home page widgets (@backstage/plugin-home's page:home).
+    myOnCallShiftsWidget,
+    myApprovalsWidget,
+    myIncidentsWidget,
+    sloStatusWidget,
   ],
 });

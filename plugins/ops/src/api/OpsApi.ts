@@ -65,6 +65,12 @@ import type {
   OpsOverview,
 } from '@opsportal/plugin-ops-common';
 import type { EntityBusinessMetricsResponse } from '@opsportal/plugin-ops-common';
+import type {
+  HomeApprovalsResponse,
+  HomeIncidentsResponse,
+  HomeShiftsResponse,
+  HomeSloStatusResponse,
+} from '@opsportal/plugin-ops-common';
 
 /**
  * The ops backend as the frontend sees it. One method per endpoint; each
@@ -207,6 +213,17 @@ export interface OpsApi {
   getEntityObservability(
     entityRef: string,
   ): Promise<EntityObservabilityResponse>;
+
+  /** The signed-in user's on-call shifts now and in the next `days` (home cards). */
+  getHomeShifts(options?: { days?: number }): Promise<HomeShiftsResponse>;
+  /** Change requests awaiting approval the signed-in user may approve (home cards). */
+  getHomeApprovals(): Promise<HomeApprovalsResponse>;
+  /** The signed-in user's open incidents and overdue reviews (home cards). */
+  getHomeIncidents(): Promise<HomeIncidentsResponse>;
+  /** SLO counts by state and the `worst` SLOs by budget left (home cards). */
+  getHomeSloStatus(options?: {
+    worst?: number;
+  }): Promise<HomeSloStatusResponse>;
 }
 
 /** Which table {@link OpsApi.exportAlertsCsv} exports. @public */

@@ -69,6 +69,12 @@ import type {
 } from '@opsportal/plugin-ops-common';
 import type { KpiReport, OpsOverview } from '@opsportal/plugin-ops-common';
 import type { EntityBusinessMetricsResponse } from '@opsportal/plugin-ops-common';
+import type {
+  HomeApprovalsResponse,
+  HomeIncidentsResponse,
+  HomeShiftsResponse,
+  HomeSloStatusResponse,
+} from '@opsportal/plugin-ops-common';
 
 /**
  * {@link OpsApi} over HTTP: discovery finds the backend, fetchApi adds the
@@ -421,6 +427,28 @@ export class OpsClient implements OpsApi {
   getEntitySecurity(entityRef: string): Promise<EntitySecurityResponse> {
     return this.request<EntitySecurityResponse>('/security/entity', {
       query: { entityRef },
+    });
+  }
+
+  getHomeShifts(options: { days?: number } = {}): Promise<HomeShiftsResponse> {
+    return this.request<HomeShiftsResponse>('/home/on-call-shifts', {
+      query: { days: options.days },
+    });
+  }
+
+  getHomeApprovals(): Promise<HomeApprovalsResponse> {
+    return this.request<HomeApprovalsResponse>('/home/approvals');
+  }
+
+  getHomeIncidents(): Promise<HomeIncidentsResponse> {
+    return this.request<HomeIncidentsResponse>('/home/incidents');
+  }
+
+  getHomeSloStatus(
+    options: { worst?: number } = {},
+  ): Promise<HomeSloStatusResponse> {
+    return this.request<HomeSloStatusResponse>('/home/slo-status', {
+      query: { worst: options.worst },
     });
   }
 

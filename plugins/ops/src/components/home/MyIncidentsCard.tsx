@@ -1,0 +1,157 @@
+import { Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import Typography from '@material-ui/core/Typography';
+import {
+  HomeIncident,
+  HomeIncidentReason,
+  HomeOverdueReview,
+} from '@opsportal/plugin-ops-common';
+import useAsync from 'react-use/esm/useAsync';
+import { opsApiRef } from '../../api';
+import {
+  IncidentLinks,
+  useOptionalIncidentLinks,
+} from '../incidents/useIncidentLinks';
+import { HomeCardBody, relativeInstant } from './HomeCardBody';
+
+const reasonWords: Record<HomeIncidentReason, string> = {
+  assigned: 'assigned to you',
+  'on-call': 'you are on call',
+  owned: 'your team owns it',
+  team: 'your team answers for it',
+};
+
+function IncidentItem(props: {
+  incident: HomeIncident;
+  links?: IncidentLinks;
+}) {
+  const { incident, links } = props;
+  const title = `${incident.severity} ${incident.title}`;
+  const href = links ? links.incident(incident.id) : incident.htmlUrl;
+  return (
+    <ListItem
+      disableGutters
+      divider
+      aria-label={title}
+      style={{ display: 'block' }}
+    >
+      <Typography variant="subtitle2" component="p">
+        <strong>
+          {incident.severity} {incident.severityLabel}
+        </strong>{' '}
+        {href ? <Link to={href}>{incident.title}</Link> : incident.title}
+      </Typography>
+      <Typography variant="body2">
+        {incident.status === 'triggered' ? 'Triggered' : 'Acknowledged'}, opened{' '}
+        {relativeInstant(incident.createdAt)}
+        {incident.serviceName && ` on ${incident.serviceName}`} ·{' '}
+        {incident.reasons.map(r => reasonWords[r]).join(', ')}
+      </Typography>
+      <Typography variant="body2" color="textSecondary" component="p">
+        {incident.entityRefs.map((ref, i) => (
+          <span key={ref}>
+            {i > 0 && ', '}
+            <EntityRefLink entityRef={ref} />
+          </span>
+        ))}
+      </Typography>
+    </ListItem>
+  );
+}
+
+function ReviewItem(props: {
+  review: HomeOverdueReview;
+  links?: IncidentLinks;
+}) {
+  const { review, links } = props;
+  const href =
+    links && review.incidentId ? links.incident(review.incidentId) : undefined;
+  const title = `${review.id}: ${review.title}`;
+  return (
+    <ListItem
+      disableGutters
+      divider
+      aria-label={title}
+      style={{ display: 'block' }}
+    >
+      <Typography variant="subtitle2" component="p">
+        {href ? <Link to={href}>{title}</Link> : title}
+      </Typography>
+      <Typography variant="body2" color="error">
+        Due {review.dueDate} (overdue)
+      </Typography>
+    </ListItem>
+  );
+}
+
+/**
+ * Home card content: the signed-in user's open incidents and the overdue
+ * post-incident reviews they own (`GET /home/incidents`).
+ * @public
+ */
+export function MyIncidentsContent() {
+  const api = useApi(opsApiRef);
+  const links = useOptionalIncidentLinks();
+  const { value, loading, error } = useAsync(
+    () => api.getHomeIncidents(),
+    [api],
+  );
+  const nothing =
+    value && value.incidents.length === 0 && value.overdueReviews.length === 0;
+  return (
+    <HomeCardBody
+      loading={loading}
+      error={error}
+      freshness={value}
+      empty={
+        nothing
+          ? 'No open incidents on your services and no overdue reviews.'
+          : undefined
+      }
+    >
+      {value && (
+        <>
+          <Typography
+            variant="overline"
+            component="h3"
+            id="home-open-incidents"
+          >
+            Open incidents ({value.incidents.length})
+          </Typography>
+          {value.incidents.length === 0 ? (
+            <Typography variant="body2">
+              None on your services right now.
+            </Typography>
+          ) : (
+            <List dense aria-labelledby="home-open-incidents">
+              {value.incidents.map(i => (
+                <IncidentItem key={i.id} incident={i} links={links} />
+              ))}
+            </List>
+          )}
+          <Typography
+            variant="overline"
+            component="h3"
+            id="home-overdue-reviews"
+          >
+            Overdue reviews ({value.overdueReviews.length})
+          </Typography>
+          {value.overdueReviews.length === 0 ? (
+            <Typography variant="body2">
+              None of your reviews is overdue.
+            </Typography>
+          ) : (
+            <List dense aria-labelledby="home-overdue-reviews">
+              {value.overdueReviews.map(r => (
+                <ReviewItem key={r.id} review={r} links={links} />
+              ))}
+            </List>
+          )}
+        </>
+      )}
+    </HomeCardBody>
+  );
+}
