@@ -53,4 +53,13 @@ backend.add(import('./modules/exampleChangeHistory'));
 // as tools for AI assistants at /api/mcp-actions/v1 (docs/mcp.md).
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Tech Insights scorecards: the ops readiness facts and the example checks in
+// app-config.yaml (techInsights.*) graded by the JSON rules engine
+// (docs/tech-insights.md).
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(import('@opsportal/plugin-tech-insights-backend-module-ops'));
+
 backend.start();
