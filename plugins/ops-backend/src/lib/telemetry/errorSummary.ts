@@ -18,11 +18,11 @@ export function summarizeError(error: unknown): string {
   text = text.split(/\r?\n/)[0].trim();
   text = text.replace(/\b(https?:\/\/)[^\s/@]*@/gi, '$1');
   text = text.replace(/\b(https?:\/\/[^\s?#]*)[?#][^\s)]*/gi, '$1');
+  text = text.replace(/\b(Bearer|Basic|Token)\s+[^\s,;)]+/g, '$1 [redacted]');
   text = text.replace(
-    /\b(token|secret|password|passwd|api[_-]?key|key|authorization|routing_key)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;)]+)/gi,
+    /\b(token|secret|password|passwd|api[_-]?key|key|authorization|routing_key)(["']?\s*[:=]\s*)(?!(?:Bearer|Basic|Token)\b)("[^"]*"|'[^']*'|[^\s,;)]+)/gi,
     '$1$2[redacted]',
   );
-  text = text.replace(/\b(Bearer|Basic|Token)\s+[^\s,;)]+/g, '$1 [redacted]');
   text = text.replace(/[A-Za-z0-9+_=-]{32,}/g, '[redacted]');
   if (!text) text = e?.name ?? 'failed';
   return text.length > MAX_ERROR_CHARS

@@ -13,7 +13,7 @@ import { applyDatabaseMigrations } from '../../database/migrations';
 import { DatabaseSnapshotStore } from '../../snapshots/SnapshotStore';
 import { OpsTask, shardedTasks } from '../feature';
 import { SnapshotReadCache } from '../SnapshotReadCache';
-import { createOpsTelemetry } from '.';
+import { createOpsTelemetry, summarizeError } from '.';
 
 jest.setTimeout(120_000);
 
@@ -333,5 +333,31 @@ describe.each(databases.eachSupportedId())('ops telemetry on %s', id => {
       refreshStatusUnavailable: true,
       refreshes: [],
     });
+  });
+});
+
+describe('summarizeError', () => {
+  it('keeps what an operator needs and nothing that authenticates', () => {
+    expect(
+      summarizeError(
+        new Error(
+          'Prometheus refused Authorization: Bearer abc.def, key=AKIA1234 and eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9xyz\nstack',
+        ),
+      ),
+    ).toBe(
+      'Prometheus refused Authorization: Bearer [redacted], key=[redacted] and [redacted]',
+    );
+    expect(
+      summarizeError(
+        new Error(
+          'PagerDuty refused the credentials (401 Unauthorized): check ops.pagerduty.token or the OAuth client',
+        ),
+      ),
+    ).toBe(
+      'PagerDuty refused the credentials (401 Unauthorized): check ops.pagerduty.token or the OAuth client',
+    );
+    expect(summarizeError('x'.repeat(500).replace(/x/g, 'ab '))).toHaveLength(
+      200,
+    );
   });
 });
