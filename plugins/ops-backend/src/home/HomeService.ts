@@ -46,7 +46,10 @@ export interface HomeSources {
   catalog: CatalogService;
   oncall: Pick<OnCallService, 'getPlatformOnCall' | 'getEntityOnCall'>;
   changes: Pick<ChangeRequestService, 'list' | 'get'>;
-  incidents: Pick<IncidentsService, 'listAllIncidents' | 'freshnessOf'>;
+  incidents: Pick<
+    IncidentsService,
+    'listAllIncidents' | 'freshnessOf' | 'getEntityIncidents'
+  >;
   reviews: Pick<ReviewsService, 'report'>;
   slo: Pick<SloService, 'entitiesWithSlos' | 'listPlatform'>;
   clock?: Clock;
@@ -427,9 +430,29 @@ export class HomeService {
     credentials: UserCredentials,
   ): Promise<HomeIncidentsResponse> {
     const me = await this.me(credentials);
-    const open = (await this.sources.incidents.listAllIncidents()).filter(
-      i => i.incident.status !== 'resolved',
-    );
+    // What the user is on call for now; this also reads the on-call views
+    // of their teams (a team's incidents are those of its services).
+    const onCallNow = new Set<string>();
+    const { shifts } = await this.shifts(credentials, 1);
+    for (const s of shifts.filter(x => x.now)) {
+      for (const e of s.entities) onCallNow.add(lower(e.entityRef));
+    }
+    const all = await this.sources.incidents.listAllIncidents();
+    // The user's own teams even before a refresh has read them: read at
+    // once (as when someone opens the team's page).
+    const read = new Set(all.flatMap(i => i.entityRefs.map(lower)));
+    for (const group of me.groups) {
+      if (read.has(group)) continue;
+      const answer = await this.sources.incidents
+        .getEntityIncidents(group, credentials)
+        .catch(() => undefined);
+      for (const incident of answer?.data.incidents ?? []) {
+        const known = all.find(i => i.incident.id === incident.id);
+        if (known) known.entityRefs.push(group);
+        else all.push({ incident, entityRefs: [group] });
+      }
+    }
+    const open = all.filter(i => i.incident.status !== 'resolved');
     const refs = [...new Set(open.flatMap(i => i.entityRefs))];
     const { items } = refs.length
       ? await this.sources.catalog.getEntitiesByRefs(
@@ -468,13 +491,6 @@ export class HomeService {
         return false;
       }
     };
-    const onCallNow = new Set<string>();
-    if (open.length > 0) {
-      const { shifts } = await this.shifts(credentials, 1);
-      for (const s of shifts.filter(x => x.now)) {
-        for (const e of s.entities) onCallNow.add(lower(e.entityRef));
-      }
-    }
 
     const incidents: HomeIncident[] = [];
     for (const { incident, entityRefs } of open) {

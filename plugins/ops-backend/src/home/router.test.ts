@@ -259,6 +259,17 @@ describe('home routes', () => {
     ).toBe(false);
   });
 
+  it("reads the user's own teams' incidents at once when no refresh has", async () => {
+    const { as } = await start({ warm: false });
+    const alice = await as(ALICE).get('/home/incidents');
+    expect(alice.status).toBe(200);
+    expect(alice.body.incidents.length).toBeGreaterThan(0);
+    for (const incident of alice.body.incidents) {
+      expect(incident.entityRefs).toContain('group:default/sre-team');
+      expect(incident.reasons).toContain('team');
+    }
+  });
+
   it("lists a user's open incidents and the overdue reviews they own, nobody else's", async () => {
     const { as } = await start();
     const guest = await as(GUEST).get('/home/incidents');
