@@ -4,7 +4,6 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import {
-  ChangeAction,
   ChangeRequestDetail,
   CreateChangeRequestInput,
 } from '@opsportal/plugin-ops-common';
@@ -79,29 +78,6 @@ export class OpsChangeRequestClient {
         call: {
           doing: `read ${id}`,
           permission: 'ops.change-request.read',
-        },
-      },
-    );
-  }
-
-  /** `POST /change-requests/:id/transitions`. */
-  transition(
-    id: string,
-    body: { action: ChangeAction; version: number; comment?: string },
-    credentials: BackstageCredentials,
-  ): Promise<ChangeRequestDetail> {
-    return this.request(
-      'POST',
-      `/change-requests/${encodeURIComponent(id)}/transitions`,
-      credentials,
-      {
-        body,
-        call: {
-          doing: `${body.action} ${id}`,
-          permission:
-            body.action === 'approve' || body.action === 'reject'
-              ? 'ops.change-request.approve'
-              : 'ops.change-request.update',
         },
       },
     );
