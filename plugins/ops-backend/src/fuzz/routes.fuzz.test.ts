@@ -2119,6 +2119,22 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
       ],
       [
         get(
+          'GET /readiness/facts',
+          fc.constant('/readiness/facts'),
+          queryOf({
+            entityRef,
+            cursor: fc.oneof(cursorArb, nastyString),
+            limit: val(fc.constantFrom('1', '25', '0', '101', 'x')),
+          }),
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constant<Auth>('service') },
+            { weight: 1, arbitrary: authArb },
+          ),
+        ),
+        1,
+      ],
+      [
+        get(
           'GET /slos/entity/:kind/:namespace/:name',
           fc
             .tuple(segment, segment, segment)
