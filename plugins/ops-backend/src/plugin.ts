@@ -26,6 +26,7 @@ import { createOverviewFeature } from './overview';
 import { createHomeFeature } from './home';
 import { createObservabilityFeature } from './observability';
 import { createReviewsFeature } from './reviews';
+import { createReadinessFeature } from './readiness';
 import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
@@ -256,6 +257,18 @@ export const opsPlugin = createBackendPlugin({
           alarms: providers.alarmsProvider(),
         });
 
+        // Operational readiness facts for scorecards (Tech Insights,
+        // docs/tech-insights.md), read through the services above with the
+        // plugin's own credentials; service callers only.
+        const readinessFacts = createReadinessFeature({
+          ...featureDeps,
+          slo: slo.service,
+          oncall: oncall.service,
+          runbooks: runbooks.service,
+          capacity: capacity.service,
+          changes: changes.service,
+        });
+
         const features = [
           runbooks,
           changes,
@@ -274,6 +287,7 @@ export const opsPlugin = createBackendPlugin({
           reviews,
           observability,
           business,
+          readinessFacts,
         ];
         readiness.start();
         await scheduleFeatureTasks(

@@ -22,4 +22,5 @@ export * from './observability';
 export * from './security';
 export * from './setup';
 export * from './business';
+export * from './readiness';
 export * from './home';
