@@ -89,6 +89,11 @@ describe('KPI routes', () => {
         /^Invalid query: month: is only for period month/,
       ],
       ['limit=5', /^Invalid query: unknown field\(s\) limit/],
+      // A NUL byte is no catalog name; PostgreSQL refused it with a 503.
+      [
+        'scope=team&entityRef=group:default/dev%00-team',
+        /^Invalid query: entityRef: /,
+      ],
     ];
     for (const [query, message] of cases) {
       const res = await request(server).get(`/api/ops/kpis?${query}`);

@@ -4,7 +4,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { KpiService } from './KpiService';
-import { parseRequest } from '../lib/validate';
+import { entityRefParam, parseRequest } from '../lib/validate';
 import { sendView } from '../lib/viewResponse';
 
 const reportQuery = z
@@ -14,7 +14,7 @@ const reportQuery = z
         message: 'must be platform, team or entity',
       })
       .default('platform'),
-    entityRef: z.string().trim().min(1).max(500, 'is too long').optional(),
+    entityRef: entityRefParam('group').optional(),
     period: z
       .enum(kpiPeriods, { message: `must be one of ${kpiPeriods.join(', ')}` })
       .default('30d'),
