@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -99,6 +100,44 @@ export function MyIncidentsContent() {
     () => api.getHomeIncidents(),
     [api],
   );
+  const id = useId();
+  const incidentList = (items: HomeIncident[]) => (
+    <>
+      <Typography variant="overline" component="h3" id={`${id}-incidents`}>
+        Open incidents ({items.length})
+      </Typography>
+      {items.length === 0 ? (
+        <Typography variant="body2">
+          None on your services right now.
+        </Typography>
+      ) : (
+        <List dense aria-labelledby={`${id}-incidents`}>
+          {items.map(i => (
+            <IncidentItem key={i.id} incident={i} links={links} />
+          ))}
+        </List>
+      )}
+    </>
+  );
+  // The user's own overdue reviews come first when there are some.
+  const reviews = (items: HomeOverdueReview[]) => (
+    <>
+      <Typography variant="overline" component="h3" id={`${id}-reviews`}>
+        Overdue reviews ({items.length})
+      </Typography>
+      {items.length === 0 ? (
+        <Typography variant="body2">
+          None of your reviews is overdue.
+        </Typography>
+      ) : (
+        <List dense aria-labelledby={`${id}-reviews`}>
+          {items.map(r => (
+            <ReviewItem key={r.id} review={r} links={links} />
+          ))}
+        </List>
+      )}
+    </>
+  );
   const nothing =
     value && value.incidents.length === 0 && value.overdueReviews.length === 0;
   return (
@@ -114,41 +153,16 @@ export function MyIncidentsContent() {
     >
       {value && (
         <>
-          <Typography
-            variant="overline"
-            component="h3"
-            id="home-open-incidents"
-          >
-            Open incidents ({value.incidents.length})
-          </Typography>
-          {value.incidents.length === 0 ? (
-            <Typography variant="body2">
-              None on your services right now.
-            </Typography>
+          {value.overdueReviews.length > 0 ? (
+            <>
+              {reviews(value.overdueReviews)}
+              {incidentList(value.incidents)}
+            </>
           ) : (
-            <List dense aria-labelledby="home-open-incidents">
-              {value.incidents.map(i => (
-                <IncidentItem key={i.id} incident={i} links={links} />
-              ))}
-            </List>
-          )}
-          <Typography
-            variant="overline"
-            component="h3"
-            id="home-overdue-reviews"
-          >
-            Overdue reviews ({value.overdueReviews.length})
-          </Typography>
-          {value.overdueReviews.length === 0 ? (
-            <Typography variant="body2">
-              None of your reviews is overdue.
-            </Typography>
-          ) : (
-            <List dense aria-labelledby="home-overdue-reviews">
-              {value.overdueReviews.map(r => (
-                <ReviewItem key={r.id} review={r} links={links} />
-              ))}
-            </List>
+            <>
+              {incidentList(value.incidents)}
+              {reviews(value.overdueReviews)}
+            </>
           )}
         </>
       )}
