@@ -31,7 +31,11 @@ import { createChangeMaintenanceFeature } from './alerts/maintenance';
 import { DatabaseSnapshotStore } from './snapshots/SnapshotStore';
 import { scheduleFeatureTasks } from './lib/feature';
 import { afterCatalogRead, createViewCaches } from './lib/viewCaches';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
+import { createOpsTelemetry } from './lib/telemetry';
 import { registerOpsActions } from './actions';
 
 /**
@@ -63,6 +67,7 @@ export const opsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger, httpRouter, permissionsRegistry, database } = deps;
@@ -74,12 +79,19 @@ export const opsPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(db);
         }
+        // The portal's own metrics and refresh status (docs/telemetry.md).
+        const telemetry = createOpsTelemetry({
+          db,
+          logger,
+          metrics: deps.metrics,
+        });
         // Page views answer from kept catalog answers and parsed snapshots;
         // refreshes wait for the catalog's first complete read (lib/viewCaches.ts).
         const { snapshots, catalog, readiness } = createViewCaches({
           ...deps,
           db,
           store: new DatabaseSnapshotStore(db),
+          telemetry: telemetry.cache,
         });
         const featureDeps = { ...deps, catalog };
 
@@ -290,12 +302,20 @@ export const opsPlugin = createBackendPlugin({
           readinessFacts,
         ];
         readiness.start();
-        await scheduleFeatureTasks(
-          deps.scheduler,
-          features.map(f => ({ tasks: afterCatalogRead(f.tasks, readiness) })),
-        );
+        // Each run is timed and recorded (lib/telemetry), after the wait
+        // for the catalog's first read.
+        await scheduleFeatureTasks(deps.scheduler, features, {
+          refreshes: telemetry.refreshes,
+          gate: tasks => afterCatalogRead(tasks, readiness),
+        });
         const routers = features.map(f => f.router);
-        httpRouter.use(await createRouter({ features: routers, logger }));
+        httpRouter.use(
+          await createRouter({
+            features: routers,
+            logger,
+            health: telemetry.health,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });
