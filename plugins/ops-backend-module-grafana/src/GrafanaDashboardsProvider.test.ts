@@ -5,6 +5,7 @@ import {
   FakeGrafana,
   startFakeGrafana,
 } from '@internal/fake-upstreams';
+import { createUpstreamTelemetry } from '@opsportal/plugin-ops-node';
 import {
   GrafanaDashboardsProvider,
   GrafanaDashboardsProviderOptions,
@@ -120,6 +121,34 @@ describe('GrafanaDashboardsProvider against the fake Grafana', () => {
     await expect(
       provider({ requestTimeoutMs: 100 }).searchDashboards({}),
     ).rejects.toThrow(/did not answer the dashboard search within 0\.1 s/);
+  });
+
+  it('counts every search request with its outcome (opsportal.upstream.requests)', async () => {
+    const counted: Record<string, number> = {};
+    const telemetry = createUpstreamTelemetry(
+      {
+        createCounter: name => ({
+          add(value, attributes = {}) {
+            const key = `${name} ${attributes.outcome ?? attributes.source}`;
+            counted[key] = (counted[key] ?? 0) + value;
+          },
+        }),
+      },
+      'grafana',
+    );
+    grafana.faults.push({ kind: 'rate-limit', retryAfterSeconds: 0 });
+    await provider({ telemetry }).searchDashboards({ tags: ['slo'] });
+    grafana.faults.push({ kind: 'delay', ms: 500 });
+    await expect(
+      provider({ telemetry, requestTimeoutMs: 100 }).searchDashboards({}),
+    ).rejects.toThrow(/did not answer/);
+
+    expect(counted).toEqual({
+      'opsportal.upstream.requests throttled': 1,
+      'opsportal.upstream.throttled upstream': 1,
+      'opsportal.upstream.requests success': 1,
+      'opsportal.upstream.requests timeout': 1,
+    });
   });
 
   it('says when Grafana cannot be reached', async () => {
