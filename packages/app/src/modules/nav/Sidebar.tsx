@@ -34,6 +34,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:ops/overview')}
+            {nav.take('page:home')}
             {nav.take('page:catalog')}
             <SidebarDivider />
             <SidebarScrollWrapper>
