@@ -11,6 +11,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   BudgetClock,
+  createUpstreamTelemetry,
   MetricsProvider,
   opsProvidersExtensionPoint,
 } from '@opsportal/plugin-ops-node';
@@ -248,6 +249,40 @@ describe('PrometheusProvider over HTTP', () => {
     expect(clock.slept[0]).toBe(2000);
     expect(clock.slept[1]).toBeGreaterThan(0);
     expect(p.stats()).toMatchObject({ calls: 3, retries: 2, datapoints: 1 });
+  });
+
+  it('counts each query_range attempt with its outcome (opsportal.upstream.requests)', async () => {
+    const counted: Record<string, number> = {};
+    const telemetry = createUpstreamTelemetry(
+      {
+        createCounter: name => ({
+          add(value, attributes = {}) {
+            const key = `${name} ${attributes.operation} ${
+              attributes.outcome ?? attributes.source
+            } ${attributes.status_class ?? ''}`.trim();
+            counted[key] = (counted[key] ?? 0) + value;
+          },
+        }),
+      },
+      'prometheus',
+    );
+    server.script = [
+      () => ({
+        ...error(429, 'unavailable', 'slow down'),
+        headers: { 'Retry-After': '0' },
+      }),
+      () => error(503, 'unavailable', 'starting'),
+    ];
+    await provider({ clock: virtualClock(), telemetry }).getMetricData(
+      request(),
+    );
+
+    expect(counted).toEqual({
+      'opsportal.upstream.requests POST /api/v1/query_range throttled 4xx': 1,
+      'opsportal.upstream.throttled POST /api/v1/query_range upstream': 1,
+      'opsportal.upstream.requests POST /api/v1/query_range server_error 5xx': 1,
+      'opsportal.upstream.requests POST /api/v1/query_range success 2xx': 1,
+    });
   });
 
   it('gives up after maxAttempts, and at once when Retry-After asks for too long', async () => {
