@@ -1979,6 +1979,31 @@ describe(`every /api/ops route, fuzzed on ${DATABASE} (seed ${SEED})`, () => {
         3,
       ],
       [get('GET /overview', fc.constant('/overview'), queryOf()), 1],
+      // The home cards (docs/home.md).
+      [
+        get(
+          'GET /home/on-call-shifts',
+          fc.constant('/home/on-call-shifts'),
+          queryOf({ days: val(fc.constantFrom('1', '28', '29', '0', '7.5')) }),
+        ),
+        1,
+      ],
+      [
+        get('GET /home/approvals', fc.constant('/home/approvals'), queryOf()),
+        1,
+      ],
+      [
+        get('GET /home/incidents', fc.constant('/home/incidents'), queryOf()),
+        1,
+      ],
+      [
+        get(
+          'GET /home/slo-status',
+          fc.constant('/home/slo-status'),
+          queryOf({ worst: val(fc.constantFrom('0', '5', '21', '-1', 'x')) }),
+        ),
+        1,
+      ],
       [
         get(
           'GET /oncall/entity',
