@@ -35,6 +35,9 @@ backend.add(import('@opsportal/plugin-search-backend-module-ops'));
 
 // Notifications and signals, used by the change-request workflow.
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Notifications to Slack (docs/slack.md): inactive until
+// notifications.processors.slack has a bot token (none locally).
+backend.add(import('@backstage/plugin-notifications-backend-module-slack'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
@@ -48,6 +51,15 @@ backend.add(import('@opsportal/plugin-ops-backend-module-prometheus'));
 backend.add(import('@opsportal/plugin-ops-backend-module-grafana'));
 // Development only: an example change history for the KPIs (docs/kpis.md).
 backend.add(import('./modules/exampleChangeHistory'));
+
+// Software templates (/create), with the ops actions that file change
+// requests as the user who runs the template (docs/scaffolder.md), and the
+// catalog's Template kind for the templates the Create page lists.
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@opsportal/plugin-scaffolder-backend-module-ops'));
 
 // MCP: the ops actions (and any other plugin's in backend.actions.pluginSources)
 // as tools for AI assistants at /api/mcp-actions/v1 (docs/mcp.md).
