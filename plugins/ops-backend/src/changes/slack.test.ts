@@ -211,11 +211,14 @@ async function startBackend(options: { slackToken?: string | null } = {}) {
     action: string,
     comment?: string,
   ): Promise<ChangeRequest> => {
-    const res = await as(who).post(`/change-requests/${change.id}/transitions`, {
-      action,
-      version: change.version,
-      ...(comment && { comment }),
-    });
+    const res = await as(who).post(
+      `/change-requests/${change.id}/transitions`,
+      {
+        action,
+        version: change.version,
+        ...(comment && { comment }),
+      },
+    );
     expect(res.status).toBe(200);
     return res.body.change;
   };
@@ -246,7 +249,10 @@ const read = (messages: FakeSlackMessage[]) =>
 describe('change requests and review reminders in Slack', () => {
   it('asks the approving teams in their channels and tells the requester each decision in a DM', async () => {
     const { as, act } = await startBackend();
-    const filed = await as(GUEST).post('/change-requests', normalChange('high'));
+    const filed = await as(GUEST).post(
+      '/change-requests',
+      normalChange('high'),
+    );
     expect(filed.status).toBe(201);
     let change: ChangeRequest = filed.body.change;
     const id = change.id;
