@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
@@ -38,12 +38,7 @@ function ApprovalItem(props: {
         Requested by{' '}
         <EntityRefLink entityRef={item.requester} defaultKind="user" />
         {item.entityRefs.length > 0 && ' for '}
-        {item.entityRefs.map((ref, i) => (
-          <span key={ref}>
-            {i > 0 && ', '}
-            <EntityRefLink entityRef={ref} />
-          </span>
-        ))}
+        <EntityRefLinks entityRefs={item.entityRefs} />
       </Typography>
     </ListItem>
   );

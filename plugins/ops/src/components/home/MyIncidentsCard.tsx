@@ -1,7 +1,7 @@
-import { useId } from 'react';
+import { ReactNode, useId } from 'react';
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
@@ -52,12 +52,7 @@ function IncidentItem(props: {
         {incident.reasons.map(r => reasonWords[r]).join(', ')}
       </Typography>
       <Typography variant="body2" color="textSecondary" component="p">
-        {incident.entityRefs.map((ref, i) => (
-          <span key={ref}>
-            {i > 0 && ', '}
-            <EntityRefLink entityRef={ref} />
-          </span>
-        ))}
+        <EntityRefLinks entityRefs={incident.entityRefs} />
       </Typography>
     </ListItem>
   );
@@ -88,6 +83,30 @@ function ReviewItem(props: {
   );
 }
 
+/** A headed list of the card, or a sentence when it has no items. */
+function Section(props: {
+  id: string;
+  heading: string;
+  none: string;
+  children: ReactNode[];
+}) {
+  const { id, heading, none, children } = props;
+  return (
+    <>
+      <Typography variant="overline" component="h3" id={id}>
+        {heading}
+      </Typography>
+      {children.length === 0 ? (
+        <Typography variant="body2">{none}</Typography>
+      ) : (
+        <List dense aria-labelledby={id}>
+          {children}
+        </List>
+      )}
+    </>
+  );
+}
+
 /**
  * Home card content: the signed-in user's open incidents and the overdue
  * post-incident reviews they own (`GET /home/incidents`).
@@ -102,41 +121,27 @@ export function MyIncidentsContent() {
   );
   const id = useId();
   const incidentList = (items: HomeIncident[]) => (
-    <>
-      <Typography variant="overline" component="h3" id={`${id}-incidents`}>
-        Open incidents ({items.length})
-      </Typography>
-      {items.length === 0 ? (
-        <Typography variant="body2">
-          None on your services right now.
-        </Typography>
-      ) : (
-        <List dense aria-labelledby={`${id}-incidents`}>
-          {items.map(i => (
-            <IncidentItem key={i.id} incident={i} links={links} />
-          ))}
-        </List>
-      )}
-    </>
+    <Section
+      id={`${id}-incidents`}
+      heading={`Open incidents (${items.length})`}
+      none="None on your services right now."
+    >
+      {items.map(i => (
+        <IncidentItem key={i.id} incident={i} links={links} />
+      ))}
+    </Section>
   );
   // The user's own overdue reviews come first when there are some.
   const reviews = (items: HomeOverdueReview[]) => (
-    <>
-      <Typography variant="overline" component="h3" id={`${id}-reviews`}>
-        Overdue reviews ({items.length})
-      </Typography>
-      {items.length === 0 ? (
-        <Typography variant="body2">
-          None of your reviews is overdue.
-        </Typography>
-      ) : (
-        <List dense aria-labelledby={`${id}-reviews`}>
-          {items.map(r => (
-            <ReviewItem key={r.id} review={r} links={links} />
-          ))}
-        </List>
-      )}
-    </>
+    <Section
+      id={`${id}-reviews`}
+      heading={`Overdue reviews (${items.length})`}
+      none="None of your reviews is overdue."
+    >
+      {items.map(r => (
+        <ReviewItem key={r.id} review={r} links={links} />
+      ))}
+    </Section>
   );
   const nothing =
     value && value.incidents.length === 0 && value.overdueReviews.length === 0;
