@@ -234,6 +234,7 @@ export const opsPlugin = createBackendPlugin({
           runbooks: runbooks.service,
           capacity: capacity.service,
           kpis: kpis.service,
+          health: telemetry.health,
         });
 
         // The home page cards of the signed-in user (docs/home.md), read

@@ -6,6 +6,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError, serializeError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { STATUS_CODES } from 'node:http';
+import type { OpsHealth } from '@opsportal/plugin-ops-common';
 import type { CapacityService } from '../capacity';
 import type { IncidentsService } from '../incidents';
 import type { KpiService } from '../kpis';
@@ -64,6 +65,8 @@ export interface EntityOverviewSources {
   runbooks: Pick<RunbooksService, 'getEntityRunbooks'>;
   capacity: Pick<CapacityService, 'getEntityCapacity'>;
   kpis: Pick<KpiService, 'report'>;
+  /** GET /health's answer (lib/telemetry); `{ status: 'ok' }` without it. */
+  health?: () => Promise<OpsHealth>;
 }
 
 /** The status the backend's error middleware gives an error. */
@@ -112,7 +115,7 @@ export class EntityOverviewService {
     const s = this.sources;
     switch (part) {
       case 'health':
-        return Promise.resolve({ status: 'ok' });
+        return s.health ? s.health() : Promise.resolve({ status: 'ok' });
       case 'oncall':
         return s.oncall.getEntityOnCall(entityRef, credentials);
       case 'incidents':
