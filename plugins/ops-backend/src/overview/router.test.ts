@@ -161,7 +161,9 @@ describe('GET /overview/entity', () => {
     expect(res.status).toBe(200);
     const answers = partsOf(res);
     // Health is the process's, not the entity's: what GET /health answers.
-    const health = await request(server).get(routes.health());
+    const health = await request(server).get(
+      routes.health('component:default/nope'),
+    );
     expect(answers.health).toEqual({ status: 200, body: health.body });
     expect(health.body.status).toBe('ok');
     for (const part of ['oncall', 'slos', 'capacity']) {
