@@ -88,6 +88,20 @@ test('Alice opens the home page and sees her shifts, approvals, incidents and th
     owner: 'user:default/alice-chen',
   });
 
+  // Right after start-up the SRE team's incidents may not be read yet (the
+  // first refresh, paced by the PagerDuty request budget that the earlier
+  // specs used): wait until the home API lists them, as a user who comes
+  // back a little later would see them.
+  await expect
+    .poll(
+      async () =>
+        (
+          await api(request, alice, 'GET', '/home/incidents')
+        ).incidents?.length ?? 0,
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .toBeGreaterThan(0);
+
   await signInAs(page, 'alice-chen');
   // The sidebar's Home item (the logo links to / as "Home" too).
   await page.getByTestId('sidebar-root').locator('a[href="/home"]').click();
