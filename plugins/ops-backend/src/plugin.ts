@@ -246,6 +246,7 @@ export const opsPlugin = createBackendPlugin({
           incidents: incidents.service,
           reviews: reviews.service,
           slo: slo.service,
+          refreshes: telemetry.refreshes,
         });
 
         // Actions for AI assistants and other clients of Backstage's actions

@@ -22,12 +22,14 @@ import {
   HomeShiftsResponse,
   HomeSloStatusResponse,
   listChangeRequestsQuerySchema,
+  RefreshHealth,
   summarizeHomeSlos,
 } from '@opsportal/plugin-ops-common';
 import { ChangeRequestService } from '../changes/ChangeRequestService';
 import { Clock, systemClock } from '../lib/clock';
 import { IncidentsService } from '../incidents';
 import { OnCallService } from '../oncall';
+import { message, NotReadYetError } from '../oncall/pagerDutyEntities';
 import { ReviewsService } from '../reviews/ReviewsService';
 import { SloService } from '../slo/SloService';
 
@@ -52,6 +54,11 @@ export interface HomeSources {
   >;
   reviews: Pick<ReviewsService, 'report'>;
   slo: Pick<SloService, 'entitiesWithSlos' | 'listPlatform'>;
+  /**
+   * The refresh tasks' status (every replica's): whether the incidents
+   * refresh has completed once since the backend started.
+   */
+  refreshes?: { health(): Promise<RefreshHealth[]> };
   clock?: Clock;
 }
 
@@ -437,15 +444,40 @@ export class HomeService {
     for (const s of shifts.filter(x => x.now)) {
       for (const e of s.entities) onCallNow.add(lower(e.entityRef));
     }
+    // Until the incidents refresh has read every service once, the
+    // snapshots may lack some of the user's: the answer says it is still
+    // loading (the card then says so and asks again) rather than "none".
+    // A first refresh that fails is an error to show, not a wait.
+    let loading = false;
+    const problems: Freshness[] = [];
+    for (const r of (await this.sources.refreshes?.health()) ?? []) {
+      if (r.feature !== 'incidents' || r.lastSuccessAt) continue;
+      if (r.status !== 'failing') loading = true;
+      else {
+        problems.push({
+          stale: true,
+          error: `Incidents could not be read yet: ${
+            r.lastError ?? 'the refresh failed'
+          }`,
+        });
+      }
+    }
     const all = await this.sources.incidents.listAllIncidents();
     // The user's own teams even before a refresh has read them: read at
     // once (as when someone opens the team's page).
     const read = new Set(all.flatMap(i => i.entityRefs.map(lower)));
     for (const group of me.groups) {
       if (read.has(group)) continue;
-      const answer = await this.sources.incidents
-        .getEntityIncidents(group, credentials)
-        .catch(() => undefined);
+      let answer;
+      try {
+        answer = await this.sources.incidents.getEntityIncidents(
+          group,
+          credentials,
+        );
+      } catch (error) {
+        if (error instanceof NotReadYetError) loading = true;
+        else problems.push({ stale: false, error: message(error) });
+      }
       for (const incident of answer?.data.incidents ?? []) {
         const known = all.find(i => i.incident.id === incident.id);
         if (known) known.entityRefs.push(group);
@@ -552,7 +584,8 @@ export class HomeService {
     return {
       incidents,
       overdueReviews,
-      ...combine([...freshness.values()]),
+      loading,
+      ...combine([...freshness.values(), ...problems]),
     };
   }
 

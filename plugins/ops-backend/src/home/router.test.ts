@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -37,7 +42,11 @@ describe('home routes', () => {
   });
   afterAll(() => pagerduty.close());
 
-  async function start(options: { warm?: boolean } = { warm: true }) {
+  async function start(
+    options: { warm?: boolean; scheduler?: SchedulerService } = {
+      warm: true,
+    },
+  ) {
     // Approvers (SRE) may approve; everything else is allowed.
     const permissions = mockServices.permissions.mock({
       authorize: async (requests, { credentials }) =>
@@ -66,6 +75,15 @@ describe('home routes', () => {
         opsPlugin,
         opsModulePagerDuty,
         permissions.factory,
+        ...(options.scheduler
+          ? [
+              createServiceFactory({
+                service: coreServices.scheduler,
+                deps: {},
+                factory: () => options.scheduler!,
+              }),
+            ]
+          : []),
         catalogServiceMock.factory({ entities: examples() }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -77,7 +95,10 @@ describe('home routes', () => {
                 apiBaseUrl: pagerduty.url,
                 token: 'local-fake-token',
                 maxAttempts: 1,
+                // The fake's limit: the refresh budget never paces a test.
+                rateLimitPerMinute: 1_000_000,
               },
+              catalogReadiness: { settleSeconds: 1 },
             },
           },
         }),
@@ -268,6 +289,22 @@ describe('home routes', () => {
       expect(incident.entityRefs).toContain('group:default/sre-team');
       expect(incident.reasons).toContain('team');
     }
+  });
+
+  it('says the incidents are still loading, not that there are none, until the first refresh has read them', async () => {
+    const scheduler = mockServices.scheduler();
+    const { as } = await start({ warm: false, scheduler });
+    // The guest's team owns every example service, and no refresh has read
+    // their incidents yet (the team itself names no PagerDuty service).
+    const first = await as(GUEST).get('/home/incidents');
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual(
+      expect.objectContaining({ incidents: [], loading: true }),
+    );
+    await scheduler.triggerTask('ops-incidents-refresh');
+    const after = await as(GUEST).get('/home/incidents');
+    expect(after.body.loading).toBe(false);
+    expect(after.body.incidents.length).toBeGreaterThan(0);
   });
 
   it("lists a user's open incidents and the overdue reviews they own, nobody else's", async () => {

@@ -136,6 +136,12 @@ export async function loadEntity(
 }
 
 /**
+ * An entity's data is still being fetched for the first time (no error
+ * yet): a 503 to a view, "loading" to a caller that gathers many entities.
+ */
+export class NotReadYetError extends ServiceUnavailableError {}
+
+/**
  * The entity's snapshot when it was built from the entity's current
  * annotations; else a miss, fetched through `miss` (shared with every
  * concurrent caller). Undefined when the entity names nothing in PagerDuty.
@@ -168,10 +174,13 @@ export async function currentSnapshot<T>(
   await options.miss();
   snapshot = await snapshots.get<T>(kind, key);
   if (snapshot?.data !== undefined) return snapshot;
-  throw new ServiceUnavailableError(
-    snapshot?.error
-      ? `PagerDuty could not be read: ${snapshot.error}`
-      : 'The data is not available yet; try again in a minute',
+  if (snapshot?.error) {
+    throw new ServiceUnavailableError(
+      `PagerDuty could not be read: ${snapshot.error}`,
+    );
+  }
+  throw new NotReadYetError(
+    'The data is not available yet; try again in a minute',
   );
 }
 

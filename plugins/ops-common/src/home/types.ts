@@ -135,6 +135,13 @@ export interface HomeIncidentsResponse extends Freshness {
   incidents: HomeIncident[];
   /** Longest overdue first. */
   overdueReviews: HomeOverdueReview[];
+  /**
+   * True while incidents may still be missing because they are being read
+   * for the first time (the incidents refresh has not completed once since
+   * the backend started, or one of the user's teams is being fetched): ask
+   * again in a few seconds rather than conclude there are none.
+   */
+  loading: boolean;
 }
 
 /** How an SLO stands, for the home card's counts. @public */

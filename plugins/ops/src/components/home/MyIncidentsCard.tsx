@@ -1,16 +1,17 @@
-import { ReactNode, useId } from 'react';
+import { ReactNode, useEffect, useId, useState } from 'react';
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import {
   HomeIncident,
   HomeIncidentReason,
+  HomeIncidentsResponse,
   HomeOverdueReview,
 } from '@opsportal/plugin-ops-common';
-import useAsync from 'react-use/esm/useAsync';
 import { opsApiRef } from '../../api';
 import {
   IncidentLinks,
@@ -107,24 +108,61 @@ function Section(props: {
   );
 }
 
+/** How often the card asks again while the backend is still reading. */
+const POLL_WHILE_LOADING_MS = 10_000;
+
+/**
+ * The user's incidents, asked again every `pollMs` while the backend says
+ * it is still reading them (right after a start); the last answer stays on
+ * screen in between.
+ */
+function useHomeIncidents(pollMs: number) {
+  const api = useApi(opsApiRef);
+  const [state, setState] = useState<{
+    value?: HomeIncidentsResponse;
+    error?: Error;
+  }>({});
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const value = await api.getHomeIncidents();
+        if (cancelled) return;
+        setState({ value });
+        if (value.loading) timer = setTimeout(load, pollMs);
+      } catch (error) {
+        if (!cancelled) setState({ error: error as Error });
+      }
+    };
+    load();
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [api, pollMs]);
+  return { ...state, loading: !state.value && !state.error };
+}
+
 /**
  * Home card content: the signed-in user's open incidents and the overdue
- * post-incident reviews they own (`GET /home/incidents`).
+ * post-incident reviews they own (`GET /home/incidents`). While the backend
+ * is still reading incidents for the first time the card says so and asks
+ * again every `pollIntervalMs` (default 10 s) until it has them all.
  * @public
  */
-export function MyIncidentsContent() {
-  const api = useApi(opsApiRef);
+export function MyIncidentsContent(props: { pollIntervalMs?: number } = {}) {
   const links = useOptionalIncidentLinks();
-  const { value, loading, error } = useAsync(
-    () => api.getHomeIncidents(),
-    [api],
+  const { value, loading, error } = useHomeIncidents(
+    props.pollIntervalMs ?? POLL_WHILE_LOADING_MS,
   );
   const id = useId();
+  const reading = Boolean(value?.loading);
   const incidentList = (items: HomeIncident[]) => (
     <Section
       id={`${id}-incidents`}
       heading={`Open incidents (${items.length})`}
-      none="None on your services right now."
+      none={reading ? 'None found yet.' : 'None on your services right now.'}
     >
       {items.map(i => (
         <IncidentItem key={i.id} incident={i} links={links} />
@@ -144,7 +182,10 @@ export function MyIncidentsContent() {
     </Section>
   );
   const nothing =
-    value && value.incidents.length === 0 && value.overdueReviews.length === 0;
+    value &&
+    !reading &&
+    value.incidents.length === 0 &&
+    value.overdueReviews.length === 0;
   return (
     <HomeCardBody
       loading={loading}
@@ -158,6 +199,15 @@ export function MyIncidentsContent() {
     >
       {value && (
         <>
+          {reading && (
+            <div role="status" aria-live="polite">
+              <Typography variant="body2" component="p">
+                Still reading incidents from PagerDuty (the portal has just
+                started): this list may be incomplete and updates by itself.
+              </Typography>
+              <LinearProgress aria-label="Reading incidents" />
+            </div>
+          )}
           {value.overdueReviews.length > 0 ? (
             <>
               {reviews(value.overdueReviews)}

@@ -97,6 +97,7 @@ const approvals: HomeApprovalsResponse = {
 };
 
 const incidents: HomeIncidentsResponse = {
+  loading: false,
   stale: true,
   fetchedAt: at(-3),
   error: 'PagerDuty answered 503',
@@ -289,6 +290,7 @@ describe('My open incidents and overdue reviews', () => {
   it('says when there is nothing', async () => {
     await render(<MyIncidentsContent />, {
       getHomeIncidents: async () => ({
+        loading: false,
         stale: false,
         incidents: [],
         overdueReviews: [],
@@ -299,6 +301,43 @@ describe('My open incidents and overdue reviews', () => {
         'No open incidents on your services and no overdue reviews.',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says it is still reading, not that there is nothing, and asks again until the backend has read them', async () => {
+    const answers: HomeIncidentsResponse[] = [
+      { loading: true, stale: false, incidents: [], overdueReviews: [] },
+      { ...incidents, loading: false, stale: false, error: undefined },
+    ];
+    let calls = 0;
+    let release = () => {};
+    const released = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    await render(<MyIncidentsContent pollIntervalMs={20} />, {
+      getHomeIncidents: async () => {
+        calls += 1;
+        if (calls === 1) return answers[0];
+        await released;
+        return answers[1];
+      },
+    });
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Still reading incidents from PagerDuty',
+    );
+    expect(
+      screen.queryByText(
+        'No open incidents on your services and no overdue reviews.',
+      ),
+    ).not.toBeInTheDocument();
+    expect(screen.getByText('None found yet.')).toBeInTheDocument();
+    // The next answer has the incident: the card shows it and stops asking.
+    release();
+    expect(
+      await screen.findByRole('list', { name: 'Open incidents (1)' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(calls).toBe(2);
   });
 
   it('shows the error when the backend fails', async () => {
