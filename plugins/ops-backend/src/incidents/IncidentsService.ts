@@ -30,6 +30,7 @@ import {
 } from '@opsportal/plugin-ops-node';
 import { Clock, systemClock } from '../lib/clock';
 import { SingleFlight } from '../lib/singleFlight';
+import { memoViewAt } from '../lib/viewResponse';
 import { OnCallService, PagerDutyServiceRef } from '../oncall';
 // Shared with the on-call feature: miss batching, PagerDuty-annotated
 // entities and reading a snapshot or fetching it on a miss.
@@ -58,6 +59,12 @@ import {
 export const INCIDENTS_KIND = 'incidents.entity';
 
 const DAY = 86_400_000;
+/**
+ * An entity's incidents answer is made once per snapshot and this many
+ * milliseconds of the clock (its targets' deadlines and window move with
+ * the clock): at most this late, never early.
+ */
+const VIEW_TICK_MS = 5_000;
 
 /**
  * Open incidents whose status updates one refresh reads at most (newest
@@ -301,11 +308,6 @@ export class IncidentsService implements IncidentsReader, StatusUpdateListener {
     );
     const key = stringifyEntityRef(entity);
     const ids = pagerDutyIdsOf(entity);
-    const now = this.clock.now();
-    const window = {
-      since: new Date(now.getTime() - this.options.config.windowDays * DAY),
-      until: now,
-    };
     // Taken before the snapshot is read: a load that finishes in between
     // answers this view's miss (no second fetch).
     const since = this.misses.stamp();
@@ -328,33 +330,48 @@ export class IncidentsService implements IncidentsReader, StatusUpdateListener {
         miss: () => this.miss(key, since),
       },
     );
-    const stored = snapshot?.data;
-    const incidents = (stored?.incidents ?? [])
-      .map(i => this.assess(i, now))
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-    return {
-      data: {
-        entityRef: key,
-        serviceIds: stored?.services.map(s => s.id) ?? ids.serviceIds,
-        incidents,
-        summary: summarizeIncidents(
+    const triggerEnabled =
+      this.options.config.trigger.enabled &&
+      Boolean(this.options.incidents?.triggerIncident) &&
+      Boolean(
+        entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_INTEGRATION_KEY],
+      );
+    const answer = (now: Date): EntityIncidentsResponse => {
+      const stored = snapshot?.data;
+      const window = {
+        since: new Date(now.getTime() - this.options.config.windowDays * DAY),
+        until: now,
+      };
+      const incidents = (stored?.incidents ?? [])
+        .map(i => this.assess(i, now))
+        .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+      return {
+        data: {
+          entityRef: key,
+          serviceIds: stored?.services.map(s => s.id) ?? ids.serviceIds,
           incidents,
-          window,
-          undefined,
-          this.options.config.policy,
-        ),
-        services: stored?.services ?? [],
-        triggerEnabled:
-          this.options.config.trigger.enabled &&
-          Boolean(this.options.incidents?.triggerIncident) &&
-          Boolean(
-            entity.metadata.annotations?.[ANNOTATION_PAGERDUTY_INTEGRATION_KEY],
+          summary: summarizeIncidents(
+            incidents,
+            window,
+            undefined,
+            this.options.config.policy,
           ),
-      },
-      fetchedAt: snapshot?.fetchedAt,
-      stale: snapshot?.stale ?? false,
-      error: snapshot?.error,
+          services: stored?.services ?? [],
+          triggerEnabled,
+        },
+        fetchedAt: snapshot?.fetchedAt,
+        stale: snapshot?.stale ?? false,
+        error: snapshot?.error,
+      };
     };
+    if (!snapshot) return answer(this.clock.now());
+    // The same for every viewer, and dependent on the clock only through
+    // the targets' deadlines and the window: made (and serialised, see
+    // lib/viewResponse.ts) once per kept snapshot and clock tick.
+    const tick = Math.floor(this.clock.now().getTime() / VIEW_TICK_MS);
+    return memoViewAt(snapshot, `entity:${triggerEnabled}`, tick, () =>
+      answer(new Date(tick * VIEW_TICK_MS)),
+    );
   }
 
   async listIncidents(request: {

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { memoView, sendView } from './viewResponse';
+import { memoView, memoViewAt, sendView } from './viewResponse';
 
 describe('memoView', () => {
   it('computes a view once per kept (frozen) snapshot and variant', () => {
@@ -32,6 +32,36 @@ describe('memoView', () => {
     let computed = 0;
     memoView(snapshot, 'x', () => ++computed);
     memoView(snapshot, 'x', () => ++computed);
+    expect(computed).toBe(2);
+  });
+});
+
+describe('memoViewAt', () => {
+  it('computes a clock-dependent view once per snapshot, variant and tick', () => {
+    const snapshot = Object.freeze({ deadline: 12 });
+    const computed: number[] = [];
+    const view = (tick: number, variant = 'entity') =>
+      memoViewAt(snapshot, variant, tick, () => {
+        computed.push(tick);
+        return { overdue: tick > snapshot.deadline };
+      });
+    const first = view(10);
+    expect(view(10)).toBe(first);
+    expect(first).toEqual({ overdue: false });
+    // The clock moved on: computed again, with the new tick.
+    expect(view(13)).toEqual({ overdue: true });
+    expect(view(13)).toBe(view(13));
+    // Only the latest tick is kept: going back computes again.
+    expect(view(10)).not.toBe(first);
+    expect(view(13, 'other')).toEqual({ overdue: true });
+    expect(computed).toEqual([10, 13, 10, 13]);
+  });
+
+  it('keeps nothing for a snapshot that may change', () => {
+    const snapshot = { value: 1 };
+    let computed = 0;
+    memoViewAt(snapshot, 'x', 1, () => ++computed);
+    memoViewAt(snapshot, 'x', 1, () => ++computed);
     expect(computed).toBe(2);
   });
 });

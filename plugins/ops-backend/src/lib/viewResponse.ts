@@ -50,6 +50,39 @@ export function memoView<T>(
   return value;
 }
 
+const tickViews = new WeakMap<
+  object,
+  Map<string, { tick: number; value: unknown }>
+>();
+
+/**
+ * As {@link memoView}, for a view that also depends on the clock: computed
+ * once per source object, variant and `tick` (e.g. the clock in whole
+ * 5-second steps, which `compute` then takes as "now"), and kept only for
+ * the latest tick, so that a snapshot kept for hours holds one view, not
+ * one per tick.
+ */
+export function memoViewAt<T>(
+  source: object,
+  variant: string,
+  tick: number,
+  compute: () => T,
+): T {
+  let byVariant = tickViews.get(source);
+  const kept = byVariant?.get(variant);
+  if (kept && kept.tick === tick) return kept.value as T;
+  const value = deepFreeze(compute());
+  // Only a frozen source is known not to change under the kept view.
+  if (Object.isFrozen(source)) {
+    if (!byVariant) {
+      byVariant = new Map();
+      tickViews.set(source, byVariant);
+    }
+    byVariant.set(variant, { tick, value });
+  }
+  return value;
+}
+
 interface Body {
   json: Buffer;
   etag: string;
