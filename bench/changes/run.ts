@@ -39,7 +39,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import opsPlugin from '../../plugins/ops-backend/src';
 import { applyDatabaseMigrations } from '../../plugins/ops-backend/src/database/migrations';
-import { startBackend } from '../backend';
+import { settledIdleRate, startBackend } from '../backend';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -415,39 +415,6 @@ async function scenarios(
 }
 
 /** The serving process's CPU rate while idle (background tasks), ms per ms. */
-async function idleRate(cpuMs: () => number | undefined): Promise<number> {
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  await new Promise(r => setTimeout(r, 5000));
-  const c1 = cpuMs();
-  if (c0 === undefined || c1 === undefined) return 0;
-  return (c1 - c0) / (performance.now() - t0);
-}
-
-/**
- * The idle rate once the backend's start-up refreshes (SLOs, capacity,
- * on-call of the example platform) are done: 5 s windows until one stays
- * under 50 ms of CPU a second, for at most 3 minutes. Measured while they
- * run, the latencies would be theirs as much as the change requests'.
- */
-async function settledIdleRate(
-  cpuMs: () => number | undefined,
-): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    const rate = await idleRate(cpuMs);
-    const waited = (performance.now() - started) / 1000;
-    if (rate < 0.05 || waited > 180) {
-      console.log(
-        `backend idle at ${(rate * 1000).toFixed(
-          0,
-        )} ms of CPU a second after ${waited.toFixed(0)} s`,
-      );
-      return rate;
-    }
-  }
-}
-
 async function explain(knex: Knex): Promise<string[]> {
   const plan = await knex.raw(
     `EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF, SUMMARY ON)

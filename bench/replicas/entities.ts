@@ -19,7 +19,10 @@ export interface ReplicaOptions {
   sloServices: number;
   shards: number;
   batch: number;
-  intervalMinutes: number;
+  /** Minutes between two refreshes of each SLO shard. */
+  sloIntervalMinutes: number;
+  /** Minutes between two refreshes of each capacity shard. */
+  capacityIntervalMinutes: number;
   /** Before the first shard is due: both replicas are up by then. */
   initialDelaySeconds: number;
   cloudwatch: string;

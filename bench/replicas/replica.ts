@@ -24,7 +24,6 @@ async function main() {
   diagnostics.subscribe('http.client.request.start', () => {
     requests += 1;
   });
-  const frequency = { minutes: options.intervalMinutes };
   const backend = await startTestBackend({
     features: [
       opsPlugin,
@@ -55,16 +54,16 @@ async function main() {
             },
             slo: {
               schedule: {
-                frequency,
-                timeout: { minutes: options.intervalMinutes * 2 },
+                frequency: { minutes: options.sloIntervalMinutes },
+                timeout: { minutes: options.sloIntervalMinutes * 2 },
                 initialDelay: { seconds: options.initialDelaySeconds },
               },
             },
             capacity: {
               servicesPerBatch: options.batch,
               schedule: {
-                frequency,
-                timeout: { minutes: options.intervalMinutes * 2 },
+                frequency: { minutes: options.capacityIntervalMinutes },
+                timeout: { minutes: options.capacityIntervalMinutes * 2 },
                 initialDelay: { seconds: options.initialDelaySeconds },
               },
             },

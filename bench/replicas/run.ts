@@ -7,14 +7,18 @@
  * scheduler task that one of the two replicas claims.
  *
  *   corepack yarn bench:replicas [--capacity 200] [--slo 1000] [--shards 8]
- *     [--interval 6] [--batch 10] [--delay 60]
+ *     [--interval 6] [--slo-interval <min>] [--capacity-interval <min>]
+ *     [--batch 10] [--delay 60]
  *
  * --capacity services with capacity annotations (8 metrics x 90 days each),
  * --slo services with 3 SLOs each, --interval the minutes between two
- * refreshes of each feature (the shards' first runs are spread over it).
- * Waits until every capacity and SLO snapshot was written after the start,
- * (the SLO services, having ALB annotations, are capacity targets too),
- * then prints per replica: CPU, peak RSS, outgoing requests (to CloudWatch),
+ * refreshes of each feature (the shards' first runs are spread over it), or
+ * one per feature (`--slo-interval 10 --capacity-interval 60` are the
+ * defaults of app-config.yaml). Waits until every capacity and SLO snapshot
+ * was written after the start (the SLO services, having ALB annotations,
+ * are capacity targets too), watching meanwhile that no SLO snapshot grows
+ * older than its interval once the first pass is done, then prints per
+ * replica: CPU, peak RSS, outgoing requests (to CloudWatch),
  * shards run, and the monthly CloudWatch cost at the default intervals.
  * PostgreSQL from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432),
  * Redis from BENCH_REDIS_URL (default redis://127.0.0.1:6379); the scratch
@@ -120,6 +124,12 @@ async function main() {
   const sloServices = arg('slo', 1000);
   const shards = arg('shards', 8);
   const intervalMinutes = arg('interval', 6);
+  const sloIntervalMinutes = arg('slo-interval', intervalMinutes);
+  const capacityIntervalMinutes = arg('capacity-interval', intervalMinutes);
+  const intervals =
+    sloIntervalMinutes === capacityIntervalMinutes
+      ? `${sloIntervalMinutes}-minute interval`
+      : `SLOs every ${sloIntervalMinutes} min, capacity every ${capacityIntervalMinutes} min`;
   const batch = arg('batch', 10);
   const anchor = Math.floor(Date.now() / 60_000) * 60_000;
   const database = `ops_bench_replicas_${Date.now()}`;
@@ -141,7 +151,8 @@ async function main() {
     sloServices,
     shards,
     batch,
-    intervalMinutes,
+    sloIntervalMinutes,
+    capacityIntervalMinutes,
     initialDelaySeconds: arg('delay', 60),
     cloudwatch: fake.url,
     redis: REDIS,
@@ -160,7 +171,7 @@ async function main() {
   const req0 = replicas.map(r => r.stats.requests);
   const fakeCpu0 = cpuOfPid(fake.child.pid);
   process.stderr.write(
-    `replicas ready; waiting for one full refresh of ${capacityServices} capacity and ${sloServices} SLO services (${shards} shards, ${intervalMinutes}-minute interval)\n`,
+    `replicas ready; waiting for one full refresh of ${capacityServices} capacity and ${sloServices} SLO services (${shards} shards, ${intervals})\n`,
   );
 
   const knex = knexFactory({
@@ -184,15 +195,40 @@ async function main() {
   let capacityDone: number | undefined;
   let sloDone: number | undefined;
   const firstDue = started + arg('delay', 60) * 1000;
-  const deadline = firstDue + intervalMinutes * 2 * 60_000;
+  const deadline =
+    firstDue +
+    Math.max(sloIntervalMinutes, capacityIntervalMinutes) * 2 * 60_000;
   let cap = 0;
   let slo = 0;
+  /** Once every SLO was refreshed: the oldest SLO snapshot's age, at most. */
+  let sloOldestMs = 0;
+  let lastProgress = 0;
   while ((!capacityDone || !sloDone) && Date.now() < deadline) {
     await new Promise(r => setTimeout(r, 2000));
     cap = await fresh('capacity');
     slo = await fresh('slo');
     if (!capacityDone && cap >= capacityTargets) capacityDone = Date.now();
     if (!sloDone && slo >= sloServices) sloDone = Date.now();
+    if (sloDone) {
+      const row = await knex('ops_snapshots')
+        .where({ kind: 'slo' })
+        .min({ oldest: 'fetched_at' })
+        .first();
+      if (row?.oldest) {
+        sloOldestMs = Math.max(
+          sloOldestMs,
+          Date.now() - new Date(row.oldest).getTime(),
+        );
+      }
+    }
+    if (Date.now() - lastProgress > 60_000) {
+      lastProgress = Date.now();
+      process.stderr.write(
+        `${new Date().toISOString()} capacity ${cap}/${capacityTargets}, SLOs ${slo}/${sloServices}; RSS ${replicas
+          .map(r => `${r.name} ${(r.stats.rss / 2 ** 20).toFixed(0)} MiB`)
+          .join(', ')}\n`,
+      );
+    }
   }
   const tasks = await knex
     .withSchema('public')
@@ -234,7 +270,7 @@ async function main() {
       1,
     )} at the end. ${capacityServices} capacity services, ${sloServices} SLO services (${
       sloServices * 3
-    } SLOs), ${shards} shards, ${intervalMinutes}-minute interval, ${batch} capacity services per provider request.`,
+    } SLOs), ${shards} shards, ${intervals}, ${batch} capacity services per provider request.`,
     '',
     `Capacity: ${cap} of ${capacityTargets} (the SLO services' ALB metrics included) refreshed ${
       capacityDone
@@ -244,7 +280,9 @@ async function main() {
       sloDone
         ? `${s(sloDone - firstDue)} after the first shard was due`
         : 'NOT within the wait'
-    } (interval ${intervalMinutes} min). Measured over ${s(
+    } (capacity interval ${capacityIntervalMinutes} min, SLO interval ${sloIntervalMinutes} min); once every SLO was refreshed, the oldest SLO snapshot was at most ${(
+      sloOldestMs / 60_000
+    ).toFixed(1)} min old. Measured over ${s(
       elapsed,
     )} from both replicas being up; fake CloudWatch CPU ${s(fakeCpu)}.`,
     '',

@@ -4,6 +4,13 @@
  * `--focus` (a regular expression), e.g. to see what one route costs.
  *
  *   node bench/views/profile.ts <file.cpuprofile> [--top 30] [--focus <re>]
+ *     [--during <re>]
+ *
+ * `--during <re>` keeps only the samples between the first and the last
+ * one whose stack has a frame matching `re` (e.g. `oncall/router` for the
+ * time the on-call route was driven), idle and background work included;
+ * with `--span <s>`, only those of the last `s` seconds up to that last one
+ * (a route is also read once while the benchmark waits for data).
  */
 import fs from 'node:fs';
 
@@ -29,7 +36,32 @@ for (const n of nodes.values()) {
 }
 const self = new Map<number, number>();
 const deltas: number[] = profile.timeDeltas;
-for (let i = 0; i < profile.samples.length; i++) {
+const during = arg('during', '');
+let first = 0;
+let last = profile.samples.length - 1;
+if (during) {
+  const re = new RegExp(during);
+  const matches = (id: number) => {
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const f = nodes.get(n)!.callFrame;
+      if (re.test(f.functionName) || re.test(f.url)) return true;
+    }
+    return false;
+  };
+  const hits = profile.samples
+    .map((id: number, i: number) => (matches(id) ? i : -1))
+    .filter((i: number) => i >= 0);
+  if (hits.length === 0) throw new Error(`no sample matches ${during}`);
+  first = hits[0];
+  last = hits[hits.length - 1];
+  const span = Number(arg('span', '0')) * 1e6;
+  if (span > 0) {
+    let t = 0;
+    const at = deltas.map(d => (t += d));
+    while (at[last] - at[first] > span) first += 1;
+  }
+}
+for (let i = first; i <= last; i++) {
   const id = profile.samples[i];
   self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0) / 1000);
 }

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { RunningBackend, startBackend } from '../backend';
+import { RunningBackend, settledIdleRate, startBackend } from '../backend';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -201,8 +201,9 @@ async function runDatabase(database: 'sqlite' | 'postgres', port: number) {
         0,
       )} s; RSS ${backend.rssMiB().toFixed(0)} MiB\n`,
     );
-    // Let the first refreshes settle, then measure what runs without views.
-    await new Promise(r => setTimeout(r, 5000));
+    // Let the start-up refreshes finish (measured during them, the
+    // latencies would be theirs), then measure what runs without views.
+    await settledIdleRate(() => backend.cpuMs());
     const idle = await idleRate(backend, 10_000);
     process.stdout.write(
       `   idle: ${idle.cpuMsPerSecond.toFixed(
