@@ -159,13 +159,19 @@ async function main() {
     database,
     postgres,
   };
-  // Both replicas start together (the scheduler's initial delay is waited
-  // by each replica from its own start); the database exists beforehand.
+  // The scheduler's initial delay is waited by each replica from its own
+  // start; the database exists beforehand.
   const admin0 = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   await admin0.raw(`CREATE DATABASE ${database}_ops`);
   await admin0.destroy();
-  const replicas = ['a', 'b'].map(name => startReplica({ ...common, name }));
-  await Promise.all(replicas.map(r => r.ready));
+  // One after the other: two backends creating the scheduler's tables in a
+  // fresh database at the same moment can collide on the migrations table.
+  const replicas: Replica[] = [];
+  for (const name of ['a', 'b']) {
+    const replica = startReplica({ ...common, name });
+    replicas.push(replica);
+    await replica.ready;
+  }
   const started = Date.now();
   const cpu0 = replicas.map(r => r.stats.cpuMs);
   const req0 = replicas.map(r => r.stats.requests);
