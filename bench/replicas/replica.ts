@@ -32,7 +32,9 @@ async function main() {
       schedulerServiceFactory,
       databaseServiceFactory,
       cacheServiceFactory,
-      mockServices.rootLogger.factory({ level: 'warn' }),
+      mockServices.rootLogger.factory({
+        level: process.env.BENCH_REPLICA_LOG ? 'info' : 'warn',
+      }),
       mockServices.rootConfig.factory({
         data: {
           backend: {

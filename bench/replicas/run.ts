@@ -27,7 +27,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import knexFactory from 'knex';
 import { startFakeProcess } from '../lib';
 import { ReplicaOptions } from './entities';
@@ -82,6 +82,13 @@ function startReplica(options: ReplicaOptions): Replica {
   };
   replica.ready = new Promise((resolve, reject) => {
     let buffer = '';
+    // BENCH_REPLICA_LOG=<dir>: each replica's output (at info) in <dir>/<name>.log.
+    const logDir = process.env.BENCH_REPLICA_LOG;
+    if (logDir) {
+      const file = createWriteStream(path.join(logDir, `${options.name}.log`));
+      child.stdout!.pipe(file);
+      child.stderr!.pipe(file);
+    }
     child.stdout!.on('data', chunk => {
       buffer += chunk;
       let nl;
@@ -159,19 +166,37 @@ async function main() {
     database,
     postgres,
   };
-  // The scheduler's initial delay is waited by each replica from its own
-  // start; the database exists beforehand.
   const admin0 = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   await admin0.raw(`CREATE DATABASE ${database}_ops`);
   await admin0.destroy();
-  // One after the other: two backends creating the scheduler's tables in a
-  // fresh database at the same moment can collide on the migrations table.
-  const replicas: Replica[] = [];
-  for (const name of ['a', 'b']) {
-    const replica = startReplica({ ...common, name });
-    replicas.push(replica);
-    await replica.ready;
+  // A first backend creates the tables (two fresh backends creating the
+  // scheduler's migrations table at the same moment can collide) and
+  // registers the tasks, which sets when each shard first falls due, then
+  // stops. The two replicas then start together and begin asking for work
+  // 30 s before the first shard is due: each run goes to whichever asks
+  // first, so both share the first pass too. (Started one after the other,
+  // each with the full delay, the first would claim every first run: its
+  // workers start asking while the other's are still in their delay.)
+  const delay = arg('delay', 60);
+  const init = startReplica({ ...common, name: 'init' });
+  await init.ready;
+  const registeredAt = Date.now();
+  await new Promise<void>(resolve => {
+    init.child.once('exit', () => resolve());
+    init.child.kill('SIGTERM');
+  });
+  const lead = (Date.now() - registeredAt) / 1000 + 30;
+  if (delay - lead < 15) {
+    throw new Error(
+      `--delay ${delay} is too short: the replicas need about ${Math.ceil(
+        lead + 15,
+      )} s to start before the first shard is due`,
+    );
   }
+  const replicas = ['a', 'b'].map(name =>
+    startReplica({ ...common, name, initialDelaySeconds: delay - lead }),
+  );
+  await Promise.all(replicas.map(r => r.ready));
   const started = Date.now();
   const cpu0 = replicas.map(r => r.stats.cpuMs);
   const req0 = replicas.map(r => r.stats.requests);
@@ -200,7 +225,7 @@ async function main() {
     );
   let capacityDone: number | undefined;
   let sloDone: number | undefined;
-  const firstDue = started + arg('delay', 60) * 1000;
+  const firstDue = registeredAt + delay * 1000;
   const deadline =
     firstDue +
     Math.max(sloIntervalMinutes, capacityIntervalMinutes) * 2 * 60_000;

@@ -9,7 +9,19 @@ import { RefreshShard, shardSchedules, shardTaskId } from './shards';
 
 /** A refresh task of a feature, as the plugin hands it to the scheduler. */
 export type OpsTask = SchedulerServiceTaskScheduleDefinition &
-  Pick<SchedulerServiceTaskInvocationDefinition, 'id' | 'fn'>;
+  Pick<SchedulerServiceTaskInvocationDefinition, 'id' | 'fn'> & {
+    /**
+     * True while this replica has no room for a run of the task (e.g. it
+     * works on as many shards of the feature as it may): a run the
+     * scheduler hands it then is given back (see `scheduleFeatureTasks`).
+     */
+    busy?: () => boolean;
+  };
+
+/** How long after giving a run back it is asked for again. */
+const HAND_BACK_DELAY_MS = 1_000;
+/** Attempts at asking for it again (the release may not be written yet). */
+const HAND_BACK_ATTEMPTS = 10;
 
 /**
  * The one face of every feature folder: `createXFeature(deps)` answers its
@@ -29,6 +41,15 @@ export interface OpsFeature<TService> {
  * metrics and in `ops_refresh_status` (docs/telemetry.md); `gate` wraps
  * the instrumented tasks again (e.g. waiting for the catalog's first read,
  * which therefore does not count as the run's duration).
+ *
+ * A task that says it is `busy` when the scheduler hands this replica a run
+ * gives the run back: it returns at once (not recorded as a refresh) and a
+ * second later asks the scheduler to run the task now, so that whichever
+ * replica polls first takes it, this one again only once it has room.
+ * Without this a replica keeps every run it claims: Backstage's scheduler
+ * gives a due task to the replica whose poll comes first, and the shards'
+ * due times keep their phase to the polls, so one replica could claim
+ * every shard and work through them two at a time while another idles.
  */
 export async function scheduleFeatureTasks(
   scheduler: SchedulerService,
@@ -36,6 +57,8 @@ export async function scheduleFeatureTasks(
   options: {
     refreshes?: { instrument(task: OpsTask): OpsTask };
     gate?: (tasks: OpsTask[]) => OpsTask[];
+    /** Stops the tasks (tests; the scheduler stops them at shutdown). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<void> {
   for (const feature of features) {
@@ -45,7 +68,43 @@ export async function scheduleFeatureTasks(
     }
     if (options.gate) tasks = options.gate(tasks);
     for (const task of tasks) {
-      await scheduler.scheduleTask(task);
+      const { busy, ...definition } = handBackWhenBusy(scheduler, task);
+      void busy;
+      await scheduler.scheduleTask({
+        ...definition,
+        ...(options.signal && { signal: options.signal }),
+      });
+    }
+  }
+}
+
+function handBackWhenBusy(scheduler: SchedulerService, task: OpsTask) {
+  const { busy } = task;
+  if (!busy) return task;
+  return {
+    ...task,
+    fn: async (signal: AbortSignal) => {
+      if (!busy()) {
+        await task.fn(signal);
+        return;
+      }
+      void askAgain(scheduler, task.id);
+    },
+  };
+}
+
+/** Asks the scheduler to run `id` now, once this run's release is written. */
+async function askAgain(scheduler: SchedulerService, id: string) {
+  for (let attempt = 0; attempt < HAND_BACK_ATTEMPTS; attempt++) {
+    await new Promise(resolve =>
+      setTimeout(resolve, HAND_BACK_DELAY_MS).unref(),
+    );
+    try {
+      await scheduler.triggerTask(id);
+      return;
+    } catch (error) {
+      // Still marked as running (the release is not written yet): again.
+      if ((error as Error)?.name !== 'ConflictError') return;
     }
   }
 }
@@ -56,6 +115,11 @@ class LocalSlots {
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
+
+  /** True while `size` functions run. */
+  full(): boolean {
+    return this.running >= this.size;
+  }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.size) {
@@ -87,9 +151,10 @@ export function shardedTasks(options: {
   /** Over how long the shards' first runs are spread; default the frequency. */
   spread?: HumanDuration;
   /**
-   * Shards of this feature one replica works on at once (default 2): a
-   * shard it claimed while as many run waits for one of them, so that a
-   * replica's memory stays that of this many shards however many it claims.
+   * Shards of this feature one replica works on at once (default 2), so
+   * that a replica's memory stays that of this many shards: a shard the
+   * scheduler hands it while as many run is given back for any replica to
+   * take (see `scheduleFeatureTasks`); one started directly waits for one.
    */
   concurrency?: number;
 }): OpsTask[] {
@@ -108,6 +173,9 @@ export function shardedTasks(options: {
       fn: async signal => {
         await slots.run(() => options.fn(shard, signal as AbortSignal));
       },
+      // A shard claimed while this replica works on as many as it may is
+      // given back, so that another replica can take it.
+      busy: () => slots.full(),
     };
   });
 }

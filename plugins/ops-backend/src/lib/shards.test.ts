@@ -4,7 +4,7 @@ import { ConfigReader } from '@backstage/config';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DatabaseSnapshotStore } from '../snapshots/SnapshotStore';
-import { shardedTasks } from './feature';
+import { scheduleFeatureTasks, shardedTasks } from './feature';
 import {
   inShard,
   readShardCount,
@@ -206,6 +206,56 @@ describe.each(databases.eachSupportedId())('shards on %s', id => {
     const refreshed = runs.flatMap(r => r.keys);
     expect(refreshed.length).toBe(keys.length);
     expect(new Set(refreshed).size).toBe(keys.length);
+  });
+});
+
+describe.each(databases.eachSupportedId())('busy replicas on %s', id => {
+  it('gives a shard back while it works on as many as it may, so that another replica runs it', async () => {
+    const knex = await databases.init(id);
+    const runs: { replica: string; shard: number }[] = [];
+    const controller = new AbortController();
+    for (const replica of ['a', 'b']) {
+      const scheduler = DefaultSchedulerService.create({
+        database: database(knex),
+        logger: mockServices.logger.mock(),
+        metrics: metricsStub(),
+        rootLifecycle: mockServices.rootLifecycle.mock(),
+        httpRouter: mockServices.httpRouter.mock(),
+        pluginMetadata: { getId: () => 'ops' },
+      });
+      // All four shards fall due at once; each replica works on one at a
+      // time. The replica whose poll comes first claims all four; without
+      // giving back it would work through them alone while the other idles.
+      const tasks = shardedTasks({
+        id: 'ops-test-refresh',
+        schedule: { frequency: { minutes: 10 }, timeout: { minutes: 1 } },
+        shards: 4,
+        spread: { seconds: 0 },
+        concurrency: 1,
+        fn: async shard => {
+          await new Promise(r => setTimeout(r, 1_500));
+          runs.push({ replica, shard: shard.index });
+        },
+      });
+      await scheduleFeatureTasks(scheduler, [{ tasks }], {
+        signal: controller.signal,
+      });
+      // The other replica starts (and polls) half a poll period later: the
+      // first has claimed all four by then.
+      if (replica === 'a') await new Promise(r => setTimeout(r, 2_500));
+    }
+    const deadline = Date.now() + 60_000;
+    while (runs.length < 4 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 200));
+    }
+    // Both schedulers poll again (every 5 s) before the next interval.
+    await new Promise(r => setTimeout(r, 6_000));
+    controller.abort();
+
+    // Each shard once (a shard given back is not refreshed by the replica
+    // that gave it back), and both replicas did some.
+    expect(runs.map(r => r.shard).sort()).toEqual([0, 1, 2, 3]);
+    expect(new Set(runs.map(r => r.replica))).toEqual(new Set(['a', 'b']));
   });
 });
 
