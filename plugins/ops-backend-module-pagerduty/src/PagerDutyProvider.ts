@@ -296,6 +296,7 @@ export class PagerDutyProvider
           'https://identity.pagerduty.com/oauth/token',
         scope: [`as_account-${region}.${subdomain}`, ...scopes].join(' '),
         requestTimeoutMs,
+        telemetry: options.telemetry,
       });
     } else {
       return undefined;

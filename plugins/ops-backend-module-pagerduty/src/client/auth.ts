@@ -1,4 +1,8 @@
+import { noAnswer, UpstreamTelemetry } from '@opsportal/plugin-ops-node';
 import { PagerDutyError } from './errors';
+
+/** The token request as `opsportal.upstream.requests` names it. */
+const TOKEN_OPERATION = 'POST /oauth/token';
 
 /**
  * How requests authenticate: a REST API token, or an OAuth access token
@@ -33,6 +37,8 @@ export interface OAuthClientCredentialsOptions {
   /** Scope, e.g. `as_account-us.mycompany services.read ...`. */
   scope: string;
   requestTimeoutMs: number;
+  /** Counts the token requests with the API's (`opsportal.upstream.*`). */
+  telemetry?: UpstreamTelemetry;
 }
 
 /**
@@ -63,6 +69,8 @@ export class OAuthClientCredentials implements PagerDutyAuth {
   }
 
   private async fetchToken(): Promise<string> {
+    const { telemetry } = this.options;
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const response = await fetch(this.options.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -72,14 +80,16 @@ export class OAuthClientCredentials implements PagerDutyAuth {
         client_secret: this.options.clientSecret,
         scope: this.options.scope,
       }).toString(),
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      signal: timeout,
     }).catch(error => {
+      telemetry?.request(TOKEN_OPERATION, noAnswer(undefined, timeout));
       throw new PagerDutyError(
         `PagerDuty's OAuth token endpoint could not be reached: ${error.message}`,
         0,
         'oauth/token',
       );
     });
+    telemetry?.request(TOKEN_OPERATION, { status: response.status });
     const body = await response.json().catch(() => undefined);
     if (!response.ok || typeof body?.access_token !== 'string') {
       throw new PagerDutyError(

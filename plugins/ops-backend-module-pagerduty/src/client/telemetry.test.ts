@@ -8,7 +8,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { TokenAuth } from './auth';
+import { OAuthClientCredentials, TokenAuth } from './auth';
 import { PagerDutyClient } from './PagerDutyClient';
 
 const NOW = Date.UTC(2026, 2, 4, 12, 0, 0);
@@ -102,6 +102,50 @@ describe('PagerDutyClient telemetry', () => {
         value: 1,
       },
     ]);
+  });
+
+  it('counts the OAuth token requests, granted and refused', async () => {
+    await fake.close();
+    fake = await startFakePagerDuty({
+      now: () => NOW,
+      oauthClient: { clientId: 'ops-portal', clientSecret: 's3cret' },
+    });
+    const telemetry = createUpstreamTelemetry(
+      provider.getMeter('test'),
+      'pagerduty',
+    );
+    const oauth = (clientSecret: string) =>
+      new OAuthClientCredentials({
+        clientId: 'ops-portal',
+        clientSecret,
+        tokenUrl: `${fake.url}/oauth/token`,
+        scope: 'as_account-us.ecommerce-platform services.read',
+        requestTimeoutMs: 2_000,
+        telemetry,
+      });
+
+    await oauth('s3cret').header();
+    await expect(oauth('wrong').header()).rejects.toThrow(
+      /refused the OAuth client credentials/,
+    );
+
+    expect(await points('opsportal.upstream.requests')).toEqual(
+      expect.arrayContaining([
+        {
+          upstream: 'pagerduty',
+          operation: 'POST /oauth/token',
+          outcome: 'success',
+          status_class: '2xx',
+          value: 1,
+        },
+        expect.objectContaining({
+          upstream: 'pagerduty',
+          operation: 'POST /oauth/token',
+          status_class: '4xx',
+          value: 1,
+        }),
+      ]),
+    );
   });
 
   it('counts the attempts of a request that keeps failing', async () => {
