@@ -159,14 +159,7 @@ describe.each(databases.eachSupportedId())('shards on %s', id => {
     const keys = refs.slice(0, 200);
     const schedulers = ['a', 'b'].map(replica => ({
       replica,
-      scheduler: DefaultSchedulerService.create({
-        database: database(knex),
-        logger: mockServices.logger.mock(),
-        metrics: metricsStub(),
-        rootLifecycle: mockServices.rootLifecycle.mock(),
-        httpRouter: mockServices.httpRouter.mock(),
-        pluginMetadata: { getId: () => 'ops' },
-      }),
+      scheduler: replicaScheduler(knex),
     }));
     const controller = new AbortController();
     for (const { replica, scheduler } of schedulers) {
@@ -215,14 +208,7 @@ describe.each(databases.eachSupportedId())('busy replicas on %s', id => {
     const runs: { replica: string; shard: number }[] = [];
     const controller = new AbortController();
     for (const replica of ['a', 'b']) {
-      const scheduler = DefaultSchedulerService.create({
-        database: database(knex),
-        logger: mockServices.logger.mock(),
-        metrics: metricsStub(),
-        rootLifecycle: mockServices.rootLifecycle.mock(),
-        httpRouter: mockServices.httpRouter.mock(),
-        pluginMetadata: { getId: () => 'ops' },
-      });
+      const scheduler = replicaScheduler(knex);
       // All four shards fall due at once; each replica works on one at a
       // time. The replica whose poll comes first claims all four; without
       // giving back it would work through them alone while the other idles.
@@ -258,6 +244,18 @@ describe.each(databases.eachSupportedId())('busy replicas on %s', id => {
     expect(new Set(runs.map(r => r.replica))).toEqual(new Set(['a', 'b']));
   });
 });
+
+/** The ops plugin's scheduler of one replica on the shared database. */
+function replicaScheduler(knex: Knex) {
+  return DefaultSchedulerService.create({
+    database: database(knex),
+    logger: mockServices.logger.mock(),
+    metrics: metricsStub(),
+    rootLifecycle: mockServices.rootLifecycle.mock(),
+    httpRouter: mockServices.httpRouter.mock(),
+    pluginMetadata: { getId: () => 'ops' },
+  });
+}
 
 function database(knex: Knex) {
   return {
