@@ -447,17 +447,18 @@ export class HomeService {
     // Until the incidents refresh has read every service once, the
     // snapshots may lack some of the user's: the answer says it is still
     // loading (the card then says so and asks again) rather than "none".
-    // A first refresh that fails is an error to show, not a wait.
+    // A first refresh that fails, or has not finished in three intervals
+    // (stale), is an error to show, not a wait the card would poll forever.
     let loading = false;
     const problems: Freshness[] = [];
     for (const r of (await this.sources.refreshes?.health()) ?? []) {
       if (r.feature !== 'incidents' || r.lastSuccessAt) continue;
-      if (r.status !== 'failing') loading = true;
+      if (r.status === 'never') loading = true;
       else {
         problems.push({
           stale: true,
           error: `Incidents could not be read yet: ${
-            r.lastError ?? 'the refresh failed'
+            r.lastError ?? 'the first refresh has not finished'
           }`,
         });
       }
