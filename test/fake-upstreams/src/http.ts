@@ -16,9 +16,16 @@ export interface FakeServer {
   /** Base URL, e.g. http://127.0.0.1:7101 */
   url: string;
   port: number;
-  /** Every request received since start (or the last `reset`). */
+  /** Every request received since start (or the last `reset` or `forgetRequests`). */
   requests: RecordedRequest[];
+  /** Back to the state at start: recorded requests and everything received dropped. */
   reset(): void;
+  /**
+   * Drops what was recorded for tests to inspect (requests, counters) but
+   * keeps what clients wrote: a long-running local fake calls this to keep
+   * its memory flat without undoing a user's writes.
+   */
+  forgetRequests(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,9 @@ export async function serve(
     port,
     requests,
     reset: () => {
+      requests.length = 0;
+    },
+    forgetRequests: () => {
       requests.length = 0;
     },
     close: () =>

@@ -1726,6 +1726,13 @@ export async function startFakePagerDuty(
   const base = await serve(handler, options);
   selfUrl = base.url;
   const reset = base.reset;
+  const forgetRequests = base.forgetRequests;
+  const forgetStats = () => {
+    stats.requests = 0;
+    stats.byEndpoint = {};
+    stats.throttled = 0;
+    stats.violations = 0;
+  };
   const server: FakePagerDuty = Object.assign(base, {
     account,
     faults,
@@ -1757,10 +1764,15 @@ export async function startFakePagerDuty(
       );
       windowSequence = maintenanceWindows.length;
       state.outage = undefined;
-      stats.requests = 0;
-      stats.byEndpoint = {};
-      stats.throttled = 0;
-      stats.violations = 0;
+      forgetStats();
+    },
+    // Keeps the account as clients left it (windows, incidents, notes,
+    // received events, which also number what comes next).
+    forgetRequests: () => {
+      forgetRequests();
+      violations.length = 0;
+      writes.length = 0;
+      forgetStats();
     },
   });
   Object.defineProperty(server, 'outage', {
