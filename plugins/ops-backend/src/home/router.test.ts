@@ -307,6 +307,22 @@ describe('home routes', () => {
     expect(after.body.incidents.length).toBeGreaterThan(0);
   });
 
+  it('shows a first refresh that failed as an error, not as loading the card would poll for ever', async () => {
+    const scheduler = mockServices.scheduler();
+    const { as } = await start({ warm: false, scheduler });
+    pagerduty.outage = { kind: 'server-error' };
+    try {
+      await scheduler.triggerTask('ops-incidents-refresh').catch(() => {});
+    } finally {
+      pagerduty.outage = undefined;
+    }
+    const answer = await as(GUEST).get('/home/incidents');
+    expect(answer.status).toBe(200);
+    expect(answer.body.loading).toBe(false);
+    expect(answer.body.stale).toBe(true);
+    expect(answer.body.error).toMatch(/^Incidents could not be read yet: /);
+  });
+
   it("lists a user's open incidents and the overdue reviews they own, nobody else's", async () => {
     const { as } = await start();
     const guest = await as(GUEST).get('/home/incidents');
