@@ -6,9 +6,13 @@
  * benchmark's entities (the same in both replicas).
  *
  *   replica.ts <json options>  → prints "ready" once started, then one
- *   "stats {json}" line a second (RSS, CPU, outgoing HTTP requests).
+ *   "stats {json}" line a second (RSS, heap, CPU, outgoing HTTP requests).
+ *   On SIGUSR2 it writes a heap snapshot into BENCH_HEAP_SNAPSHOT_DIR (or
+ *   the working directory) and prints "snapshot <file>".
  */
 import diagnostics from 'node:diagnostics_channel';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
@@ -77,14 +81,26 @@ async function main() {
   process.stdout.write('ready\n');
   setInterval(() => {
     const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
     process.stdout.write(
       `stats ${JSON.stringify({
-        rss: process.memoryUsage().rss,
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        external: memory.external,
         cpuMs: (cpu.user + cpu.system) / 1000,
         requests,
       })}\n`,
     );
   }, 1000);
+  process.on('SIGUSR2', () => {
+    const file = v8.writeHeapSnapshot(
+      path.join(
+        process.env.BENCH_HEAP_SNAPSHOT_DIR ?? process.cwd(),
+        `replica-${options.name}-${Date.now()}.heapsnapshot`,
+      ),
+    );
+    process.stdout.write(`snapshot ${file}\n`);
+  });
   process.on('SIGTERM', () => {
     backend.stop().finally(() => process.exit(0));
   });

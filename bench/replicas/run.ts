@@ -8,7 +8,8 @@
  *
  *   corepack yarn bench:replicas [--capacity 200] [--slo 1000] [--shards 8]
  *     [--interval 6] [--slo-interval <min>] [--capacity-interval <min>]
- *     [--batch 10] [--delay 60]
+ *     [--batch 10] [--delay 60] [--minutes <n>] [--replica-heap <MiB>]
+ *     [--snapshot-at <MiB>]
  *
  * --capacity services with capacity annotations (8 metrics x 90 days each),
  * --slo services with 3 SLOs each, --interval the minutes between two
@@ -20,6 +21,11 @@
  * older than its interval once the first pass is done, then prints per
  * replica: CPU, peak RSS, outgoing requests (to CloudWatch),
  * shards run, and the monthly CloudWatch cost at the default intervals.
+ * --minutes stops the wait after that many minutes from the first due
+ * shard; --replica-heap runs the replicas with `--max-old-space-size`;
+ * --snapshot-at writes one heap snapshot of a replica the first time its
+ * RSS passes that many MiB (into BENCH_HEAP_SNAPSHOT_DIR, default the
+ * working directory; see bench/heap-summary.ts).
  * PostgreSQL from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432),
  * Redis from BENCH_REDIS_URL (default redis://127.0.0.1:6379); the scratch
  * databases are dropped afterwards.
@@ -42,20 +48,34 @@ const PG = (
 ).replace(/\/$/, '');
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRICE_PER_METRIC = 0.01 / 1000;
+const snapshotAtBytes = arg('snapshot-at', 0) * 2 ** 20;
 
 interface Replica {
   name: string;
   child: ChildProcess;
-  stats: { rss: number; cpuMs: number; requests: number };
+  stats: {
+    rss: number;
+    heapUsed: number;
+    external: number;
+    cpuMs: number;
+    requests: number;
+  };
   peakRss: number;
+  peakHeap: number;
+  peakExternal: number;
+  snapshot?: string;
   ready: Promise<void>;
   log: string[];
 }
 
-function startReplica(options: ReplicaOptions): Replica {
+function startReplica(
+  options: ReplicaOptions,
+  nodeFlags: string[] = [],
+): Replica {
   const child = spawn(
     process.execPath,
     [
+      ...nodeFlags,
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       path.join(__dirname, 'replica.ts'),
@@ -75,8 +95,10 @@ function startReplica(options: ReplicaOptions): Replica {
   const replica: Replica = {
     name: options.name,
     child,
-    stats: { rss: 0, cpuMs: 0, requests: 0 },
+    stats: { rss: 0, heapUsed: 0, external: 0, cpuMs: 0, requests: 0 },
     peakRss: 0,
+    peakHeap: 0,
+    peakExternal: 0,
     log: [],
     ready: undefined as any,
   };
@@ -99,6 +121,27 @@ function startReplica(options: ReplicaOptions): Replica {
         else if (line.startsWith('stats ')) {
           replica.stats = JSON.parse(line.slice(6));
           replica.peakRss = Math.max(replica.peakRss, replica.stats.rss);
+          replica.peakHeap = Math.max(replica.peakHeap, replica.stats.heapUsed);
+          replica.peakExternal = Math.max(
+            replica.peakExternal,
+            replica.stats.external,
+          );
+          if (
+            snapshotAtBytes &&
+            !replica.snapshot &&
+            replica.stats.rss > snapshotAtBytes
+          ) {
+            replica.snapshot = 'requested';
+            child.kill('SIGUSR2');
+          }
+        } else if (line.startsWith('snapshot ')) {
+          replica.snapshot = line.slice(9);
+          process.stderr.write(
+            `[${options.name}] heap snapshot at ${(
+              replica.stats.rss /
+              2 ** 20
+            ).toFixed(0)} MiB RSS: ${replica.snapshot}\n`,
+          );
         }
       }
     });
@@ -193,8 +236,12 @@ async function main() {
       )} s to start before the first shard is due`,
     );
   }
+  const heapMiB = arg('replica-heap', 0);
   const replicas = ['a', 'b'].map(name =>
-    startReplica({ ...common, name, initialDelaySeconds: delay - lead }),
+    startReplica(
+      { ...common, name, initialDelaySeconds: delay - lead },
+      heapMiB ? [`--max-old-space-size=${heapMiB}`] : [],
+    ),
   );
   await Promise.all(replicas.map(r => r.ready));
   const started = Date.now();
@@ -226,9 +273,11 @@ async function main() {
   let capacityDone: number | undefined;
   let sloDone: number | undefined;
   const firstDue = registeredAt + delay * 1000;
+  const minutes = arg('minutes', 0);
   const deadline =
     firstDue +
-    Math.max(sloIntervalMinutes, capacityIntervalMinutes) * 2 * 60_000;
+    (minutes || Math.max(sloIntervalMinutes, capacityIntervalMinutes) * 2) *
+      60_000;
   let cap = 0;
   let slo = 0;
   /** Once every SLO was refreshed: the oldest SLO snapshot's age, at most. */
@@ -256,7 +305,13 @@ async function main() {
       lastProgress = Date.now();
       process.stderr.write(
         `${new Date().toISOString()} capacity ${cap}/${capacityTargets}, SLOs ${slo}/${sloServices}; RSS ${replicas
-          .map(r => `${r.name} ${(r.stats.rss / 2 ** 20).toFixed(0)} MiB`)
+          .map(
+            r =>
+              `${r.name} ${(r.stats.rss / 2 ** 20).toFixed(0)} MiB (heap ${(
+                r.stats.heapUsed /
+                2 ** 20
+              ).toFixed(0)})`,
+          )
           .join(', ')}\n`,
       );
     }
@@ -274,6 +329,8 @@ async function main() {
     cpuMs: r.stats.cpuMs - cpu0[i],
     requests: r.stats.requests - req0[i],
     peakRss: r.peakRss,
+    peakHeap: r.peakHeap,
+    peakExternal: r.peakExternal,
   }));
   // Measured: no need to wait for the refreshes still running.
   for (const r of replicas) r.child.kill('SIGKILL');
@@ -317,10 +374,17 @@ async function main() {
       elapsed,
     )} from both replicas being up; fake CloudWatch CPU ${s(fakeCpu)}.`,
     '',
-    '| Replica | CPU | Peak RSS | Requests to CloudWatch |',
-    '| --- | ---: | ---: | ---: |',
+    `Replicas' Node.js flags: ${
+      heapMiB ? `--max-old-space-size=${heapMiB}` : 'none'
+    }.`,
+    '',
+    '| Replica | CPU | Peak RSS | Peak heap used | Peak external | Requests to CloudWatch |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
-      r => `| ${r.name} | ${s(r.cpuMs)} | ${mib(r.peakRss)} | ${r.requests} |`,
+      r =>
+        `| ${r.name} | ${s(r.cpuMs)} | ${mib(r.peakRss)} | ${mib(
+          r.peakHeap,
+        )} | ${mib(r.peakExternal)} | ${r.requests} |`,
     ),
     '',
     `Scheduler tasks: ${tasks
