@@ -25,9 +25,9 @@ describe('startLocalFakes', () => {
       headers: { ...headers, ...(init.headers as Record<string, string>) },
     });
 
-  it("trims what was recorded for tests but keeps the portal's writes", async () => {
-    // The portal opens a maintenance window for a change...
-    const created = await pd('/maintenance_windows', {
+  /** Opens an hour's maintenance window as the portal does for a change. */
+  const openWindow = (description: string, serviceId: string) =>
+    pd('/maintenance_windows', {
       method: 'POST',
       headers: { From: PORTAL },
       body: JSON.stringify({
@@ -35,11 +35,18 @@ describe('startLocalFakes', () => {
           type: 'maintenance_window',
           start_time: new Date().toISOString(),
           end_time: new Date(Date.now() + 3_600_000).toISOString(),
-          description: 'CHG-9: restart the payment workers',
-          services: [{ id: 'PSVPAYM', type: 'service_reference' }],
+          description,
+          services: [{ id: serviceId, type: 'service_reference' }],
         },
       }),
     });
+
+  it("trims what was recorded for tests but keeps the portal's writes", async () => {
+    // The portal opens a maintenance window for a change...
+    const created = await openWindow(
+      'CHG-9: restart the payment workers',
+      'PSVPAYM',
+    );
     expect(created.status).toBe(201);
     const { maintenance_window: window } = await created.json();
     expect(fakes.pagerduty.requests.length).toBeGreaterThan(0);
@@ -56,19 +63,7 @@ describe('startLocalFakes', () => {
     expect(windows.map((w: { id: string }) => w.id)).toContain(window.id);
 
     // The next window is numbered after it, not given its id again.
-    const next = await pd('/maintenance_windows', {
-      method: 'POST',
-      headers: { From: PORTAL },
-      body: JSON.stringify({
-        maintenance_window: {
-          type: 'maintenance_window',
-          start_time: new Date().toISOString(),
-          end_time: new Date(Date.now() + 3_600_000).toISOString(),
-          description: 'CHG-10: rotate the gateway keys',
-          services: [{ id: 'PSVPGWY', type: 'service_reference' }],
-        },
-      }),
-    });
+    const next = await openWindow('CHG-10: rotate the gateway keys', 'PSVPGWY');
     expect((await next.json()).maintenance_window.id).not.toBe(window.id);
   });
 
