@@ -111,6 +111,28 @@ describe.each(databases.eachSupportedId())('IncidentsService on %s', id => {
     expect(new Set(team.data.incidents.map(i => i.serviceId)).size).toBe(6);
   });
 
+  it("does not call a team's incidents none before its on-call view tells its services", async () => {
+    const { service, oncall } = await setup();
+    // The incidents refresh comes first (as after a start, when the on-call
+    // refresh is still paced by the request budget).
+    await service.refreshIncidents();
+
+    // The team is not read yet: a view says so (the home card says it is
+    // still reading) rather than answering with no incidents.
+    await expect(service.getEntityIncidents(SRE, user)).rejects.toThrow(
+      /not available yet/,
+    );
+    // A service that names its PagerDuty service is read as before.
+    const order = await service.getEntityIncidents(ORDER, user);
+    expect(order.data.incidents.length).toBeGreaterThan(0);
+
+    // Once the on-call refresh has read the team, its incidents are there.
+    await oncall.refreshOnCall();
+    await service.refreshIncidents();
+    const team = await service.getEntityIncidents(SRE, user);
+    expect(new Set(team.data.incidents.map(i => i.serviceId)).size).toBe(6);
+  });
+
   it('asks a failing PagerDuty once per entity per back-off period, however many people view it', async () => {
     const { service, advance } = await setup();
     pagerduty.outage = { kind: 'server-error' };

@@ -227,13 +227,22 @@ export class IncidentsService implements IncidentsReader, StatusUpdateListener {
       await this.options.auth.getOwnServiceCredentials(),
     );
     const wanted = only ? new Set(only) : undefined;
-    const targets = wanted
+    const named = wanted
       ? context.filter(t => wanted.has(t.entityRef))
       : context;
 
-    // A team's incidents are those of its services (known from its on-call view).
+    // A team's incidents are those of its services (known from its on-call
+    // view). Until that view has been read, the team's services are not
+    // known: it is left unread (a view says "not available yet") rather
+    // than stored as having no incidents.
     const known = await this.options.oncall.pagerDutyServicesOf(
-      targets.map(t => t.entityRef),
+      named.map(t => t.entityRef),
+    );
+    const targets = named.filter(
+      t =>
+        known.has(t.entityRef) ||
+        (t.ids.escalationPolicyIds.length === 0 &&
+          t.ids.scheduleIds.length === 0),
     );
     const servicesOf = new Map<string, PagerDutyServiceRef[]>();
     for (const t of targets) {

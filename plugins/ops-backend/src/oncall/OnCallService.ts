@@ -266,7 +266,8 @@ export class OnCallService {
   /**
    * The PagerDuty services each entity's last on-call snapshot knows, for
    * the incidents feature (a team's incidents are those of its services).
-   * An entity without an on-call snapshot is left out.
+   * An entity without an on-call snapshot is left out (not read yet); one
+   * whose read failed is given no services.
    */
   async pagerDutyServicesOf(
     entityRefs: string[],
@@ -278,7 +279,11 @@ export class OnCallService {
     const result = new Map<string, EntityPagerDutyServices>();
     for (const [ref, snapshot] of snapshots) {
       const view = snapshot.data;
-      if (!view) continue;
+      // Read, but the read failed: nothing known about its services.
+      if (!view) {
+        result.set(ref, { services: [], teamServices: [] });
+        continue;
+      }
       result.set(ref, {
         services: view.services.map(s => ({
           id: s.id,
